@@ -1,0 +1,91 @@
+// Configuration from environment variables (design.md 4.2). Each process loads only what it uses, so a gateway
+// does not need Zoom's OAuth credentials and a worker does not need the webhook secret.
+import ms from 'ms';
+import { z } from 'zod';
+
+const duration = (fallback: string) =>
+  z
+    .string()
+    .default(fallback)
+    .transform((text, ctx) => {
+      const value = ms(text as ms.StringValue);
+      if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0) {
+        ctx.addIssue({ code: 'custom', message: `must be a positive duration like 3s, 10m or 24h (got "${text}")` });
+        return z.NEVER;
+      }
+      return value;
+    });
+
+const required = z.string({ error: 'is required' }).min(1, 'is required');
+const url = z.url({ error: 'must be an http(s) URL' });
+
+const temporalSchema = z.object({
+  TEMPORAL_ADDRESS: z.string().min(1).default('localhost:7233'),
+  TEMPORAL_NAMESPACE: z.string().min(1).default('default'),
+  TEMPORAL_TASK_QUEUE: z.string().min(1).default('zoom-registrations'),
+});
+
+// Standard Webhooks secrets are `whsec_` followed by base64 key bytes.
+const callbackSecret = z
+  .string()
+  .regex(/^whsec_[A-Za-z0-9+/]+={0,2}$/, 'must be whsec_ followed by base64')
+  .refine((s) => Buffer.from(s.slice('whsec_'.length), 'base64').length >= 16, 'key must be at least 16 bytes');
+
+export const workerConfigSchema = temporalSchema
+  .extend({
+    ZOOM_ACCOUNT_ID: required,
+    ZOOM_CLIENT_ID: required,
+    ZOOM_CLIENT_SECRET: required,
+    ZOOM_API_BASE_URL: url.default('https://api.zoom.us/v2'),
+    ZOOM_OAUTH_TOKEN_URL: url.default('https://zoom.us/oauth/token'),
+    ZOOM_API_RATE_LIMIT: z.coerce.number({ error: 'must be a number' }).positive('must be positive').default(10),
+    APP_CALLBACK_URL: url.optional(),
+    APP_CALLBACK_SECRET: callbackSecret.optional(),
+    FOLLOW_UP_WINDOW: duration('10m'),
+    LOOKUP_TIMEOUT: duration('30m'),
+    DEDUP_WINDOW: duration('24h'),
+  })
+  .superRefine((env, ctx) => {
+    if (env.APP_CALLBACK_URL && !env.APP_CALLBACK_SECRET) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['APP_CALLBACK_SECRET'],
+        message: 'is required when APP_CALLBACK_URL is set',
+      });
+    }
+  });
+export type WorkerConfig = z.output<typeof workerConfigSchema>;
+
+export const gatewayConfigSchema = temporalSchema.extend({
+  PORT: z.coerce.number({ error: 'must be a port number' }).int().min(0).max(65535).default(3000),
+  HOST: z.string().min(1).default('0.0.0.0'),
+  ZOOM_WEBHOOK_SECRET_TOKEN: required,
+  API_TOKEN: z.string().min(1).optional(),
+});
+export type GatewayConfig = z.output<typeof gatewayConfigSchema>;
+
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+/** Parses `env`; on failure throws a ConfigError whose message is one line naming the variable. */
+export function parseConfig<S extends z.ZodType>(schema: S, env: NodeJS.ProcessEnv): z.output<S> {
+  // An empty variable means "not set", as in most shells' `VAR= cmd`.
+  const present = Object.fromEntries(Object.entries(env).filter(([, value]) => value !== ''));
+  const result = schema.safeParse(present);
+  if (result.success) return result.data;
+  const issue = result.error.issues[0];
+  const name = issue?.path.join('.') || 'environment';
+  throw new ConfigError(`${name} ${issue?.message ?? 'is invalid'}`);
+}
+
+/** For process entry points: a bad variable stops the process with one line on stderr. */
+export function loadConfigOrExit<S extends z.ZodType>(schema: S, env: NodeJS.ProcessEnv = process.env): z.output<S> {
+  try {
+    return parseConfig(schema, env);
+  } catch (err) {
+    if (!(err instanceof ConfigError)) throw err;
+    process.stderr.write(`configuration error: ${err.message}\n`);
+    process.exit(1);
+  }
+}

@@ -1,0 +1,112 @@
+// `npm run dev`: a whole local world with no Zoom account: a Temporal dev server with its Web UI, the Zoom emulator,
+// a worker and the gateway, wired together. It then plays a self-cancel and an admin cancel through the real path
+// (signed webhook → gateway → workflow → lookup against the emulator) so that both settle in the UI.
+import { Client, Connection } from '@temporalio/client';
+import { DefaultLogger, NativeConnection, Runtime } from '@temporalio/worker';
+import { gatewayConfigSchema, loadConfigOrExit, workerConfigSchema } from './config';
+import { startTemporalDevServer } from './dev/temporal-server';
+import { buildGateway } from './gateway/server';
+import { logger } from './logger';
+import { ZoomEmulator } from './sandbox/emulator';
+import { createRegistrationWorkers } from './worker';
+
+const DEV = {
+  temporalPort: 7233,
+  uiPort: 8233,
+  sandboxPort: 9090,
+  gatewayPort: 3000,
+  webhookSecret: 'sandbox-webhook-secret',
+  zoom: { accountId: 'sandbox-account', clientId: 'sandbox-client', clientSecret: 'sandbox-secret' },
+};
+
+async function main(): Promise<void> {
+  const say = (line: string) => process.stdout.write(`${line}\n`);
+  say('starting the Temporal dev server (first run installs the Temporal CLI from PyPI)…');
+  const temporal = await startTemporalDevServer({ port: DEV.temporalPort, uiPort: DEV.uiPort });
+
+  const emulator = new ZoomEmulator({ ...DEV.zoom });
+  await emulator.start(DEV.sandboxPort);
+
+  // Short windows so that the admin cancel settles within a minute; override them like any variable.
+  const env = {
+    FOLLOW_UP_WINDOW: '20s',
+    LOOKUP_TIMEOUT: '2m',
+    ...process.env,
+    TEMPORAL_ADDRESS: temporal.address,
+    ZOOM_ACCOUNT_ID: DEV.zoom.accountId,
+    ZOOM_CLIENT_ID: DEV.zoom.clientId,
+    ZOOM_CLIENT_SECRET: DEV.zoom.clientSecret,
+    ZOOM_API_BASE_URL: emulator.apiBaseUrl,
+    ZOOM_OAUTH_TOKEN_URL: emulator.tokenUrl,
+    ZOOM_WEBHOOK_SECRET_TOKEN: DEV.webhookSecret,
+    PORT: String(DEV.gatewayPort),
+    HOST: '127.0.0.1',
+  };
+  const workerConfig = loadConfigOrExit(workerConfigSchema, env);
+  const gatewayConfig = loadConfigOrExit(gatewayConfigSchema, env);
+
+  Runtime.install({ logger: new DefaultLogger('WARN'), shutdownSignals: [] });
+  const nativeConnection = await NativeConnection.connect({ address: temporal.address });
+  const workers = await createRegistrationWorkers({ config: workerConfig, connection: nativeConnection });
+  const running = Promise.all(workers.map((w) => w.run()));
+
+  const connection = await Connection.connect({ address: temporal.address });
+  const gateway = buildGateway({ config: gatewayConfig, client: new Client({ connection }), logger });
+  await gateway.listen({ port: gatewayConfig.PORT, host: gatewayConfig.HOST });
+  const webhookUrl = `http://127.0.0.1:${gatewayConfig.PORT}/zoom/webhook`;
+
+  say('');
+  say(`  Temporal Web UI   ${temporal.uiUrl ?? '(headless)'}`);
+  say(`  Temporal          ${temporal.address}`);
+  say(`  Zoom emulator     ${emulator.apiBaseUrl} (OAuth: ${emulator.tokenUrl})`);
+  say(`  gateway           ${webhookUrl}  (webhook secret: ${DEV.webhookSecret})`);
+  say(`  app callbacks     ${workerConfig.APP_CALLBACK_URL ?? 'not set: outcomes are logged by the worker'}`);
+  say('');
+
+  const webinar = emulator.addWebinar({ hostEmail: 'host@example.com', topic: 'Sandbox webinar' });
+  const ada = emulator.addRegistrant(webinar.id, {
+    email: 'ada@example.com',
+    first_name: 'Ada',
+    last_name: 'Lovelace',
+  });
+  const grace = emulator.addRegistrant(webinar.id, {
+    email: 'grace@example.com',
+    first_name: 'Grace',
+    last_name: 'Hopper',
+  });
+  for (const [who, body] of [
+    ['Ada cancels her own registration', emulator.cancelAsRegistrant(webinar.id, ada.id)],
+    ['the host cancels Grace', emulator.cancelAsAdmin(webinar.id, grace.id)],
+  ] as const) {
+    const answer = await emulator.deliverWebhook(webhookUrl, body, DEV.webhookSecret);
+    say(`  played: ${who} → gateway answered ${answer.status}`);
+  }
+  say('');
+  say(`  try this: open ${temporal.uiUrl ?? 'the Web UI'}/namespaces/default/workflows and watch both settle`);
+  say(
+    `            (Grace's waits FOLLOW_UP_WINDOW=${env.FOLLOW_UP_WINDOW} for a follow-up first). Ctrl-C stops everything.`,
+  );
+  say('  Acting as Zoom users on demand (npm run simulate) comes with the Sandbox issue.');
+
+  let stopping = false;
+  const stop = async () => {
+    if (stopping) return;
+    stopping = true;
+    say('stopping…');
+    workers.forEach((w) => w.shutdown());
+    await running;
+    await gateway.close();
+    await connection.close();
+    await nativeConnection.close();
+    await emulator.stop();
+    await temporal.stop();
+    process.exit(0);
+  };
+  process.once('SIGINT', () => void stop());
+  process.once('SIGTERM', () => void stop());
+}
+
+main().catch((err: unknown) => {
+  logger.error({ err }, 'npm run dev failed');
+  process.exit(1);
+});

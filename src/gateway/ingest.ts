@@ -1,0 +1,55 @@
+// Hands one registration event to its registrant's workflow. signalWithStart needs only the Temporal server (no
+// worker), so Zoom gets its answer fast, and the event is durable once it returns.
+import type { Client } from '@temporalio/client';
+import { registrationEventSignal } from '../workflows/messages';
+import type { registrantWorkflow } from '../workflows/registrant-workflow';
+import { REGISTRANT_WORKFLOW_TYPE, registrantWorkflowId, searchAttributes } from '../shared';
+import type { RegistrationEvent } from '../zoom/webhook';
+
+/** Every Temporal call on the webhook path ends by then, so Zoom always gets an answer within 2 s. */
+export const TEMPORAL_DEADLINE_MS = 1_500;
+
+export class TemporalUnavailableError extends Error {
+  override name = 'TemporalUnavailableError';
+}
+
+/** Runs `call` with a gRPC deadline, and gives up locally too in case connecting itself hangs. */
+export async function withTemporalDeadline<T>(client: Client, call: () => Promise<T>): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(
+      () => reject(new TemporalUnavailableError('Temporal did not answer in time')),
+      TEMPORAL_DEADLINE_MS + 200,
+    );
+  });
+  try {
+    return await Promise.race([client.withDeadline(Date.now() + TEMPORAL_DEADLINE_MS, call), timeout]);
+  } catch (err) {
+    throw err instanceof TemporalUnavailableError ? err : new TemporalUnavailableError(String(err));
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+export async function ingestRegistrationEvent(
+  client: Client,
+  taskQueue: string,
+  event: RegistrationEvent,
+): Promise<string> {
+  const workflowId = registrantWorkflowId(event.webinarId, event.registrant.id);
+  await withTemporalDeadline(client, () =>
+    client.workflow.signalWithStart<typeof registrantWorkflow, [RegistrationEvent]>(REGISTRANT_WORKFLOW_TYPE, {
+      workflowId,
+      taskQueue,
+      args: [{ webinarId: event.webinarId, registrantId: event.registrant.id }],
+      signal: registrationEventSignal,
+      signalArgs: [event],
+      typedSearchAttributes: [
+        { key: searchAttributes.webinarId, value: event.webinarId },
+        { key: searchAttributes.registrantId, value: event.registrant.id },
+      ],
+      staticSummary: `Zoom registrant ${event.registrant.id} of webinar ${event.webinarId}`,
+    }),
+  );
+  return workflowId;
+}

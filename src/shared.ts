@@ -1,0 +1,55 @@
+// Names shared by the gateway, the worker, the workflow and operators (design.md 4.5).
+// Workflow code imports this file, so it must stay free of side effects and Node built-ins.
+import { defineSearchAttributeKey, SearchAttributeType } from '@temporalio/common';
+
+export const REGISTRANT_WORKFLOW_TYPE = 'registrantWorkflow';
+
+/** The id holds no personal data: only Zoom's webinar and registrant ids. */
+export function registrantWorkflowId(webinarId: string, registrantId: string): string {
+  return `zoom-registrant/${webinarId}/${registrantId}`;
+}
+
+/** Zoom API activities run on their own queue so that the server can rate-limit them across all workers. */
+export function zoomApiTaskQueue(taskQueue: string): string {
+  return `${taskQueue}-zoom-api`;
+}
+
+export const searchAttributes = {
+  webinarId: defineSearchAttributeKey('ZoomWebinarId', SearchAttributeType.KEYWORD),
+  registrantId: defineSearchAttributeKey('ZoomRegistrantId', SearchAttributeType.KEYWORD),
+  registrationState: defineSearchAttributeKey('RegistrationState', SearchAttributeType.KEYWORD),
+  cancelledBy: defineSearchAttributeKey('CancelledBy', SearchAttributeType.KEYWORD),
+} as const;
+
+/** `--search-attribute` arguments for `temporal server start-dev` (tests and `npm run dev`). */
+export const devServerSearchAttributeArgs: string[] = Object.values(searchAttributes).flatMap((key) => [
+  '--search-attribute',
+  `${key.name}=Keyword`,
+]);
+
+/** Worker-side durations the workflow reads once per run through an activity, so that its history records them. */
+export interface WorkflowSettings {
+  followUpWindowMs: number;
+  lookupTimeoutMs: number;
+  dedupWindowMs: number;
+}
+
+export const REGISTRATION_STATES = [
+  'registered',
+  'approved',
+  'pending',
+  'denied',
+  'self_cancelled',
+  'admin_cancelled',
+  'needs_review',
+] as const;
+export type RegistrationState = (typeof REGISTRATION_STATES)[number];
+
+/** ApplicationFailure types of the registrant lookup, read by the workflow's retry policy and decision. */
+export const LOOKUP_FAILURES = {
+  notSettled: 'RegistrantNotSettled',
+  rateLimited: 'ZoomRateLimited',
+  unavailable: 'ZoomUnavailable',
+  rejected: 'ZoomRequestRejected',
+  auth: 'ZoomAuthFailed',
+} as const;

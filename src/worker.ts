@@ -1,0 +1,83 @@
+// `npm run worker`: two workers on one connection. The main queue runs the registrant workflows and the app
+// callbacks; the Zoom queue runs Zoom API calls under one server-enforced rate limit for all workers.
+import { DefaultLogger, NativeConnection, Runtime, Worker, type WorkflowBundle } from '@temporalio/worker';
+import { createActivities } from './activities';
+import { AppNotifier } from './activities/notify-app';
+import { loadConfigOrExit, workerConfigSchema, type WorkerConfig } from './config';
+import { logger } from './logger';
+import { zoomApiTaskQueue } from './shared';
+import { ZoomClient } from './zoom/client';
+
+export interface RegistrationWorkersOptions {
+  config: WorkerConfig;
+  connection: NativeConnection;
+  /** A prebuilt bundle (tests build one per file); by default the worker bundles src/workflows itself. */
+  workflowBundle?: WorkflowBundle;
+}
+
+export async function createRegistrationWorkers({ config, connection, workflowBundle }: RegistrationWorkersOptions) {
+  const zoom = new ZoomClient({
+    apiBaseUrl: config.ZOOM_API_BASE_URL,
+    tokenUrl: config.ZOOM_OAUTH_TOKEN_URL,
+    accountId: config.ZOOM_ACCOUNT_ID,
+    clientId: config.ZOOM_CLIENT_ID,
+    clientSecret: config.ZOOM_CLIENT_SECRET,
+  });
+  const notifier = new AppNotifier(
+    config.APP_CALLBACK_URL && config.APP_CALLBACK_SECRET
+      ? { url: config.APP_CALLBACK_URL, secret: config.APP_CALLBACK_SECRET }
+      : null,
+  );
+  const { loadSettings, lookupRegistrant, notifyApp } = createActivities({
+    zoom,
+    notifier,
+    settings: {
+      followUpWindowMs: config.FOLLOW_UP_WINDOW,
+      lookupTimeoutMs: config.LOOKUP_TIMEOUT,
+      dedupWindowMs: config.DEDUP_WINDOW,
+    },
+  });
+  const common = { connection, namespace: config.TEMPORAL_NAMESPACE };
+  return Promise.all([
+    Worker.create({
+      ...common,
+      taskQueue: config.TEMPORAL_TASK_QUEUE,
+      ...(workflowBundle ? { workflowBundle } : { workflowsPath: require.resolve('./workflows') }),
+      activities: { loadSettings, notifyApp },
+    }),
+    Worker.create({
+      ...common,
+      taskQueue: zoomApiTaskQueue(config.TEMPORAL_TASK_QUEUE),
+      activities: { lookupRegistrant },
+      maxTaskQueueActivitiesPerSecond: config.ZOOM_API_RATE_LIMIT,
+    }),
+  ]);
+}
+
+async function main(): Promise<void> {
+  const config = loadConfigOrExit(workerConfigSchema);
+  Runtime.install({
+    logger: new DefaultLogger('INFO', ({ level, message, meta }) => {
+      const method = ({ TRACE: 'trace', DEBUG: 'debug', INFO: 'info', WARN: 'warn', ERROR: 'error' } as const)[level];
+      logger[method](meta ?? {}, message);
+    }),
+    // Workers drain and stop on these; run() then resolves.
+    shutdownSignals: ['SIGINT', 'SIGTERM'],
+  });
+  const connection = await NativeConnection.connect({ address: config.TEMPORAL_ADDRESS });
+  try {
+    const workers = await createRegistrationWorkers({ config, connection });
+    logger.info({ taskQueue: config.TEMPORAL_TASK_QUEUE, address: config.TEMPORAL_ADDRESS }, 'worker started');
+    await Promise.all(workers.map((worker) => worker.run()));
+  } finally {
+    await connection.close();
+  }
+  logger.info('worker stopped');
+}
+
+if (require.main === module) {
+  main().catch((err: unknown) => {
+    logger.error({ err }, 'worker failed');
+    process.exit(1);
+  });
+}

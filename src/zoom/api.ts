@@ -1,0 +1,37 @@
+// Zoom REST formats this service reads (zoom-platform.md sections 1, 5 and 6). Unknown fields are allowed.
+import { z } from 'zod';
+
+/** `all` is undocumented but has been seen for registrants who cancelled themselves. */
+export const zoomRegistrantStatusSchema = z.enum(['approved', 'pending', 'denied', 'all']);
+export type ZoomRegistrantStatus = z.infer<typeof zoomRegistrantStatusSchema>;
+
+export const zoomRegistrantSchema = z.looseObject({
+  id: z.string().optional(),
+  email: z.string(),
+  first_name: z.string(),
+  last_name: z.string().optional(),
+  status: zoomRegistrantStatusSchema,
+  create_time: z.string().optional(),
+  join_url: z.string().optional(),
+});
+export type ZoomRegistrant = z.infer<typeof zoomRegistrantSchema>;
+
+export const zoomErrorBodySchema = z.looseObject({ code: z.number(), message: z.string() });
+export type ZoomErrorBody = z.infer<typeof zoomErrorBodySchema>;
+
+export const zoomTokenResponseSchema = z.looseObject({
+  access_token: z.string().min(1),
+  token_type: z.string(),
+  expires_in: z.number().positive(),
+  scope: z.string().optional(),
+});
+export type ZoomTokenResponse = z.infer<typeof zoomTokenResponseSchema>;
+
+/** Zoom error codes this service branches on. */
+export const ZOOM_CODES = {
+  registrantNotFound: 3000,
+  webinarNotFound: 3001,
+  invalidId: 300,
+  rateLimited: 429,
+  invalidToken: 124,
+} as const;

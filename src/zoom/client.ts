@@ -1,0 +1,180 @@
+// Zoom REST client: Server-to-Server OAuth and the registrant calls. It never retries by itself (retries belong to
+// Temporal); it classifies every failure so that the activity can tell Temporal what to do.
+import axios, { type AxiosInstance, type AxiosRequestConfig, type AxiosResponse } from 'axios';
+import {
+  ZOOM_CODES,
+  zoomErrorBodySchema,
+  zoomRegistrantSchema,
+  zoomTokenResponseSchema,
+  type ZoomRegistrant,
+} from './api';
+
+export interface ZoomClientOptions {
+  apiBaseUrl: string;
+  tokenUrl: string;
+  accountId: string;
+  clientId: string;
+  clientSecret: string;
+  timeoutMs?: number;
+}
+
+/** How a failure should be treated: `rate_limited`, `unavailable` and `network` are worth retrying. */
+export type ZoomFailureKind = 'rate_limited' | 'unavailable' | 'network' | 'rejected' | 'auth';
+
+export class ZoomApiError extends Error {
+  override name = 'ZoomApiError';
+  constructor(
+    readonly kind: ZoomFailureKind,
+    message: string,
+    readonly status: number | null = null,
+    readonly code: number | null = null,
+    readonly retryAfterMs: number | null = null,
+  ) {
+    super(message);
+  }
+
+  get retryable(): boolean {
+    return this.kind === 'rate_limited' || this.kind === 'unavailable' || this.kind === 'network';
+  }
+}
+
+export type RegistrantLookup =
+  | { found: true; registrant: ZoomRegistrant }
+  | { found: false; missing: 'registrant' | 'webinar'; code: number | null; message: string };
+
+/** `Retry-After` is seconds for per-second limits and an ISO date for daily ones (zoom-platform.md section 6). */
+export function parseRetryAfter(header: string | undefined, nowMs: number): number | null {
+  if (!header) return null;
+  if (/^\d+(\.\d+)?$/.test(header.trim())) return Math.round(Number(header) * 1000);
+  const at = Date.parse(header);
+  return Number.isNaN(at) ? null : Math.max(0, at - nowMs);
+}
+
+// Renew this long before expiry, as Zoom's own SDK does.
+const TOKEN_RENEWAL_MARGIN_MS = 60_000;
+
+export class ZoomClient {
+  private readonly http: AxiosInstance;
+  private token: { value: string; expiresAt: number } | null = null;
+  private tokenInFlight: Promise<string> | null = null;
+
+  constructor(private readonly options: ZoomClientOptions) {
+    this.http = axios.create({ timeout: options.timeoutMs ?? 10_000, validateStatus: () => true });
+  }
+
+  async getRegistrant(
+    webinarId: string,
+    registrantId: string,
+    occurrenceId?: string | null,
+  ): Promise<RegistrantLookup> {
+    const response = await this.call({
+      method: 'GET',
+      url: `/webinars/${encodeURIComponent(webinarId)}/registrants/${encodeURIComponent(registrantId)}`,
+      params: occurrenceId ? { occurrence_id: occurrenceId } : undefined,
+    });
+    if (response.status === 200) {
+      const parsed = zoomRegistrantSchema.safeParse(response.data);
+      if (!parsed.success) {
+        throw new ZoomApiError(
+          'rejected',
+          `Zoom answered a registrant this service cannot read: ${parsed.error.message}`,
+        );
+      }
+      return { found: true, registrant: parsed.data };
+    }
+    const { code, message } = errorBody(response);
+    // 3001 is the webinar; any other 404 (or code 3000 "Registrant ... was not found") is the registrant.
+    if (code === ZOOM_CODES.webinarNotFound && (response.status === 404 || response.status === 400)) {
+      return { found: false, missing: 'webinar', code, message };
+    }
+    if (response.status === 404 || code === ZOOM_CODES.registrantNotFound) {
+      return { found: false, missing: 'registrant', code, message };
+    }
+    throw failureFrom(response);
+  }
+
+  /** Sends an API request with the cached token; a 401 drops the token and tries once more with a new one. */
+  private async call(config: AxiosRequestConfig): Promise<AxiosResponse> {
+    let response = await this.send(config, await this.accessToken());
+    if (response.status === 401) {
+      this.token = null;
+      response = await this.send(config, await this.accessToken());
+      if (response.status === 401) throw failureFrom(response, 'auth');
+    }
+    return response;
+  }
+
+  private async send(config: AxiosRequestConfig, token: string): Promise<AxiosResponse> {
+    try {
+      return await this.http.request({
+        ...config,
+        baseURL: this.options.apiBaseUrl,
+        headers: { ...config.headers, Authorization: `Bearer ${token}` },
+      });
+    } catch (err) {
+      throw networkFailure(err);
+    }
+  }
+
+  /** One token request in flight at a time; the token is reused until 60 s before it expires. */
+  private accessToken(): Promise<string> {
+    if (this.token && Date.now() < this.token.expiresAt - TOKEN_RENEWAL_MARGIN_MS) {
+      return Promise.resolve(this.token.value);
+    }
+    this.tokenInFlight ??= this.fetchToken().finally(() => {
+      this.tokenInFlight = null;
+    });
+    return this.tokenInFlight;
+  }
+
+  private async fetchToken(): Promise<string> {
+    let response: AxiosResponse;
+    try {
+      response = await this.http.post(
+        this.options.tokenUrl,
+        new URLSearchParams({ grant_type: 'account_credentials', account_id: this.options.accountId }).toString(),
+        {
+          auth: { username: this.options.clientId, password: this.options.clientSecret },
+          headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
+        },
+      );
+    } catch (err) {
+      throw networkFailure(err);
+    }
+    if (response.status !== 200) {
+      throw failureFrom(response, response.status === 429 || response.status >= 500 ? undefined : 'auth');
+    }
+    const parsed = zoomTokenResponseSchema.safeParse(response.data);
+    if (!parsed.success) throw new ZoomApiError('auth', `Zoom's OAuth answer is not a token: ${parsed.error.message}`);
+    this.token = { value: parsed.data.access_token, expiresAt: Date.now() + parsed.data.expires_in * 1000 };
+    return this.token.value;
+  }
+}
+
+function errorBody(response: AxiosResponse): { code: number | null; message: string } {
+  const parsed = zoomErrorBodySchema.safeParse(response.data);
+  if (parsed.success) return parsed.data;
+  // The OAuth endpoint answers {reason, error} instead of {code, message}.
+  const data: unknown = response.data;
+  const reason = typeof data === 'object' && data !== null && 'reason' in data ? String(data.reason) : null;
+  return { code: null, message: reason ?? `HTTP ${response.status}` };
+}
+
+function failureFrom(response: AxiosResponse, forcedKind?: ZoomFailureKind): ZoomApiError {
+  const { code, message } = errorBody(response);
+  const kind: ZoomFailureKind =
+    forcedKind ?? (response.status === 429 ? 'rate_limited' : response.status >= 500 ? 'unavailable' : 'rejected');
+  const retryAfterHeader = response.headers['retry-after'] as string | undefined;
+  return new ZoomApiError(
+    kind,
+    `Zoom answered ${response.status}${code === null ? '' : ` (code ${code})`}: ${message}`,
+    response.status,
+    code,
+    kind === 'rate_limited' ? parseRetryAfter(retryAfterHeader, Date.now()) : null,
+  );
+}
+
+function networkFailure(err: unknown): ZoomApiError {
+  const detail = axios.isAxiosError(err) ? (err.code ?? err.message) : String(err);
+  return new ZoomApiError('network', `Zoom could not be reached: ${detail}`);
+}

@@ -1,0 +1,57 @@
+// Zoom's webhook signing (zoom-platform.md section 3): used by the gateway to verify and by the sandbox to sign,
+// so that both sides share one implementation.
+import { createHmac, timingSafeEqual } from 'node:crypto';
+
+export const SIGNATURE_HEADER = 'x-zm-signature';
+export const TIMESTAMP_HEADER = 'x-zm-request-timestamp';
+export const MAX_TIMESTAMP_SKEW_SECONDS = 300;
+
+function hmacHex(secret: string, message: string | Buffer): string {
+  return createHmac('sha256', secret).update(message).digest('hex');
+}
+
+/** `v0=<hex HMAC-SHA256 of "v0:{timestamp}:{raw body}">`. */
+export function zoomSignature(secret: string, timestamp: string, rawBody: string | Buffer): string {
+  const body = typeof rawBody === 'string' ? rawBody : rawBody.toString('utf8');
+  return `v0=${hmacHex(secret, `v0:${timestamp}:${body}`)}`;
+}
+
+/** Answer to `endpoint.url_validation`. */
+export function urlValidationAnswer(
+  secret: string,
+  plainToken: string,
+): { plainToken: string; encryptedToken: string } {
+  return { plainToken, encryptedToken: hmacHex(secret, plainToken) };
+}
+
+/**
+ * Zoom does not document the timestamp's unit: read it as Unix seconds, and a value above 10^12 as milliseconds.
+ * Returns epoch milliseconds, or null when the header is not a number.
+ */
+export function parseZoomTimestamp(header: string): number | null {
+  if (!/^\d+$/.test(header)) return null;
+  const value = Number(header);
+  return value > 1e12 ? value : value * 1000;
+}
+
+export type VerificationFailure =
+  'missing signature' | 'missing timestamp' | 'bad timestamp' | 'stale timestamp' | 'bad signature';
+
+export function verifyZoomSignature(args: {
+  secret: string;
+  signature: string | undefined;
+  timestamp: string | undefined;
+  rawBody: Buffer;
+  nowMs: number;
+}): VerificationFailure | null {
+  if (!args.signature) return 'missing signature';
+  if (!args.timestamp) return 'missing timestamp';
+  const sentAt = parseZoomTimestamp(args.timestamp);
+  if (sentAt === null) return 'bad timestamp';
+  if (Math.abs(args.nowMs - sentAt) > MAX_TIMESTAMP_SKEW_SECONDS * 1000) return 'stale timestamp';
+  const expected = Buffer.from(zoomSignature(args.secret, args.timestamp, args.rawBody));
+  const given = Buffer.from(args.signature);
+  // timingSafeEqual needs equal lengths; a length mismatch reveals nothing about the secret.
+  if (given.length !== expected.length || !timingSafeEqual(given, expected)) return 'bad signature';
+  return null;
+}

@@ -1,0 +1,82 @@
+// Zoom's webhook formats (zoom-platform.md section 2) and their normalised form, the one signal the workflow takes.
+import { z } from 'zod';
+
+export const REGISTRATION_KINDS = ['created', 'approved', 'denied', 'cancelled'] as const;
+export const registrationKindSchema = z.enum(REGISTRATION_KINDS);
+export type RegistrationKind = z.infer<typeof registrationKindSchema>;
+
+// Rivet types the webinar id as a number, older schemas as a string: accept both, keep a string (ids are int64).
+const webinarIdSchema = z.union([z.number().int().nonnegative(), z.string().regex(/^\d+$/, 'must be digits')]);
+
+// Emails are only compared and passed on, so a loose check avoids rejecting (and losing) an odd but real address.
+const emailSchema = z.string().min(3).includes('@', { message: 'must be an email address' });
+
+const registrantSchema = z.looseObject({
+  id: z.string().min(1),
+  email: emailSchema,
+  first_name: z.string(),
+  last_name: z.string().optional(),
+  status: z.string().optional(),
+});
+
+const registrationEnvelopeSchema = z.object({
+  event: z
+    .string()
+    .transform((name) => name.replace(/^webinar\.registration_/, ''))
+    .pipe(registrationKindSchema),
+  event_ts: z.number().int().positive(),
+  payload: z.looseObject({
+    account_id: z.string(),
+    operator: z.string().optional(),
+    operator_id: z.string().optional(),
+    object: z.looseObject({
+      id: webinarIdSchema,
+      host_id: z.string().optional(),
+      occurrences: z.array(z.looseObject({ occurrence_id: z.string() })).optional(),
+      registrant: registrantSchema,
+    }),
+  }),
+});
+
+export const registrantSchemaForApp = z.object({
+  id: z.string(),
+  email: z.string(),
+  first_name: z.string(),
+  last_name: z.string(),
+});
+export type AppRegistrant = z.infer<typeof registrantSchemaForApp>;
+
+/** The normalised event: what the gateway signals and what the workflow applies. */
+export const registrationEventSchema = registrationEnvelopeSchema
+  .superRefine((raw, ctx) => {
+    // Rivet marks operator/operator_id required on approved and denied; only the cancel may lack operator_id.
+    if (raw.event !== 'created' && raw.payload.operator === undefined) {
+      ctx.addIssue({ code: 'custom', path: ['payload', 'operator'], message: 'is required on this event' });
+    }
+  })
+  .transform((raw) => ({
+    kind: raw.event,
+    eventTs: raw.event_ts,
+    webinarId: String(raw.payload.object.id),
+    occurrenceId: raw.payload.object.occurrences?.[0]?.occurrence_id ?? null,
+    registrant: {
+      id: raw.payload.object.registrant.id,
+      email: raw.payload.object.registrant.email,
+      first_name: raw.payload.object.registrant.first_name,
+      last_name: raw.payload.object.registrant.last_name ?? '',
+    },
+    registrantStatus: raw.payload.object.registrant.status ?? null,
+    operator: raw.payload.operator ?? null,
+    operatorId: raw.payload.operator_id || null,
+  }));
+export type RegistrationEvent = z.output<typeof registrationEventSchema>;
+
+export const REGISTRATION_EVENT_NAMES = REGISTRATION_KINDS.map((kind) => `webinar.registration_${kind}`);
+
+export const urlValidationSchema = z.object({
+  event: z.literal('endpoint.url_validation'),
+  payload: z.object({ plainToken: z.string().min(1) }),
+});
+
+/** Just enough to route a delivery: the event name. */
+export const anyZoomEventSchema = z.looseObject({ event: z.string().min(1) });

@@ -1,0 +1,12 @@
+// One real Temporal dev server for the whole integration run; test files find it through TEMPORAL_ADDRESS.
+import { startTemporalDevServer, type DevServer } from '../../src/dev/temporal-server';
+
+declare global {
+  var temporalDevServer: DevServer | undefined;
+}
+
+export default async function globalSetup(): Promise<void> {
+  const server = await startTemporalDevServer({ log: (line) => process.stderr.write(`[temporal] ${line}\n`) });
+  globalThis.temporalDevServer = server;
+  process.env.TEST_TEMPORAL_ADDRESS = server.address;
+}

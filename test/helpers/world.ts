@@ -1,0 +1,151 @@
+// Everything an integration test needs, all real: the dev server started by global-setup, the Zoom emulator,
+// the gateway on a real port, the registration workers, and an app receiving callbacks.
+import { Client, Connection } from '@temporalio/client';
+import {
+  DefaultLogger,
+  NativeConnection,
+  Runtime,
+  bundleWorkflowCode,
+  type Worker,
+  type WorkflowBundle,
+} from '@temporalio/worker';
+import pino from 'pino';
+import { parseConfig, workerConfigSchema, type WorkerConfig } from '../../src/config';
+import { buildGateway } from '../../src/gateway/server';
+import { ZoomEmulator } from '../../src/sandbox/emulator';
+import { registrantWorkflowId } from '../../src/shared';
+import { stateQuery, type RegistrantView } from '../../src/workflows/messages';
+import { createRegistrationWorkers } from '../../src/worker';
+import { AppReceiver } from './app-receiver';
+import { eventually } from './eventually';
+
+export const ZOOM_CREDENTIALS = { accountId: 'acct-test', clientId: 'client-test', clientSecret: 'secret-test' };
+export const WEBHOOK_SECRET = 'zoom-webhook-secret-for-tests';
+
+let runtimeInstalled = false;
+let bundle: Promise<WorkflowBundle> | null = null;
+
+export function temporalAddress(): string {
+  const address = process.env.TEST_TEMPORAL_ADDRESS;
+  if (!address) throw new Error('TEST_TEMPORAL_ADDRESS is not set: run integration tests through jest (global-setup)');
+  return address;
+}
+
+/** Environment for the worker: the emulator's URLs, the receiver, and the test's short windows. */
+export function workerEnv(
+  world: { emulator: ZoomEmulator; receiverUrl: string; secret: string; taskQueue: string },
+  windows: Record<string, string>,
+) {
+  return {
+    TEMPORAL_ADDRESS: temporalAddress(),
+    TEMPORAL_TASK_QUEUE: world.taskQueue,
+    ZOOM_ACCOUNT_ID: ZOOM_CREDENTIALS.accountId,
+    ZOOM_CLIENT_ID: ZOOM_CREDENTIALS.clientId,
+    ZOOM_CLIENT_SECRET: ZOOM_CREDENTIALS.clientSecret,
+    ZOOM_API_BASE_URL: world.emulator.apiBaseUrl,
+    ZOOM_OAUTH_TOKEN_URL: world.emulator.tokenUrl,
+    APP_CALLBACK_URL: world.receiverUrl,
+    APP_CALLBACK_SECRET: world.secret,
+    ...windows,
+  };
+}
+
+export interface World {
+  emulator: ZoomEmulator;
+  app: AppReceiver;
+  client: Client;
+  config: WorkerConfig;
+  taskQueue: string;
+  webhookUrl: string;
+  env: Record<string, string>;
+  /** Posts a Zoom webhook body, signed as Zoom signs it, to the gateway. */
+  deliver(body: unknown): Promise<{ status: number; body: unknown }>;
+  state(webinarId: string, registrantId: string): Promise<RegistrantView>;
+  startWorkers(): Promise<void>;
+  stopWorkers(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+export interface WorldOptions {
+  /** FOLLOW_UP_WINDOW, LOOKUP_TIMEOUT, DEDUP_WINDOW for this world. */
+  windows?: Record<string, string>;
+  /** Run the workers in-process (default) or leave that to the test (a child-process worker). */
+  inProcessWorkers?: boolean;
+}
+
+export async function startWorld({ windows = {}, inProcessWorkers = true }: WorldOptions = {}): Promise<World> {
+  if (!runtimeInstalled) {
+    Runtime.install({ logger: new DefaultLogger('WARN') });
+    runtimeInstalled = true;
+  }
+  bundle ??= bundleWorkflowCode({
+    workflowsPath: require.resolve('../../src/workflows'),
+    logger: new DefaultLogger('WARN'),
+  });
+
+  const emulator = new ZoomEmulator(ZOOM_CREDENTIALS);
+  await emulator.start();
+  const app = new AppReceiver();
+  const receiverUrl = await app.start();
+  const taskQueue = `test-${Math.random().toString(36).slice(2, 10)}`;
+  const env = workerEnv({ emulator, receiverUrl, secret: app.secret, taskQueue }, windows);
+  const config = parseConfig(workerConfigSchema, env);
+
+  const connection = await Connection.connect({ address: temporalAddress() });
+  const client = new Client({ connection });
+  const gateway = buildGateway({
+    config: { ZOOM_WEBHOOK_SECRET_TOKEN: WEBHOOK_SECRET, TEMPORAL_TASK_QUEUE: taskQueue },
+    client,
+    logger: pino({ level: 'silent' }),
+  });
+  const gatewayUrl = await gateway.listen({ port: 0, host: '127.0.0.1' });
+  const webhookUrl = `${gatewayUrl}/zoom/webhook`;
+
+  let nativeConnection: NativeConnection | null = null;
+  let running: { workers: Worker[]; done: Promise<unknown> } | null = null;
+
+  const world: World = {
+    emulator,
+    app,
+    client,
+    config,
+    taskQueue,
+    webhookUrl,
+    env,
+    deliver: (body) => emulator.deliverWebhook(webhookUrl, body, WEBHOOK_SECRET),
+    state: (webinarId, registrantId) =>
+      client.workflow.getHandle(registrantWorkflowId(webinarId, registrantId)).query(stateQuery),
+    async startWorkers() {
+      nativeConnection ??= await NativeConnection.connect({ address: temporalAddress() });
+      const workers = await createRegistrationWorkers({
+        config,
+        connection: nativeConnection,
+        workflowBundle: await bundle!,
+      });
+      running = { workers, done: Promise.all(workers.map((w) => w.run())) };
+    },
+    async stopWorkers() {
+      if (!running) return;
+      running.workers.forEach((w) => w.shutdown());
+      await running.done;
+      running = null;
+    },
+    async stop() {
+      await world.stopWorkers();
+      await nativeConnection?.close();
+      await gateway.close();
+      await connection.close();
+      await emulator.stop();
+      await app.stop();
+    },
+  };
+  if (inProcessWorkers) await world.startWorkers();
+  return world;
+}
+
+/** Waits until the app has been told `count` distinct callbacks about a registrant. */
+export function callbacksAbout(world: World, registrantId: string, count: number) {
+  return eventually(() => (world.app.about(registrantId).length >= count ? world.app.about(registrantId) : undefined), {
+    what: `${count} callbacks about ${registrantId} (have ${world.app.typesAbout(registrantId).join(', ') || 'none'})`,
+  });
+}
