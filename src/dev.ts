@@ -1,11 +1,11 @@
 // `npm run dev`: a whole local world with no Zoom account: a Temporal dev server with its Web UI, the Zoom emulator,
 // a worker and the gateway, wired together. It then plays a self-cancel and an admin cancel through the real path
 // (signed webhook → gateway → workflow → lookup against the emulator) so that both settle in the UI.
-import { Client, Connection } from '@temporalio/client';
 import { DefaultLogger, NativeConnection, Runtime } from '@temporalio/worker';
 import { gatewayConfigSchema, loadConfigOrExit, workerConfigSchema } from './config';
 import { startTemporalDevServer } from './dev/temporal-server';
 import { buildGateway } from './gateway/server';
+import { createGatewayClient } from './gateway/temporal-client';
 import { logger } from './logger';
 import { ZoomEmulator } from './sandbox/emulator';
 import { createRegistrationWorkers } from './worker';
@@ -50,8 +50,8 @@ async function main(): Promise<void> {
   const workers = await createRegistrationWorkers({ config: workerConfig, connection: nativeConnection });
   const running = Promise.all(workers.map((w) => w.run()));
 
-  const connection = await Connection.connect({ address: temporal.address });
-  const gateway = buildGateway({ config: gatewayConfig, client: new Client({ connection }), logger });
+  const { client, connection } = createGatewayClient(temporal.address, gatewayConfig.TEMPORAL_NAMESPACE);
+  const gateway = buildGateway({ config: gatewayConfig, client, logger });
   await gateway.listen({ port: gatewayConfig.PORT, host: gatewayConfig.HOST });
   const webhookUrl = `http://127.0.0.1:${gatewayConfig.PORT}/zoom/webhook`;
 

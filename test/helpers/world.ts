@@ -12,6 +12,7 @@ import {
 import pino from 'pino';
 import { parseConfig, workerConfigSchema, type WorkerConfig } from '../../src/config';
 import { buildGateway } from '../../src/gateway/server';
+import { createGatewayClient } from '../../src/gateway/temporal-client';
 import { ZoomEmulator } from '../../src/sandbox/emulator';
 import { registrantWorkflowId } from '../../src/shared';
 import { stateQuery, type RegistrantView } from '../../src/workflows/messages';
@@ -75,7 +76,7 @@ export interface WorldOptions {
 
 export async function startWorld({ windows = {}, inProcessWorkers = true }: WorldOptions = {}): Promise<World> {
   if (!runtimeInstalled) {
-    Runtime.install({ logger: new DefaultLogger('WARN') });
+    Runtime.install({ logger: new DefaultLogger('ERROR') });
     runtimeInstalled = true;
   }
   bundle ??= bundleWorkflowCode({
@@ -93,9 +94,10 @@ export async function startWorld({ windows = {}, inProcessWorkers = true }: Worl
 
   const connection = await Connection.connect({ address: temporalAddress() });
   const client = new Client({ connection });
+  const gatewayTemporal = createGatewayClient(temporalAddress());
   const gateway = buildGateway({
     config: { ZOOM_WEBHOOK_SECRET_TOKEN: WEBHOOK_SECRET, TEMPORAL_TASK_QUEUE: taskQueue },
-    client,
+    client: gatewayTemporal.client,
     logger: pino({ level: 'silent' }),
   });
   const gatewayUrl = await gateway.listen({ port: 0, host: '127.0.0.1' });
@@ -134,6 +136,7 @@ export async function startWorld({ windows = {}, inProcessWorkers = true }: Worl
       await world.stopWorkers();
       await nativeConnection?.close();
       await gateway.close();
+      await gatewayTemporal.connection.close();
       await connection.close();
       await emulator.stop();
       await app.stop();

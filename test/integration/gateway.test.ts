@@ -1,10 +1,11 @@
 // The webhook endpoint's answers (design.md 4.3), against the real dev server: what it refuses starts nothing.
 import { createServer, type Server } from 'node:net';
-import { Client, Connection, WorkflowNotFoundError } from '@temporalio/client';
+import { WorkflowNotFoundError } from '@temporalio/client';
 import axios from 'axios';
 import pino from 'pino';
 import { startTemporalDevServer } from '../../src/dev/temporal-server';
 import { buildGateway } from '../../src/gateway/server';
+import { createGatewayClient } from '../../src/gateway/temporal-client';
 import { registrantWorkflowId } from '../../src/shared';
 import { urlValidationAnswer, zoomSignature } from '../../src/zoom/signature';
 import { startWorld, WEBHOOK_SECRET, type World } from '../helpers/world';
@@ -159,10 +160,10 @@ test('health answers 200; readiness answers 200 while Temporal is reachable', as
 
 describe('Temporal not available', () => {
   async function gatewayFor(address: string) {
-    const connection = Connection.lazy({ address });
+    const { client, connection } = createGatewayClient(address);
     const gateway = buildGateway({
       config: { ZOOM_WEBHOOK_SECRET_TOKEN: WEBHOOK_SECRET, TEMPORAL_TASK_QUEUE: world.taskQueue },
-      client: new Client({ connection }),
+      client,
       logger: pino({ level: 'silent' }),
     });
     const url = await gateway.listen({ port: 0, host: '127.0.0.1' });

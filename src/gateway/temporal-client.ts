@@ -1,0 +1,12 @@
+// The gateway's Temporal client. Lazy, so that the gateway starts (and answers 503) while Temporal is down; and
+// without the SDK's gRPC retries, because every call must end within the webhook's deadline and Zoom redelivers
+// whatever got a 503.
+import { Client, Connection } from '@temporalio/client';
+
+export function createGatewayClient(
+  address: string,
+  namespace = 'default',
+): { client: Client; connection: Connection } {
+  const connection = Connection.lazy({ address, interceptors: [] });
+  return { client: new Client({ connection, namespace }), connection };
+}

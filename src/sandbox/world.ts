@@ -1,0 +1,73 @@
+// The emulator's Zoom account: webinars and their registrants, kept in memory.
+import { randomBytes, randomInt } from 'node:crypto';
+
+export type RegistrantStatus = 'approved' | 'pending' | 'denied';
+
+export interface Registrant {
+  id: string;
+  email: string;
+  first_name: string;
+  last_name?: string;
+  status: RegistrantStatus;
+  create_time: string;
+  join_url: string;
+}
+
+export interface Webinar {
+  id: string;
+  uuid: string;
+  hostId: string;
+  hostEmail: string;
+  topic: string;
+  startTime: string;
+  registrants: Map<string, Registrant>;
+}
+
+export interface NewRegistrant {
+  email: string;
+  first_name: string;
+  last_name?: string;
+  status?: RegistrantStatus;
+  id?: string;
+}
+
+/** Zoom-like ids: webinar ids are 11 digits, registrant ids 22 base64url characters. */
+export const newWebinarId = () => String(randomInt(10_000_000_000, 99_999_999_999));
+export const newRegistrantId = () => randomBytes(16).toString('base64url').slice(0, 22);
+
+export class ZoomWorld {
+  readonly webinars = new Map<string, Webinar>();
+
+  addWebinar(w: { id?: string; hostId?: string; hostEmail?: string; topic?: string } = {}): Webinar {
+    const webinar: Webinar = {
+      id: w.id ?? newWebinarId(),
+      uuid: randomBytes(12).toString('base64'),
+      hostId: w.hostId ?? randomBytes(11).toString('base64url').slice(0, 22),
+      hostEmail: w.hostEmail ?? 'host@example.com',
+      topic: w.topic ?? 'Sandbox webinar',
+      startTime: new Date(Date.now() + 7 * 24 * 3600 * 1000).toISOString().replace(/\.\d+Z$/, 'Z'),
+      registrants: new Map(),
+    };
+    this.webinars.set(webinar.id, webinar);
+    return webinar;
+  }
+
+  addRegistrant(webinar: Webinar, r: NewRegistrant): Registrant {
+    const id = r.id ?? newRegistrantId();
+    const registrant: Registrant = {
+      id,
+      email: r.email,
+      first_name: r.first_name,
+      ...(r.last_name === undefined ? {} : { last_name: r.last_name }),
+      status: r.status ?? 'approved',
+      create_time: new Date().toISOString().replace(/\.\d+Z$/, 'Z'),
+      join_url: `https://zoom.us/w/${webinar.id}?tk=${randomBytes(8).toString('hex')}`,
+    };
+    webinar.registrants.set(id, registrant);
+    return registrant;
+  }
+
+  findByEmail(webinar: Webinar, email: string): Registrant | undefined {
+    return [...webinar.registrants.values()].find((r) => r.email.toLowerCase() === email.toLowerCase());
+  }
+}
