@@ -5,6 +5,7 @@ import axios from 'axios';
 import pino from 'pino';
 import { startTemporalDevServer } from '../src/dev/temporal-server';
 import { buildGateway } from '../src/gateway/server';
+import { deliverWebhook } from '../src/sandbox/webhooks';
 import { createGatewayClient } from '../src/gateway/temporal-client';
 import { verifyZoomSignature, zoomSignature } from '../src/zoom/signature';
 import { registrationEventSchema } from '../src/zoom/webhook';
@@ -78,28 +79,8 @@ async function main() {
   const url = await gateway.listen({ port: 0, host: '127.0.0.1' });
   try {
     const health = await timeEach(ROUNDS, () => axios.get(`${url}/healthz`));
-    const acks = await timeEach(ROUNDS, (i) => {
-      const body = JSON.stringify(cancelEvent(i));
-      const now = String(Math.floor(Date.now() / 1000));
-      return axios.post(`${url}/zoom/webhook`, body, {
-        headers: {
-          'content-type': 'application/json',
-          'x-zm-request-timestamp': now,
-          'x-zm-signature': zoomSignature(SECRET, now, body),
-        },
-      });
-    });
-    const duplicates = await timeEach(ROUNDS, () => {
-      const body = JSON.stringify(cancelEvent(0));
-      const now = String(Math.floor(Date.now() / 1000));
-      return axios.post(`${url}/zoom/webhook`, body, {
-        headers: {
-          'content-type': 'application/json',
-          'x-zm-request-timestamp': now,
-          'x-zm-signature': zoomSignature(SECRET, now, body),
-        },
-      });
-    });
+    const acks = await timeEach(ROUNDS, (i) => deliverWebhook(`${url}/zoom/webhook`, cancelEvent(i), SECRET));
+    const duplicates = await timeEach(ROUNDS, () => deliverWebhook(`${url}/zoom/webhook`, cancelEvent(0), SECRET));
     process.stdout.write('\n');
     report('baseline: GET /healthz', health);
     report('POST /zoom/webhook, new registrant (start)', acks, health);

@@ -8,6 +8,7 @@ import { buildGateway } from './gateway/server';
 import { createGatewayClient } from './gateway/temporal-client';
 import { logger } from './logger';
 import { ZoomEmulator } from './sandbox/emulator';
+import { seedDemoWebinar } from './sandbox/seed';
 import { createRegistrationWorkers } from './worker';
 
 const DEV = {
@@ -63,17 +64,7 @@ async function main(): Promise<void> {
   say(`  app callbacks     ${workerConfig.APP_CALLBACK_URL ?? 'not set: outcomes are logged by the worker'}`);
   say('');
 
-  const webinar = emulator.addWebinar({ hostEmail: 'host@example.com', topic: 'Sandbox webinar' });
-  const ada = emulator.addRegistrant(webinar.id, {
-    email: 'ada@example.com',
-    first_name: 'Ada',
-    last_name: 'Lovelace',
-  });
-  const grace = emulator.addRegistrant(webinar.id, {
-    email: 'grace@example.com',
-    first_name: 'Grace',
-    last_name: 'Hopper',
-  });
+  const { webinar, ada, grace } = seedDemoWebinar(emulator);
   for (const [who, body] of [
     ['Ada cancels her own registration', emulator.cancelAsRegistrant(webinar.id, ada.id)],
     ['the host cancels Grace', emulator.cancelAsAdmin(webinar.id, grace.id)],

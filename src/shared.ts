@@ -32,6 +32,8 @@ export interface WorkflowSettings {
   followUpWindowMs: number;
   lookupTimeoutMs: number;
   dedupWindowMs: number;
+  /** Continue-as-new once a run's history is longer than this (or Temporal suggests it). */
+  maxHistoryEvents: number;
 }
 
 export const REGISTRATION_STATES = [

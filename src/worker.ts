@@ -13,9 +13,19 @@ export interface RegistrationWorkersOptions {
   connection: NativeConnection;
   /** A prebuilt bundle (tests build one per file); by default the worker bundles src/workflows itself. */
   workflowBundle?: WorkflowBundle;
+  /** Continue-as-new threshold; tests lower it to exercise continue-as-new. */
+  maxHistoryEvents?: number;
 }
 
-export async function createRegistrationWorkers({ config, connection, workflowBundle }: RegistrationWorkersOptions) {
+// Well before Temporal's own limits; a registrant rarely gets near this.
+const DEFAULT_MAX_HISTORY_EVENTS = 2_000;
+
+export async function createRegistrationWorkers({
+  config,
+  connection,
+  workflowBundle,
+  maxHistoryEvents = DEFAULT_MAX_HISTORY_EVENTS,
+}: RegistrationWorkersOptions) {
   const zoom = new ZoomClient({
     apiBaseUrl: config.ZOOM_API_BASE_URL,
     tokenUrl: config.ZOOM_OAUTH_TOKEN_URL,
@@ -35,6 +45,7 @@ export async function createRegistrationWorkers({ config, connection, workflowBu
       followUpWindowMs: config.FOLLOW_UP_WINDOW,
       lookupTimeoutMs: config.LOOKUP_TIMEOUT,
       dedupWindowMs: config.DEDUP_WINDOW,
+      maxHistoryEvents,
     },
   });
   const common = { connection, namespace: config.TEMPORAL_NAMESPACE };

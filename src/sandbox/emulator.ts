@@ -64,6 +64,12 @@ function zoomError(reply: FastifyReply, status: number, code: number, message: s
   return reply.code(status).send({ code, message });
 }
 
+const webinarNotFound = (reply: FastifyReply, webinarId: string) =>
+  zoomError(reply, 404, ZOOM_CODES.webinarNotFound, `Webinar does not exist: ${webinarId}.`);
+
+const invalidField = (reply: FastifyReply, error: z.ZodError) =>
+  zoomError(reply, 400, ZOOM_CODES.invalidId, `Invalid field: ${error.issues[0]?.path.join('.')}`);
+
 export class ZoomEmulator {
   readonly requests: RecordedRequest[] = [];
   private readonly world = new ZoomWorld();
@@ -294,7 +300,7 @@ export class ZoomEmulator {
       case 'not_found':
         return this.registrantNotFound(reply, registrantId);
       case 'webinar_not_found':
-        return zoomError(reply, 404, ZOOM_CODES.webinarNotFound, `Webinar does not exist: ${webinarId}.`);
+        return webinarNotFound(reply, webinarId);
       case 'rate_limited': {
         const daily = Number.isNaN(Number(step.retryAfter));
         return reply
@@ -315,7 +321,7 @@ export class ZoomEmulator {
 
   private answerRecord(reply: FastifyReply, webinarId: string, registrantId: string) {
     const webinar = this.world.webinars.get(webinarId);
-    if (!webinar) return zoomError(reply, 404, ZOOM_CODES.webinarNotFound, `Webinar does not exist: ${webinarId}.`);
+    if (!webinar) return webinarNotFound(reply, webinarId);
     const record = webinar.registrants.get(registrantId);
     return record ? reply.send(record) : this.registrantNotFound(reply, registrantId);
   }
@@ -327,11 +333,9 @@ export class ZoomEmulator {
 
   private list(params: { webinarId: string }, query: unknown, reply: FastifyReply) {
     const webinar = this.world.webinars.get(params.webinarId);
-    if (!webinar)
-      return zoomError(reply, 404, ZOOM_CODES.webinarNotFound, `Webinar does not exist: ${params.webinarId}.`);
+    if (!webinar) return webinarNotFound(reply, params.webinarId);
     const parsed = listQuerySchema.safeParse(query);
-    if (!parsed.success)
-      return zoomError(reply, 400, ZOOM_CODES.invalidId, `Invalid field: ${parsed.error.issues[0]?.path.join('.')}`);
+    if (!parsed.success) return invalidField(reply, parsed.error);
     let offset = 0;
     if (parsed.data.next_page_token) {
       const page = this.pageTokens.get(parsed.data.next_page_token);
@@ -360,10 +364,9 @@ export class ZoomEmulator {
 
   private add(webinarId: string, body: unknown, reply: FastifyReply) {
     const webinar = this.world.webinars.get(webinarId);
-    if (!webinar) return zoomError(reply, 404, ZOOM_CODES.webinarNotFound, `Webinar does not exist: ${webinarId}.`);
+    if (!webinar) return webinarNotFound(reply, webinarId);
     const parsed = addRegistrantSchema.safeParse(body);
-    if (!parsed.success)
-      return zoomError(reply, 400, ZOOM_CODES.invalidId, `Invalid field: ${parsed.error.issues[0]?.path.join('.')}`);
+    if (!parsed.success) return invalidField(reply, parsed.error);
     const existing = this.world.findByEmail(webinar, parsed.data.email);
     // A denied email cannot register again; the exact message Zoom gives is a guess.
     if (existing?.status === 'denied') {
@@ -387,10 +390,9 @@ export class ZoomEmulator {
 
   private updateStatus(webinarId: string, body: unknown, reply: FastifyReply) {
     const webinar = this.world.webinars.get(webinarId);
-    if (!webinar) return zoomError(reply, 404, ZOOM_CODES.webinarNotFound, `Webinar does not exist: ${webinarId}.`);
+    if (!webinar) return webinarNotFound(reply, webinarId);
     const parsed = statusUpdateSchema.safeParse(body);
-    if (!parsed.success)
-      return zoomError(reply, 400, ZOOM_CODES.invalidId, `Invalid field: ${parsed.error.issues[0]?.path.join('.')}`);
+    if (!parsed.success) return invalidField(reply, parsed.error);
     for (const target of parsed.data.registrants) {
       const registrant = target.id
         ? webinar.registrants.get(target.id)

@@ -41,9 +41,6 @@ export interface RegistrantWorkflowInput {
   carried?: CarriedState;
 }
 
-// Continue-as-new well before Temporal's own limits; a registrant rarely gets near this.
-const MAX_HISTORY_EVENTS = 2_000;
-
 const { loadSettings } = proxyLocalActivities<Activities>({ startToCloseTimeout: '10 seconds' });
 
 // The app may be down for a while: keep trying with backoff, never give up on a settled outcome.
@@ -289,7 +286,7 @@ export async function registrantWorkflow(input: RegistrantWorkflowInput): Promis
     if (event.kind === 'cancelled') settle(event);
 
     const info = workflowInfo();
-    if (settling === 0 && (info.continueAsNewSuggested || info.historyLength > MAX_HISTORY_EVENTS)) {
+    if (settling === 0 && (info.continueAsNewSuggested || info.historyLength > settings.maxHistoryEvents)) {
       await condition(allHandlersFinished);
       await continueAsNew<typeof registrantWorkflow>({
         webinarId,

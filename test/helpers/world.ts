@@ -72,9 +72,14 @@ export interface WorldOptions {
   windows?: Record<string, string>;
   /** Run the workers in-process (default) or leave that to the test (a child-process worker). */
   inProcessWorkers?: boolean;
+  maxHistoryEvents?: number;
 }
 
-export async function startWorld({ windows = {}, inProcessWorkers = true }: WorldOptions = {}): Promise<World> {
+export async function startWorld({
+  windows = {},
+  inProcessWorkers = true,
+  maxHistoryEvents,
+}: WorldOptions = {}): Promise<World> {
   if (!runtimeInstalled) {
     Runtime.install({ logger: new DefaultLogger('ERROR') });
     runtimeInstalled = true;
@@ -123,6 +128,7 @@ export async function startWorld({ windows = {}, inProcessWorkers = true }: Worl
         config,
         connection: nativeConnection,
         workflowBundle: await bundle!,
+        maxHistoryEvents,
       });
       running = { workers, done: Promise.all(workers.map((w) => w.run())) };
     },
