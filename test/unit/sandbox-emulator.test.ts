@@ -231,7 +231,7 @@ describe('registrants', () => {
 });
 
 describe('people and webhooks', () => {
-  test('a self-cancel removes the record (remove mode): operator is the registrant, no operator_id', async () => {
+  test('a self-cancel removes the record (remove mode): operator is the registrant, no operator_id', () => {
     const webinar = emulator.addWebinar();
     const ada = emulator.addRegistrant(webinar.id, { email: 'ada@example.com', first_name: 'Ada' });
     const event = emulator.cancelAsRegistrant(webinar.id, ada.id);
@@ -245,7 +245,7 @@ describe('people and webhooks', () => {
     });
   });
 
-  test('a self-cancel in deny mode leaves the registrant denied', async () => {
+  test('a self-cancel in deny mode leaves the registrant denied', () => {
     const denying = new ZoomEmulator({ ...credentials, selfCancelMode: 'deny' });
     const webinar = denying.addWebinar();
     const ada = denying.addRegistrant(webinar.id, { email: 'ada@example.com', first_name: 'Ada' });
