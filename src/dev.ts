@@ -3,6 +3,7 @@
 // (signed webhook → gateway → workflow → lookup against the emulator) so that both settle in the UI.
 import { DefaultLogger, NativeConnection, Runtime } from '@temporalio/worker';
 import { gatewayConfigSchema, loadConfigOrExit, workerConfigSchema } from './config';
+import { AppReceiver } from './dev/app-receiver';
 import { startTemporalDevServer } from './dev/temporal-server';
 import { buildGateway } from './gateway/server';
 import { createGatewayClient } from './gateway/temporal-client';
@@ -27,11 +28,15 @@ async function main(): Promise<void> {
 
   const emulator = new ZoomEmulator({ ...DEV.zoom });
   await emulator.start(DEV.sandboxPort);
+  // Stands in for the app unless APP_CALLBACK_URL points at a real one.
+  const app = new AppReceiver();
+  const appUrl = process.env.APP_CALLBACK_URL ? null : await app.start();
 
   // Short windows so that the admin cancel settles within a minute; override them like any variable.
   const env = {
     FOLLOW_UP_WINDOW: '20s',
     LOOKUP_TIMEOUT: '2m',
+    ...(appUrl ? { APP_CALLBACK_URL: appUrl, APP_CALLBACK_SECRET: app.secret } : {}),
     ...process.env,
     TEMPORAL_ADDRESS: temporal.address,
     ZOOM_ACCOUNT_ID: DEV.zoom.accountId,
@@ -46,13 +51,13 @@ async function main(): Promise<void> {
   const workerConfig = loadConfigOrExit(workerConfigSchema, env);
   const gatewayConfig = loadConfigOrExit(gatewayConfigSchema, env);
 
-  Runtime.install({ logger: new DefaultLogger('WARN'), shutdownSignals: [] });
+  Runtime.install({ logger: new DefaultLogger('ERROR'), shutdownSignals: [] });
   const nativeConnection = await NativeConnection.connect({ address: temporal.address });
   const workers = await createRegistrationWorkers({ config: workerConfig, connection: nativeConnection });
   const running = Promise.all(workers.map((w) => w.run()));
 
   const { client, connection } = createGatewayClient(temporal.address, gatewayConfig.TEMPORAL_NAMESPACE);
-  const gateway = buildGateway({ config: gatewayConfig, client, logger });
+  const gateway = buildGateway({ config: gatewayConfig, client, logger: logger.child({}, { level: 'warn' }) });
   await gateway.listen({ port: gatewayConfig.PORT, host: gatewayConfig.HOST });
   const webhookUrl = `http://127.0.0.1:${gatewayConfig.PORT}/zoom/webhook`;
 
@@ -61,10 +66,24 @@ async function main(): Promise<void> {
   say(`  Temporal          ${temporal.address}`);
   say(`  Zoom emulator     ${emulator.apiBaseUrl} (OAuth: ${emulator.tokenUrl})`);
   say(`  gateway           ${webhookUrl}  (webhook secret: ${DEV.webhookSecret})`);
-  say(`  app callbacks     ${workerConfig.APP_CALLBACK_URL ?? 'not set: outcomes are logged by the worker'}`);
+  say(
+    `  app callbacks     ${workerConfig.APP_CALLBACK_URL ?? ''}${appUrl ? ' (a stand-in app that prints them here)' : ''}`,
+  );
   say('');
 
   const { webinar, ada, grace } = seedDemoWebinar(emulator);
+  const names = new Map([
+    [ada.id, 'Ada'],
+    [grace.id, 'Grace'],
+  ]);
+  app.onCallback = ({ callback }) => {
+    const who = names.get(callback.data.registrant.id) ?? callback.data.registrant.id;
+    const detail =
+      callback.type === 'registrant.cancelled'
+        ? ` cancelled_by=${callback.data.cancelled_by} can_reregister=${callback.data.can_reregister}`
+        : '';
+    say(`  app told: ${callback.type} (${who})${detail}`);
+  };
   for (const [who, body] of [
     ['Ada cancels her own registration', emulator.cancelAsRegistrant(webinar.id, ada.id)],
     ['the host cancels Grace', emulator.cancelAsAdmin(webinar.id, grace.id)],
@@ -90,6 +109,7 @@ async function main(): Promise<void> {
     await connection.close();
     await nativeConnection.close();
     await emulator.stop();
+    await app.stop();
     await temporal.stop();
     process.exit(0);
   };

@@ -17,7 +17,7 @@ import { ZoomEmulator } from '../../src/sandbox/emulator';
 import { registrantWorkflowId } from '../../src/shared';
 import { stateQuery, type RegistrantView } from '../../src/workflows/messages';
 import { createRegistrationWorkers } from '../../src/worker';
-import { AppReceiver } from './app-receiver';
+import { AppReceiver } from '../../src/dev/app-receiver';
 import { eventually } from './eventually';
 
 export const ZOOM_CREDENTIALS = { accountId: 'acct-test', clientId: 'client-test', clientSecret: 'secret-test' };

@@ -1,9 +1,10 @@
-// The app's side of the callbacks: a real HTTP server that verifies Standard Webhooks signatures and records
-// what it was told, so that tests assert the exact callbacks an app would receive.
+// The app's side of the callbacks: a real HTTP server that verifies Standard Webhooks signatures and records what
+// it was told. Tests assert on it; `npm run dev` prints what it receives.
+import { randomBytes } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Webhook } from 'standardwebhooks';
-import { appCallbackSchema, type AppCallback } from '../../src/app-callback';
+import { appCallbackSchema, type AppCallback } from '../app-callback';
 
 export interface ReceivedCallback {
   webhookId: string;
@@ -11,11 +12,13 @@ export interface ReceivedCallback {
 }
 
 export class AppReceiver {
-  readonly secret = `whsec_${Buffer.from('test-app-callback-secret-0123456789').toString('base64')}`;
+  readonly secret = `whsec_${randomBytes(24).toString('base64')}`;
   /** Every verified delivery, retries included. */
   readonly deliveries: ReceivedCallback[] = [];
   /** Answer this many deliveries with 500 before accepting. */
   failNext = 0;
+  /** Called with each verified, accepted delivery. */
+  onCallback: (received: ReceivedCallback) => void = () => {};
   private server: Server | null = null;
   private readonly verifier = new Webhook(this.secret);
 
@@ -37,7 +40,9 @@ export class AppReceiver {
           return;
         }
         const callback = appCallbackSchema.parse(JSON.parse(body));
-        this.deliveries.push({ webhookId: String(req.headers['webhook-id']), callback });
+        const received = { webhookId: String(req.headers['webhook-id']), callback };
+        this.deliveries.push(received);
+        this.onCallback(received);
         res.writeHead(204).end();
       });
     });
