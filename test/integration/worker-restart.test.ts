@@ -48,7 +48,7 @@ test('worker killed during the follow-up wait and started again: exactly one reg
   await exited;
   expect(world.app.about(person.id)).toEqual([]);
 
-  startWorkerProcess();
+  const second = startWorkerProcess();
   const [cancelled] = await callbacksAbout(world, person.id, 1);
   expect(cancelled).toMatchObject({
     type: 'registrant.cancelled',
@@ -58,4 +58,9 @@ test('worker killed during the follow-up wait and started again: exactly one reg
   const view = await world.state(webinar.id, person.id);
   expect(view).toMatchObject({ state: 'admin_cancelled', settling: false });
   expect(world.app.deliveries.filter((d) => d.callback.data.registrant.id === person.id)).toHaveLength(1);
+
+  // SIGTERM drains the workers and exits cleanly.
+  const exit = new Promise<number | null>((resolve) => second.once('exit', (code) => resolve(code)));
+  second.kill('SIGTERM');
+  expect(await exit).toBe(0);
 });
