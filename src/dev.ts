@@ -92,10 +92,13 @@ async function main(): Promise<void> {
     say(`  played: ${who} → gateway answered ${answer.status}`);
   }
   say('');
-  say(`  try this: open ${temporal.uiUrl ?? 'the Web UI'}/namespaces/default/workflows and watch both settle`);
   say(
-    `            (Grace's waits FOLLOW_UP_WINDOW=${env.FOLLOW_UP_WINDOW} for a follow-up first). Ctrl-C stops everything.`,
+    `  try this: open ${temporal.uiUrl ?? 'the Web UI'}/namespaces/default/workflows?query=${encodeURIComponent('ExecutionStatus="Running"')}`,
   );
+  say(
+    `            each workflow's "Current details" says where it stands; Grace's waits FOLLOW_UP_WINDOW=${env.FOLLOW_UP_WINDOW}`,
+  );
+  say('            for a follow-up before settling. Ctrl-C stops everything.');
   say('  Acting as Zoom users on demand (npm run simulate) comes with the Sandbox issue.');
 
   let stopping = false;

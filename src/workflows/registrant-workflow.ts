@@ -11,6 +11,7 @@ import {
   log,
   proxyActivities,
   proxyLocalActivities,
+  setCurrentDetails,
   setHandler,
   upsertSearchAttributes,
   workflowInfo,
@@ -159,6 +160,8 @@ export async function registrantWorkflow(input: RegistrantWorkflowInput): Promis
     };
     view.evidence = evidence;
     view.needs_review_reason = null;
+    // What operators read in the Web UI ("current details") while a case is open.
+    setCurrentDetails(`Cancellation of event_ts ${cancel.eventTs}: looking the registrant up in Zoom.`);
     let lookupFinished = false;
     let followUpWindowOver = false;
     const decide = (): CancellationDecision => {
@@ -196,6 +199,9 @@ export async function registrantWorkflow(input: RegistrantWorkflowInput): Promis
 
     if (decision.kind === 'wait') {
       const deadline = Date.now() + settings.followUpWindowMs;
+      setCurrentDetails(
+        `Cancellation of event_ts ${cancel.eventTs}: Zoom says ${evidence.lookup}; waiting for follow-up events until ${new Date(deadline).toISOString()}.`,
+      );
       while (decision.kind === 'wait') {
         const remaining = deadline - Date.now();
         followUpWindowOver = remaining <= 0 || !(await condition(appliedChanges(), remaining));
@@ -205,6 +211,9 @@ export async function registrantWorkflow(input: RegistrantWorkflowInput): Promis
 
     if (decision.kind === 'needs_review') {
       view.needs_review_reason = decision.reason;
+      setCurrentDetails(
+        `Needs review: ${decision.reason}. Settle it with the "resolve" signal, e.g. {"cancelled_by": "admin", "can_reregister": false}.`,
+      );
       setState('needs_review', cancel.eventTs, true);
       await tell('registrant.needs_review', cancel, { evidence: snapshot(evidence) });
       resolution = null;
@@ -250,6 +259,11 @@ export async function registrantWorkflow(input: RegistrantWorkflowInput): Promis
     applied.push({ kind: event.kind, eventTs: event.eventTs });
   }
 
+  const showSettled = () =>
+    setCurrentDetails(
+      `State: ${view.state ?? 'no event applied yet'}. Stays open ${Math.round(settings.dedupWindowMs / 60_000)} min after the last event to absorb Zoom's redeliveries.`,
+    );
+
   // Cancellations are settled one after another, beside the loop that keeps applying the events that settle them.
   let settlements = Promise.resolve();
   let settling = 0;
@@ -267,10 +281,12 @@ export async function registrantWorkflow(input: RegistrantWorkflowInput): Promis
       .finally(() => {
         settling -= 1;
         view.settling = settling > 0;
+        if (settling === 0) showSettled();
       });
   };
 
   for (;;) {
+    if (settling === 0) showSettled();
     const arrived = await condition(() => inbox.length > 0 || settlementErrors.length > 0, settings.dedupWindowMs);
     // A bug, not a Zoom answer: failing the workflow task lets a fixed worker replay and carry on.
     if (settlementErrors[0]) throw settlementErrors[0];
