@@ -214,9 +214,10 @@ export async function registrantWorkflow(input: RegistrantWorkflowInput): Promis
       setCurrentDetails(
         `Needs review: ${decision.reason}. Settle it with the "resolve" signal, e.g. {"cancelled_by": "admin", "can_reregister": false}.`,
       );
+      // Cleared before the state opens the resolve signal, so that a verdict sent during the callback counts.
+      resolution = null;
       setState('needs_review', cancel.eventTs, true);
       await tell('registrant.needs_review', cancel, { evidence: snapshot(evidence) });
-      resolution = null;
       while (decision.kind === 'needs_review') {
         const changed = appliedChanges();
         await condition(() => resolution !== null || changed());
