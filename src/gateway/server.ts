@@ -50,6 +50,8 @@ export function buildGateway({ config, client, logger }: GatewayOptions) {
 
   app.post('/zoom/webhook', async (request, reply) => {
     const rawBody = Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0);
+    // Zoom's id for this delivery: the way to find it in Zoom's support tooling. Not a de-duplication key.
+    const trackingId = request.headers['x-zm-trackingid'];
     const failure = verifyZoomSignature({
       secret: config.ZOOM_WEBHOOK_SECRET_TOKEN,
       signature: request.headers[SIGNATURE_HEADER] as string | undefined,
@@ -58,7 +60,7 @@ export function buildGateway({ config, client, logger }: GatewayOptions) {
       nowMs: Date.now(),
     });
     if (failure) {
-      logger.warn({ reason: failure }, 'webhook refused');
+      logger.warn({ reason: failure, trackingId }, 'webhook refused');
       return reject(reply, 401, 'invalid_signature', failure);
     }
 
@@ -94,6 +96,7 @@ export function buildGateway({ config, client, logger }: GatewayOptions) {
       webinarId: event.webinarId,
       registrantId: event.registrant.id,
       eventTs: event.eventTs,
+      trackingId,
     };
     try {
       const workflowId = await ingestRegistrationEvent(client, config.TEMPORAL_TASK_QUEUE, event);
