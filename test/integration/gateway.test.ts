@@ -158,6 +158,34 @@ test('health answers 200; readiness answers 200 while Temporal is reachable', as
   expect((await axios.get(`${base}/readyz`)).status).toBe(200);
 });
 
+test('the gateway logs ids, never emails or names', async () => {
+  const lines: string[] = [];
+  const { client, connection } = createGatewayClient(process.env.TEST_TEMPORAL_ADDRESS ?? '');
+  const gateway = buildGateway({
+    config: { ZOOM_WEBHOOK_SECRET_TOKEN: WEBHOOK_SECRET, TEMPORAL_TASK_QUEUE: world.taskQueue },
+    client,
+    logger: pino({ level: 'debug' }, { write: (line: string) => void lines.push(line) }),
+  });
+  const url = `${await gateway.listen({ port: 0, host: '127.0.0.1' })}/zoom/webhook`;
+  try {
+    const webinar = world.emulator.addWebinar();
+    const person = world.emulator.addRegistrant(webinar.id, {
+      email: 'private.person@example.com',
+      first_name: 'Privata',
+    });
+    const cancel = world.emulator.cancelAsRegistrant(webinar.id, person.id);
+    expect((await world.emulator.deliverWebhook(url, cancel, WEBHOOK_SECRET)).status).toBe(200);
+    expect((await world.emulator.deliverWebhook(url, cancel, 'wrong-secret')).status).toBe(401);
+  } finally {
+    await gateway.close();
+    await connection.close();
+  }
+  const log = lines.join('');
+  expect(log).toContain('webhook accepted');
+  expect(log).toContain('webhook refused');
+  expect(log).not.toMatch(/private\.person|Privata/);
+});
+
 describe('Temporal not available', () => {
   async function gatewayFor(address: string) {
     const { client, connection } = createGatewayClient(address);
