@@ -16,7 +16,6 @@ export const lookupEvidenceSchema = z
 export type LookupEvidence = z.infer<typeof lookupEvidenceSchema>;
 
 export const followUpSchema = z.object({ event: z.enum(['created', 'approved', 'denied']), event_ts: z.number() });
-export type FollowUp = z.infer<typeof followUpSchema>;
 
 export const evidenceSchema = z.object({
   lookup: lookupEvidenceSchema,

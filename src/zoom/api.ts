@@ -3,7 +3,6 @@ import { z } from 'zod';
 
 /** `all` is undocumented but has been seen for registrants who cancelled themselves. */
 export const zoomRegistrantStatusSchema = z.enum(['approved', 'pending', 'denied', 'all']);
-export type ZoomRegistrantStatus = z.infer<typeof zoomRegistrantStatusSchema>;
 
 export const zoomRegistrantSchema = z.looseObject({
   id: z.string().optional(),
@@ -17,7 +16,6 @@ export const zoomRegistrantSchema = z.looseObject({
 export type ZoomRegistrant = z.infer<typeof zoomRegistrantSchema>;
 
 export const zoomErrorBodySchema = z.looseObject({ code: z.number(), message: z.string() });
-export type ZoomErrorBody = z.infer<typeof zoomErrorBodySchema>;
 
 export const zoomTokenResponseSchema = z.looseObject({
   access_token: z.string().min(1),
@@ -25,7 +23,6 @@ export const zoomTokenResponseSchema = z.looseObject({
   expires_in: z.number().positive(),
   scope: z.string().optional(),
 });
-export type ZoomTokenResponse = z.infer<typeof zoomTokenResponseSchema>;
 
 /** Zoom error codes this service branches on. */
 export const ZOOM_CODES = {
