@@ -79,6 +79,11 @@ export async function registrantWorkflow(input: RegistrantWorkflowInput): Promis
 
   // Handlers first: the signal that started this run is delivered in its first workflow task.
   setHandler(registrationEventSignal, (event) => {
+    // The gateway validates with zod; this guards against a hand-made signal (CLI, Web UI) crashing the workflow.
+    if (!isRegistrationEvent(event)) {
+      log.warn('malformed registrationEvent signal ignored');
+      return;
+    }
     if (event.webinarId !== webinarId || event.registrant.id !== registrantId) {
       log.warn('event for another registrant ignored', {
         webinarId: event.webinarId,
@@ -314,6 +319,19 @@ export async function registrantWorkflow(input: RegistrantWorkflowInput): Promis
   }
   await condition(allHandlersFinished);
   return view;
+}
+
+function isRegistrationEvent(value: unknown): value is RegistrationEvent {
+  const event = value as Partial<RegistrationEvent> | null;
+  return (
+    typeof event === 'object' &&
+    event !== null &&
+    ['created', 'approved', 'denied', 'cancelled'].includes(event.kind as string) &&
+    typeof event.eventTs === 'number' &&
+    typeof event.webinarId === 'string' &&
+    typeof event.registrant?.id === 'string' &&
+    typeof event.registrant.email === 'string'
+  );
 }
 
 function stateOf(event: RegistrationEvent): RegistrationState {

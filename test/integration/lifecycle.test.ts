@@ -1,8 +1,9 @@
-// A registrant's workflow over its whole life: continue-as-new carries its state and de-duplication keys, and it
-// completes DEDUP_WINDOW after its last event.
+// A registrant's workflow over its whole life: continue-as-new carries its state and de-duplication keys, it
+// completes DEDUP_WINDOW after its last event, and a malformed signal does not break it.
 import type { WorkflowExecutionStatusName } from '@temporalio/client';
 import { registrantWorkflowId } from '../../src/shared';
-import type { RegistrantView } from '../../src/workflows/messages';
+import { registrationEventSignal, type RegistrantView } from '../../src/workflows/messages';
+import type { RegistrationEvent } from '../../src/zoom/webhook';
 import { callbacksAbout, startWorld, type World } from '../helpers/world';
 import { eventually } from '../helpers/eventually';
 
@@ -63,4 +64,20 @@ test('continue-as-new keeps state and de-duplication; the workflow completes aft
     RegistrationState: ['self_cancelled'],
     CancelledBy: ['registrant'],
   });
+});
+
+test('a malformed hand-made signal is ignored, and the workflow carries on', async () => {
+  const webinar = world.emulator.addWebinar();
+  const person = world.emulator.addRegistrant(webinar.id, { email: 'ada@example.com', first_name: 'Ada' });
+  await world.client.workflow.signalWithStart('registrantWorkflow', {
+    workflowId: registrantWorkflowId(webinar.id, person.id),
+    taskQueue: world.taskQueue,
+    args: [{ webinarId: webinar.id, registrantId: person.id }],
+    signal: registrationEventSignal,
+    signalArgs: [{ kind: 'cancelled', eventTs: 'yesterday' } as unknown as RegistrationEvent],
+  });
+  await world.deliver(world.emulator.cancelAsRegistrant(webinar.id, person.id));
+  const [cancelled] = await callbacksAbout(world, person.id, 1);
+  expect(cancelled).toMatchObject({ type: 'registrant.cancelled', data: { cancelled_by: 'registrant' } });
+  expect(await world.state(webinar.id, person.id)).toMatchObject({ state: 'self_cancelled', duplicates_ignored: 0 });
 });
