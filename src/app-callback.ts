@@ -22,6 +22,16 @@ export const evidenceSchema = z.object({
   operator: cancelledBySchema,
   follow_ups: z.array(followUpSchema),
   resolved_by_operator: z.boolean().optional(),
+  /** Evidence 1 of design.md section 5: we cancelled through Zoom's API because the app asked us to. */
+  api_request: z
+    .object({
+      cancellation_id: z.string(),
+      reason: z.string().nullable(),
+      zoom_call: z.enum(['DELETE', 'PUT cancel']),
+    })
+    .optional(),
+  /** RESTORE_REREGISTRATION: whether the denied record Zoom left after a self-cancel was deleted. */
+  reregistration_restored: z.boolean().optional(),
 });
 export type Evidence = z.infer<typeof evidenceSchema>;
 

@@ -19,7 +19,7 @@ const duration = (fallback: string) =>
 const required = z.string({ error: 'is required' }).min(1, 'is required');
 const url = z.url({ error: 'must be an http(s) URL' });
 
-const temporalSchema = z.object({
+export const temporalSchema = z.object({
   TEMPORAL_ADDRESS: z.string().min(1).default('localhost:7233'),
   TEMPORAL_NAMESPACE: z.string().min(1).default('default'),
   TEMPORAL_TASK_QUEUE: z.string().min(1).default('zoom-registrations'),
@@ -44,6 +44,11 @@ export const workerConfigSchema = temporalSchema
     FOLLOW_UP_WINDOW: duration('10m'),
     LOOKUP_TIMEOUT: duration('30m'),
     DEDUP_WINDOW: duration('24h'),
+    RESTORE_REREGISTRATION: z
+      .enum(['true', 'false'], { error: 'must be true or false' })
+      .default('false')
+      .transform((flag) => flag === 'true'),
+    CALLBACK_RETRY_WINDOW: duration('24h'),
   })
   .superRefine((env, ctx) => {
     if (env.APP_CALLBACK_URL && !env.APP_CALLBACK_SECRET) {

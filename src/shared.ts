@@ -34,6 +34,11 @@ export interface WorkflowSettings {
   dedupWindowMs: number;
   /** Continue-as-new once a run's history is longer than this (or Temporal suggests it). */
   maxHistoryEvents: number;
+  // Optional: histories recorded before these settings existed replay without them.
+  /** RESTORE_REREGISTRATION: delete the denied record Zoom leaves after a self-cancel. */
+  restoreReregistration?: boolean;
+  /** CALLBACK_RETRY_WINDOW: how long a callback is retried before it waits for an operator's re-drive. */
+  callbackRetryWindowMs?: number;
 }
 
 export const REGISTRATION_STATES = [
@@ -47,8 +52,8 @@ export const REGISTRATION_STATES = [
 ] as const;
 export type RegistrationState = (typeof REGISTRATION_STATES)[number];
 
-/** ApplicationFailure types of the registrant lookup, read by the workflow's retry policy and decision. */
-export const LOOKUP_FAILURES = {
+/** ApplicationFailure types of the Zoom API activities, read by the workflow's retry policies and decision. */
+export const ZOOM_FAILURES = {
   notSettled: 'RegistrantNotSettled',
   rateLimited: 'ZoomRateLimited',
   unavailable: 'ZoomUnavailable',

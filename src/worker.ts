@@ -38,7 +38,7 @@ export async function createRegistrationWorkers({
       ? { url: config.APP_CALLBACK_URL, secret: config.APP_CALLBACK_SECRET }
       : null,
   );
-  const { loadSettings, lookupRegistrant, notifyApp } = createActivities({
+  const { loadSettings, lookupRegistrant, cancelInZoom, deleteDeniedRegistrant, notifyApp } = createActivities({
     zoom,
     notifier,
     settings: {
@@ -46,6 +46,8 @@ export async function createRegistrationWorkers({
       lookupTimeoutMs: config.LOOKUP_TIMEOUT,
       dedupWindowMs: config.DEDUP_WINDOW,
       maxHistoryEvents,
+      restoreReregistration: config.RESTORE_REREGISTRATION,
+      callbackRetryWindowMs: config.CALLBACK_RETRY_WINDOW,
     },
   });
   const common = { connection, namespace: config.TEMPORAL_NAMESPACE };
@@ -59,7 +61,7 @@ export async function createRegistrationWorkers({
     Worker.create({
       ...common,
       taskQueue: zoomApiTaskQueue(config.TEMPORAL_TASK_QUEUE),
-      activities: { lookupRegistrant },
+      activities: { lookupRegistrant, cancelInZoom, deleteDeniedRegistrant },
       maxTaskQueueActivitiesPerSecond: config.ZOOM_API_RATE_LIMIT,
     }),
   ]);

@@ -1,6 +1,7 @@
 // Activities are built from their dependencies, so that tests and the worker wire real clients the same way.
 import type { WorkflowSettings } from '../shared';
 import type { ZoomClient } from '../zoom/client';
+import { cancelInZoom, deleteDeniedRegistrant, type CancelInZoomInput } from './cancel-in-zoom';
 import { lookupRegistrant, type LookupInput } from './lookup-registrant';
 import type { AppNotifier } from './notify-app';
 import type { Outbound } from '../app-callback';
@@ -15,6 +16,8 @@ export function createActivities({ zoom, notifier, settings }: ActivityDeps) {
   return {
     loadSettings: (): Promise<WorkflowSettings> => Promise.resolve(settings),
     lookupRegistrant: (input: LookupInput) => lookupRegistrant(zoom, input),
+    cancelInZoom: (input: CancelInZoomInput) => cancelInZoom(zoom, input),
+    deleteDeniedRegistrant: (input: Omit<CancelInZoomInput, 'by'>) => deleteDeniedRegistrant(zoom, input),
     notifyApp: (outbound: Outbound): Promise<void> => notifier.notify(outbound),
   };
 }

@@ -2,8 +2,9 @@
 // retry policy (with backoff, within LOOKUP_TIMEOUT) does the waiting instead of a loop of ours.
 import { ApplicationFailure } from '@temporalio/common';
 import type { LookupEvidence } from '../app-callback';
-import { LOOKUP_FAILURES } from '../shared';
+import { ZOOM_FAILURES } from '../shared';
 import { ZoomApiError, type ZoomClient } from '../zoom/client';
+import { zoomFailure } from './zoom-failure';
 
 export interface LookupInput {
   webinarId: string;
@@ -18,41 +19,17 @@ export async function lookupRegistrant(zoom: ZoomClient, input: LookupInput): Pr
   try {
     result = await zoom.getRegistrant(input.webinarId, input.registrantId, input.occurrenceId);
   } catch (err) {
-    throw err instanceof ZoomApiError ? toFailure(err) : err;
+    throw err instanceof ZoomApiError ? zoomFailure(err) : err;
   }
   if (!result.found) return result.missing === 'webinar' ? 'webinar_not_found' : 'not_found';
   const { status } = result.registrant;
   if (status === 'approved' || status === 'pending') {
     throw ApplicationFailure.create({
-      type: LOOKUP_FAILURES.notSettled,
+      type: ZOOM_FAILURES.notSettled,
       message: `Zoom still reports the registrant as ${status}`,
       details: [status],
       category: 'BENIGN',
     });
   }
   return status;
-}
-
-function toFailure(err: ZoomApiError): ApplicationFailure {
-  switch (err.kind) {
-    case 'rate_limited':
-      return ApplicationFailure.create({
-        type: LOOKUP_FAILURES.rateLimited,
-        message: err.message,
-        // Zoom's Retry-After replaces the backoff for the next attempt.
-        nextRetryDelay: err.retryAfterMs ?? undefined,
-      });
-    case 'unavailable':
-    case 'network':
-      return ApplicationFailure.create({ type: LOOKUP_FAILURES.unavailable, message: err.message });
-    case 'auth':
-      return ApplicationFailure.create({ type: LOOKUP_FAILURES.auth, message: err.message, nonRetryable: true });
-    case 'rejected':
-      return ApplicationFailure.create({
-        type: LOOKUP_FAILURES.rejected,
-        message: err.message,
-        details: [{ status: err.status, code: err.code }],
-        nonRetryable: true,
-      });
-  }
 }

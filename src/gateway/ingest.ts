@@ -1,6 +1,7 @@
-// Hands one registration event to its registrant's workflow. signalWithStart needs only the Temporal server (no
+// Hands registration events (and the app's requests) to their registrant's workflow. signalWithStart needs only the Temporal server (no
 // worker), so Zoom gets its answer fast, and the event is durable once it returns.
 import type { Client } from '@temporalio/client';
+import type { SignalDefinition } from '@temporalio/common';
 import { registrationEventSignal } from '../workflows/messages';
 import type { registrantWorkflow } from '../workflows/registrant-workflow';
 import { REGISTRANT_WORKFLOW_TYPE, registrantWorkflowId, searchAttributes } from '../shared';
@@ -31,25 +32,42 @@ export async function withTemporalDeadline<T>(client: Client, call: () => Promis
   }
 }
 
-export async function ingestRegistrationEvent(
+/**
+ * Sends a signal to a registrant's workflow, starting it if it is not running: the one way events and API requests
+ * reach a registrant, so that they never race each other.
+ */
+export async function signalRegistrantWorkflow<Arg>(
   client: Client,
   taskQueue: string,
-  event: RegistrationEvent,
+  target: { webinarId: string; registrantId: string },
+  signal: SignalDefinition<[Arg]>,
+  arg: Arg,
 ): Promise<string> {
-  const workflowId = registrantWorkflowId(event.webinarId, event.registrant.id);
+  const { webinarId, registrantId } = target;
+  const workflowId = registrantWorkflowId(webinarId, registrantId);
   await withTemporalDeadline(client, () =>
-    client.workflow.signalWithStart<typeof registrantWorkflow, [RegistrationEvent]>(REGISTRANT_WORKFLOW_TYPE, {
+    client.workflow.signalWithStart<typeof registrantWorkflow, [Arg]>(REGISTRANT_WORKFLOW_TYPE, {
       workflowId,
       taskQueue,
-      args: [{ webinarId: event.webinarId, registrantId: event.registrant.id }],
-      signal: registrationEventSignal,
-      signalArgs: [event],
+      args: [{ webinarId, registrantId }],
+      signal,
+      signalArgs: [arg],
       typedSearchAttributes: [
-        { key: searchAttributes.webinarId, value: event.webinarId },
-        { key: searchAttributes.registrantId, value: event.registrant.id },
+        { key: searchAttributes.webinarId, value: webinarId },
+        { key: searchAttributes.registrantId, value: registrantId },
       ],
-      staticSummary: `Zoom registrant ${event.registrant.id} of webinar ${event.webinarId}`,
+      staticSummary: `Zoom registrant ${registrantId} of webinar ${webinarId}`,
     }),
   );
   return workflowId;
+}
+
+export function ingestRegistrationEvent(client: Client, taskQueue: string, event: RegistrationEvent): Promise<string> {
+  return signalRegistrantWorkflow(
+    client,
+    taskQueue,
+    { webinarId: event.webinarId, registrantId: event.registrant.id },
+    registrationEventSignal,
+    event,
+  );
 }

@@ -1,4 +1,5 @@
-// The gateway's HTTP surface (design.md 4.3): Zoom webhooks in, durable hand-off to Temporal, health probes.
+// The gateway's HTTP surface (design.md 4.3): Zoom webhooks in, durable hand-off to Temporal, health probes, and
+// the app's API (api.ts).
 import type { Client } from '@temporalio/client';
 import Fastify, { type FastifyReply } from 'fastify';
 import type { Logger } from 'pino';
@@ -10,12 +11,13 @@ import {
   registrationEventSchema,
   urlValidationSchema,
 } from '../zoom/webhook';
+import { apiRoutes } from './api';
 import { ingestRegistrationEvent, withTemporalDeadline } from './ingest';
 
 export const MAX_BODY_BYTES = 1024 * 1024;
 
 export interface GatewayOptions {
-  config: Pick<GatewayConfig, 'ZOOM_WEBHOOK_SECRET_TOKEN' | 'TEMPORAL_TASK_QUEUE'>;
+  config: Pick<GatewayConfig, 'ZOOM_WEBHOOK_SECRET_TOKEN' | 'TEMPORAL_TASK_QUEUE' | 'API_TOKEN'>;
   client: Client;
   logger: Logger;
 }
@@ -36,6 +38,10 @@ export function buildGateway({ config, client, logger }: GatewayOptions) {
     if (status >= 500) logger.error({ err }, 'request failed');
     return reject(reply, status, status === 413 ? 'body_too_large' : (err.code ?? 'error'), err.message);
   });
+
+  app.setNotFoundHandler((request, reply) =>
+    reject(reply, 404, 'not_found', `no route ${request.method} ${request.url.split('?')[0]}`),
+  );
 
   app.get('/healthz', (_req, reply) => reply.send({ status: 'ok' }));
 
@@ -109,5 +115,6 @@ export function buildGateway({ config, client, logger }: GatewayOptions) {
     }
   });
 
+  void app.register(apiRoutes({ config, client, logger }), { prefix: '/api/v1' });
   return app;
 }

@@ -1,6 +1,7 @@
 // Signals and queries of the registrant workflow (design.md 4.5), shared with the gateway and operators' tools.
 import { defineQuery, defineSignal } from '@temporalio/workflow';
 import type { AppCallbackType, CancelledBy, Evidence } from '../app-callback';
+import type { CancellationRecord, CancellationRequest } from '../cancellation';
 import type { RegistrationState } from '../shared';
 import type { AppRegistrant, RegistrationEvent } from '../zoom/webhook';
 
@@ -26,8 +27,16 @@ export interface RegistrantView {
   last_event_ts: number | null;
   duplicates_ignored: number;
   callbacks: Array<{ webhook_id: string; type: AppCallbackType; event_ts: number }>;
+  /** Cancellations the app asked for through the API, by Idempotency-Key. */
+  cancellations: CancellationRecord[];
+  /** `webinar.registration_cancelled` webhooks recognised as Zoom's echo of our own DELETE or PUT cancel. */
+  echoes_absorbed: number;
+  /** Callbacks the app did not accept within CALLBACK_RETRY_WINDOW: they wait for the `redriveCallbacks` signal. */
+  failed_callbacks: Array<{ webhook_id: string; type: AppCallbackType; error: string }>;
 }
 
 export const registrationEventSignal = defineSignal<[RegistrationEvent]>('registrationEvent');
 export const resolveSignal = defineSignal<[Resolution]>('resolve');
+export const requestCancellationSignal = defineSignal<[CancellationRequest]>('requestCancellation');
+export const redriveCallbacksSignal = defineSignal('redriveCallbacks');
 export const stateQuery = defineQuery<RegistrantView>('state');

@@ -17,15 +17,43 @@ import {
   workflowInfo,
 } from '@temporalio/workflow';
 import type { Activities } from '../activities';
+import type { CancelInZoomResult } from '../activities/cancel-in-zoom';
 import type { AppCallback, Evidence, LookupEvidence, Outbound } from '../app-callback';
-import { LOOKUP_FAILURES, searchAttributes, zoomApiTaskQueue, type RegistrationState } from '../shared';
-import type { RegistrationEvent, RegistrationKind } from '../zoom/webhook';
+import type { CancellationRequest, CancelledOutcome, Refusal } from '../cancellation';
+import { ZOOM_FAILURES, searchAttributes, zoomApiTaskQueue, type RegistrationState } from '../shared';
+import type { AppRegistrant, RegistrationEvent, RegistrationKind } from '../zoom/webhook';
 import { decideCancellation, operatorHint, type CancellationDecision } from './decide-cancellation';
-import { registrationEventSignal, resolveSignal, stateQuery, type RegistrantView, type Resolution } from './messages';
+import {
+  redriveCallbacksSignal,
+  registrationEventSignal,
+  requestCancellationSignal,
+  resolveSignal,
+  stateQuery,
+  type RegistrantView,
+  type Resolution,
+} from './messages';
 
 interface AppliedEvent {
   kind: RegistrationKind;
   eventTs: number;
+}
+
+/**
+ * A write of ours in Zoom (an API cancellation, or deleting a denied record): Zoom may answer it with a
+ * `registration_cancelled` webhook, which is an echo of our act and not a new cancellation.
+ */
+interface OwnWrite {
+  startedAt: number;
+  inFlight: boolean;
+}
+
+type SettledCancellation = Extract<CancellationDecision, { kind: 'cancelled' }>;
+
+/** What a callback is about: the event (or our own act) that produced it. */
+interface CallbackSubject {
+  eventTs: number;
+  occurrenceId: string | null;
+  registrant: AppRegistrant;
 }
 
 /** What a run hands to the next one at continue-as-new. */
@@ -34,6 +62,9 @@ export interface CarriedState {
   applied: AppliedEvent[];
   inbox: RegistrationEvent[];
   stateTs: number;
+  // Absent in runs carried before API cancellations existed.
+  cancelRequests?: CancellationRequest[];
+  ownWrite?: OwnWrite | null;
 }
 
 export interface RegistrantWorkflowInput {
@@ -44,17 +75,11 @@ export interface RegistrantWorkflowInput {
 
 const { loadSettings } = proxyLocalActivities<Activities>({ startToCloseTimeout: '10 seconds' });
 
-// The app may be down for a while: keep trying with backoff, never give up on a settled outcome.
-const { notifyApp } = proxyActivities<Activities>({
-  startToCloseTimeout: '30 seconds',
-  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '5 minutes' },
-});
-
 const dedupKey = (kind: RegistrationKind, eventTs: number) => `${kind}:${eventTs}`;
 
 export async function registrantWorkflow(input: RegistrantWorkflowInput): Promise<RegistrantView> {
   const { webinarId, registrantId } = input;
-  const view: RegistrantView = input.carried?.view ?? {
+  const view: RegistrantView = {
     webinar_id: webinarId,
     registrant_id: registrantId,
     occurrence_id: null,
@@ -67,9 +92,18 @@ export async function registrantWorkflow(input: RegistrantWorkflowInput): Promis
     last_event_ts: null,
     duplicates_ignored: 0,
     callbacks: [],
+    cancellations: [],
+    echoes_absorbed: 0,
+    failed_callbacks: [],
+    ...input.carried?.view,
   };
   const applied: AppliedEvent[] = input.carried?.applied ?? [];
   const inbox: RegistrationEvent[] = input.carried?.inbox ?? [];
+  const cancelRequests: CancellationRequest[] = input.carried?.cancelRequests ?? [];
+  let ownWrite: OwnWrite | null = input.carried?.ownWrite ?? null;
+  // Cancellations that arrived while our own write was in flight: echoes if it succeeds, real ones if it fails.
+  let heldCancels: RegistrationEvent[] = [];
+  let redrives = 0;
   // event_ts of whatever set the current state: an older event never overwrites a newer one.
   let stateTs = input.carried?.stateTs ?? 0;
   const seen = new Set(
@@ -107,6 +141,19 @@ export async function registrantWorkflow(input: RegistrantWorkflowInput): Promis
     }
     resolution = verdict;
   });
+  setHandler(requestCancellationSignal, (request) => {
+    if (!isCancellationRequest(request)) {
+      log.warn('malformed requestCancellation signal ignored');
+      return;
+    }
+    // The Idempotency-Key: a repeated request is the same request, whatever became of it.
+    if (view.cancellations.some((c) => c.id === request.id)) return;
+    view.cancellations.push({ ...request, status: 'pending', outcome: null, refusal: null });
+    cancelRequests.push(request);
+  });
+  setHandler(redriveCallbacksSignal, () => {
+    redrives += 1;
+  });
   setHandler(stateQuery, () => view);
 
   const settings = await loadSettings();
@@ -118,8 +165,21 @@ export async function registrantWorkflow(input: RegistrantWorkflowInput): Promis
       initialInterval: '1 second',
       backoffCoefficient: 2,
       maximumInterval: '1 minute',
-      nonRetryableErrorTypes: [LOOKUP_FAILURES.rejected, LOOKUP_FAILURES.auth],
+      nonRetryableErrorTypes: [ZOOM_FAILURES.rejected, ZOOM_FAILURES.auth],
     },
+  });
+  // Writes get the same patience as the lookup: Zoom's 429s and 5xx are retried until LOOKUP_TIMEOUT.
+  const { cancelInZoom, deleteDeniedRegistrant } = proxyActivities<Activities>({
+    taskQueue: zoomApiTaskQueue(workflowInfo().taskQueue),
+    scheduleToCloseTimeout: settings.lookupTimeoutMs,
+    startToCloseTimeout: '30 seconds',
+    retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute' },
+  });
+  // The app may be down for a while: keep trying with backoff for CALLBACK_RETRY_WINDOW, then wait for a re-drive.
+  const { notifyApp } = proxyActivities<Activities>({
+    startToCloseTimeout: '30 seconds',
+    ...(settings.callbackRetryWindowMs ? { scheduleToCloseTimeout: settings.callbackRetryWindowMs } : {}),
+    retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '5 minutes' },
   });
 
   function setState(state: RegistrationState, eventTs: number, force = false): void {
@@ -133,23 +193,47 @@ export async function registrantWorkflow(input: RegistrantWorkflowInput): Promis
     ]);
   }
 
-  async function tell(type: AppCallback['type'], event: RegistrationEvent, extra?: object): Promise<void> {
-    const webhookId = `zr_${webinarId}_${registrantId}_${event.eventTs}_${type.slice('registrant.'.length)}`;
-    const callback = {
-      type,
-      timestamp: new Date().toISOString(),
-      data: {
-        webinar_id: webinarId,
-        occurrence_id: event.occurrenceId,
-        registrant: view.registrant ?? event.registrant,
-        event_ts: event.eventTs,
-        ...extra,
-      },
-    } as AppCallback;
-    const outbound: Outbound = { webhookId, callback };
-    await notifyApp(outbound);
-    view.callbacks.push({ webhook_id: webhookId, type, event_ts: event.eventTs });
+  function callbackAbout(type: AppCallback['type'], subject: CallbackSubject, extra?: object): Outbound {
+    return {
+      webhookId: `zr_${webinarId}_${registrantId}_${subject.eventTs}_${type.slice('registrant.'.length)}`,
+      callback: {
+        type,
+        timestamp: new Date().toISOString(),
+        data: {
+          webinar_id: webinarId,
+          occurrence_id: subject.occurrenceId,
+          registrant: view.registrant ?? subject.registrant,
+          event_ts: subject.eventTs,
+          ...extra,
+        },
+      } as AppCallback,
+    };
   }
+
+  /** Delivers a callback; one the app did not take within CALLBACK_RETRY_WINDOW waits for an operator's re-drive. */
+  async function send(outbound: Outbound): Promise<void> {
+    const { webhookId, callback } = outbound;
+    for (;;) {
+      try {
+        await notifyApp(outbound);
+        break;
+      } catch (err) {
+        if (!(err instanceof ActivityFailure)) throw err;
+        const error = (err.cause ?? err).message;
+        view.failed_callbacks.push({ webhook_id: webhookId, type: callback.type, error });
+        setCurrentDetails(
+          `The app did not accept ${callback.type} (${webhookId}): ${error}. Fix the app, then re-drive it: npm run ops -- redrive ${webinarId} ${registrantId}`,
+        );
+        const before = redrives;
+        await condition(() => redrives > before);
+        view.failed_callbacks = view.failed_callbacks.filter((f) => f.webhook_id !== webhookId);
+      }
+    }
+    view.callbacks.push({ webhook_id: webhookId, type: callback.type, event_ts: callback.data.event_ts });
+  }
+
+  const tell = (type: AppCallback['type'], subject: CallbackSubject, extra?: object) =>
+    send(callbackAbout(type, subject, extra));
 
   /** Events later than the cancel, by event_ts, whatever order they arrived in. */
   const followUpsOf = (cancel: RegistrationEvent): Evidence['follow_ups'] =>
@@ -237,16 +321,128 @@ export async function registrantWorkflow(input: RegistrantWorkflowInput): Promis
       setState('approved', latest, true);
       await tell('registrant.reinstated', cancel);
     } else if (decision.kind === 'cancelled') {
+      const settled =
+        decision.cancelledBy === 'registrant' && decision.zoomStatus === 'denied' && settings.restoreReregistration
+          ? await restoreReregistration(decision, evidence, cancel.occurrenceId)
+          : decision;
       // A later deny is Zoom confirming an admin's cancel: the settled outcome is the more precise state.
       const laterDeny = evidence.follow_ups.some((f) => f.event === 'denied');
-      setState(decision.cancelledBy === 'registrant' ? 'self_cancelled' : 'admin_cancelled', cancel.eventTs, laterDeny);
+      setState(settled.cancelledBy === 'registrant' ? 'self_cancelled' : 'admin_cancelled', cancel.eventTs, laterDeny);
       await tell('registrant.cancelled', cancel, {
-        cancelled_by: decision.cancelledBy,
-        can_reregister: decision.canReregister,
-        zoom_status: decision.zoomStatus,
+        cancelled_by: settled.cancelledBy,
+        can_reregister: settled.canReregister,
+        zoom_status: settled.zoomStatus,
         evidence: snapshot(evidence),
       });
     }
+  }
+
+  /** Runs one write of ours in Zoom, so that the cancellation webhooks it provokes are recognised as echoes. */
+  async function ownZoomWrite<T>(write: () => Promise<T>, succeeded: (result: T) => boolean): Promise<T> {
+    const startedAt = Date.now();
+    ownWrite = { startedAt, inFlight: true };
+    const result = await write();
+    const held = heldCancels;
+    heldCancels = [];
+    if (succeeded(result)) {
+      ownWrite = { startedAt, inFlight: false };
+      view.echoes_absorbed += held.length;
+    } else {
+      ownWrite = null;
+      held.forEach(settle);
+    }
+    return result;
+  }
+
+  /** RESTORE_REREGISTRATION: Zoom denied a registrant who cancelled themselves; deleting the record frees them. */
+  async function restoreReregistration(
+    decision: SettledCancellation,
+    evidence: Evidence,
+    occurrenceId: string | null,
+  ): Promise<SettledCancellation> {
+    setCurrentDetails(
+      'Self-cancelled but denied by Zoom: deleting the denied record so the person can register again.',
+    );
+    const restored = await ownZoomWrite(
+      () =>
+        deleteDeniedRegistrant({ webinarId, registrantId, occurrenceId }).catch((err: unknown) => {
+          if (!(err instanceof ActivityFailure)) throw err;
+          return { deleted: false, detail: (err.cause ?? err).message };
+        }),
+      (r) => r.deleted,
+    );
+    evidence.reregistration_restored = restored.deleted;
+    if (!restored.deleted) {
+      log.warn('the denied record could not be deleted: the registrant stays blocked', { detail: restored.detail });
+      return decision;
+    }
+    return { ...decision, canReregister: true, zoomStatus: 'removed' };
+  }
+
+  /** A cancellation the app asked for through the API: our own act is the strongest evidence (design.md 5). */
+  async function cancelOnBehalf(request: CancellationRequest): Promise<void> {
+    const record = view.cancellations.find((c) => c.id === request.id);
+    if (!record) return;
+    const refuse = (refusal: Refusal) => {
+      record.status = 'refused';
+      record.refusal = refusal;
+      log.info('API cancellation refused', { cancellationId: request.id, code: refusal.code });
+    };
+    if (view.state === 'self_cancelled' || view.state === 'admin_cancelled' || view.state === 'needs_review') {
+      return refuse(refusalForState(view.state));
+    }
+    setCurrentDetails(
+      `Cancelling in Zoom on the app's request ${request.id} (by ${request.by}): ${request.by === 'registrant' ? 'DELETE' : 'PUT status cancel'}.`,
+    );
+    const actedAt = Date.now();
+    const result = await ownZoomWrite(
+      () =>
+        cancelInZoom({ webinarId, registrantId, occurrenceId: view.occurrence_id, by: request.by }).catch(
+          (err: unknown): CancelInZoomResult => {
+            if (!(err instanceof ActivityFailure)) throw err;
+            return {
+              done: false,
+              refusal: {
+                status: 503,
+                code: 'zoom_unavailable',
+                message: `Zoom did not accept the cancellation within LOOKUP_TIMEOUT: ${(err.cause ?? err).message}`,
+                zoom_code: null,
+              },
+            };
+          },
+        ),
+      (r) => r.done,
+    );
+    if (!result.done) return refuse(result.refusal);
+
+    view.registrant = result.registrant ?? view.registrant;
+    const evidence: Evidence = {
+      lookup: null,
+      operator: request.by,
+      follow_ups: [],
+      api_request: { cancellation_id: request.id, reason: request.reason, zoom_call: result.zoomCall },
+    };
+    view.evidence = evidence;
+    setState(request.by === 'registrant' ? 'self_cancelled' : 'admin_cancelled', actedAt, true);
+    const outbound = callbackAbout(
+      'registrant.cancelled',
+      {
+        eventTs: actedAt,
+        occurrenceId: view.occurrence_id,
+        registrant: view.registrant ?? { id: registrantId, email: '', first_name: '', last_name: '' },
+      },
+      {
+        cancelled_by: request.by,
+        // DELETE frees the person; PUT cancel leaves them denied (zoom-platform.md 1.3, 1.4).
+        can_reregister: request.by === 'registrant',
+        zoom_status: request.by === 'registrant' ? 'removed' : 'denied',
+        evidence: snapshot(evidence),
+      },
+    );
+    // Settled once Zoom has acted: the API can answer even while the app's callback is still being delivered.
+    record.status = 'settled';
+    record.outcome = outbound.callback.data as CancelledOutcome;
+    await send(outbound);
   }
 
   async function applyEvent(event: RegistrationEvent): Promise<void> {
@@ -259,6 +455,10 @@ export async function registrantWorkflow(input: RegistrantWorkflowInput): Promis
       applied.push({ kind: event.kind, eventTs: event.eventTs });
       return;
     }
+    // The registrant came back after our own write: a later cancellation is a new one, not its echo.
+    if (ownWrite && !ownWrite.inFlight && event.kind !== 'denied' && event.eventTs > ownWrite.startedAt) {
+      ownWrite = null;
+    }
     setState(stateOf(event), event.eventTs);
     await tell(`registrant.${event.kind}`, event);
     // Recorded after its callback went out, so that a reinstatement is always told after the approval.
@@ -270,15 +470,16 @@ export async function registrantWorkflow(input: RegistrantWorkflowInput): Promis
       `State: ${view.state ?? 'no event applied yet'}. Stays open ${Math.round(settings.dedupWindowMs / 60_000)} min after the last event to absorb Zoom's redeliveries.`,
     );
 
-  // Cancellations are settled one after another, beside the loop that keeps applying the events that settle them.
+  // Cancellations (Zoom's and the app's) are settled one after another, beside the loop that keeps applying the
+  // events that settle them.
   let settlements = Promise.resolve();
   let settling = 0;
   const settlementErrors: Error[] = [];
-  const settle = (cancel: RegistrationEvent) => {
+  const enqueue = (work: () => Promise<void>) => {
     settling += 1;
     view.settling = true;
     settlements = settlements
-      .then(() => settleCancellation(cancel))
+      .then(work)
       .catch((err: unknown) => {
         settlementErrors.push(
           err instanceof Error ? err : new Error(`settling a cancellation failed: ${JSON.stringify(err)}`),
@@ -290,22 +491,46 @@ export async function registrantWorkflow(input: RegistrantWorkflowInput): Promis
         if (settling === 0) showSettled();
       });
   };
+  function settle(cancel: RegistrationEvent): void {
+    enqueue(() => settleCancellation(cancel));
+  }
+  function onCancelled(cancel: RegistrationEvent): void {
+    if (!ownWrite) return settle(cancel);
+    // While our write is in flight we cannot tell yet; once it succeeded, the registrant's cancellation is ours.
+    if (ownWrite.inFlight) heldCancels.push(cancel);
+    else view.echoes_absorbed += 1;
+    log.info('cancellation webhook taken as the echo of our own Zoom write', { eventTs: cancel.eventTs });
+  }
 
   for (;;) {
     if (settling === 0) showSettled();
-    const arrived = await condition(() => inbox.length > 0 || settlementErrors.length > 0, settings.dedupWindowMs);
+    const arrived = await condition(
+      () => inbox.length > 0 || cancelRequests.length > 0 || settlementErrors.length > 0,
+      settings.dedupWindowMs,
+    );
     // A bug, not a Zoom answer: failing the workflow task lets a fixed worker replay and carry on.
     if (settlementErrors[0]) throw settlementErrors[0];
     if (!arrived) {
       if (settling === 0) break;
       // An unsettled case keeps the workflow open; the de-duplication window starts again once it is settled.
-      await condition(() => settling === 0 || inbox.length > 0);
+      await condition(() => settling === 0 || inbox.length > 0 || cancelRequests.length > 0);
+      continue;
+    }
+    const request = cancelRequests.shift();
+    if (request) {
+      // One cancellation at a time: while another is being settled, the registrant is already being cancelled.
+      if (settling > 0) {
+        const record = view.cancellations.find((c) => c.id === request.id);
+        if (record) Object.assign(record, { status: 'refused', refusal: refusalForState('settling') });
+      } else {
+        enqueue(() => cancelOnBehalf(request));
+      }
       continue;
     }
     inbox.sort((a, b) => a.eventTs - b.eventTs);
     const event = inbox.shift() as RegistrationEvent;
     await applyEvent(event);
-    if (event.kind === 'cancelled') settle(event);
+    if (event.kind === 'cancelled') onCancelled(event);
 
     const info = workflowInfo();
     if (settling === 0 && (info.continueAsNewSuggested || info.historyLength > settings.maxHistoryEvents)) {
@@ -313,7 +538,7 @@ export async function registrantWorkflow(input: RegistrantWorkflowInput): Promis
       await continueAsNew<typeof registrantWorkflow>({
         webinarId,
         registrantId,
-        carried: { view, applied, inbox, stateTs },
+        carried: { view, applied, inbox, stateTs, cancelRequests, ownWrite },
       });
     }
   }
@@ -332,6 +557,27 @@ function isRegistrationEvent(value: unknown): value is RegistrationEvent {
     typeof event.registrant?.id === 'string' &&
     typeof event.registrant.email === 'string'
   );
+}
+
+function isCancellationRequest(value: unknown): value is CancellationRequest {
+  const request = value as Partial<CancellationRequest> | null;
+  return (
+    typeof request === 'object' &&
+    request !== null &&
+    typeof request.id === 'string' &&
+    (request.by === 'registrant' || request.by === 'admin') &&
+    (request.reason === null || typeof request.reason === 'string')
+  );
+}
+
+function refusalForState(state: 'self_cancelled' | 'admin_cancelled' | 'needs_review' | 'settling'): Refusal {
+  const message = {
+    self_cancelled: 'the registrant has already cancelled',
+    admin_cancelled: 'an admin has already cancelled this registrant',
+    needs_review: 'a cancellation of this registrant awaits an operator (needs_review)',
+    settling: 'a cancellation of this registrant is being settled',
+  }[state];
+  return { status: 409, code: 'already_cancelled', message, zoom_code: null };
 }
 
 function stateOf(event: RegistrationEvent): RegistrationState {
@@ -360,7 +606,7 @@ function lookupEvidenceOf(err: unknown): LookupEvidence {
   // (or with a TimeoutFailure wrapping it): find the "not settled yet" answer in that chain.
   let cause: unknown = err instanceof ActivityFailure ? err.cause : undefined;
   for (; cause instanceof Error; cause = cause.cause) {
-    if (cause instanceof ApplicationFailure && cause.type === LOOKUP_FAILURES.notSettled) {
+    if (cause instanceof ApplicationFailure && cause.type === ZOOM_FAILURES.notSettled) {
       const status: unknown = cause.details?.[0];
       if (status === 'approved' || status === 'pending') return status;
     }

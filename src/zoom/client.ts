@@ -38,9 +38,18 @@ export class ZoomApiError extends Error {
   }
 }
 
-export type RegistrantLookup =
-  | { found: true; registrant: ZoomRegistrant }
-  | { found: false; missing: 'registrant' | 'webinar'; code: number | null; message: string };
+/** Zoom's answer when the webinar or the registrant it was asked about does not exist. */
+export interface ZoomMissing {
+  found: false;
+  missing: 'registrant' | 'webinar';
+  code: number | null;
+  message: string;
+}
+
+export type RegistrantLookup = { found: true; registrant: ZoomRegistrant } | ZoomMissing;
+
+/** A write on one registrant: done, or Zoom does not know the webinar or the registrant. */
+export type RegistrantWrite = { found: true } | ZoomMissing;
 
 /** `Retry-After` is seconds for per-second limits and an ISO date for daily ones (zoom-platform.md section 6). */
 export function parseRetryAfter(header: string | undefined, nowMs: number): number | null {
@@ -82,15 +91,37 @@ export class ZoomClient {
       }
       return { found: true, registrant: parsed.data };
     }
-    const { code, message } = errorBody(response);
-    // 3001 is the webinar; any other 404 (or code 3000 "Registrant ... was not found") is the registrant.
-    if (code === ZOOM_CODES.webinarNotFound && (response.status === 404 || response.status === 400)) {
-      return { found: false, missing: 'webinar', code, message };
-    }
-    if (response.status === 404 || code === ZOOM_CODES.registrantNotFound) {
-      return { found: false, missing: 'registrant', code, message };
-    }
-    throw failureFrom(response);
+    return missingOrThrow(response);
+  }
+
+  /** `DELETE .../registrants/{id}`: the one API call that frees the registrant to register again. */
+  async deleteRegistrant(
+    webinarId: string,
+    registrantId: string,
+    occurrenceId?: string | null,
+  ): Promise<RegistrantWrite> {
+    const response = await this.call({
+      method: 'DELETE',
+      url: `/webinars/${encodeURIComponent(webinarId)}/registrants/${encodeURIComponent(registrantId)}`,
+      params: occurrenceId ? { occurrence_id: occurrenceId } : undefined,
+    });
+    return response.status === 204 || response.status === 200 ? { found: true } : missingOrThrow(response);
+  }
+
+  /** `PUT .../registrants/status` for one registrant; Zoom leaves a cancelled one `denied`. */
+  async updateRegistrantStatus(
+    webinarId: string,
+    registrantId: string,
+    action: 'approve' | 'deny' | 'cancel',
+    occurrenceId?: string | null,
+  ): Promise<RegistrantWrite> {
+    const response = await this.call({
+      method: 'PUT',
+      url: `/webinars/${encodeURIComponent(webinarId)}/registrants/status`,
+      params: occurrenceId ? { occurrence_id: occurrenceId } : undefined,
+      data: { action, registrants: [{ id: registrantId }] },
+    });
+    return response.status === 204 || response.status === 200 ? { found: true } : missingOrThrow(response);
   }
 
   /** Sends an API request with the cached token; a 401 drops the token and tries once more with a new one. */
@@ -149,6 +180,19 @@ export class ZoomClient {
     this.token = { value: parsed.data.access_token, expiresAt: Date.now() + parsed.data.expires_in * 1000 };
     return this.token.value;
   }
+}
+
+// 3001 is the webinar; any other 404 (or code 3000 "Registrant ... was not found", which DELETE answers with 400) is
+// the registrant. Anything else is a failure to classify.
+function missingOrThrow(response: AxiosResponse): ZoomMissing {
+  const { code, message } = errorBody(response);
+  if (code === ZOOM_CODES.webinarNotFound && (response.status === 404 || response.status === 400)) {
+    return { found: false, missing: 'webinar', code, message };
+  }
+  if (response.status === 404 || code === ZOOM_CODES.registrantNotFound) {
+    return { found: false, missing: 'registrant', code, message };
+  }
+  throw failureFrom(response);
 }
 
 function errorBody(response: AxiosResponse): { code: number | null; message: string } {

@@ -9,11 +9,12 @@ import {
   type Worker,
   type WorkflowBundle,
 } from '@temporalio/worker';
+import axios from 'axios';
 import pino from 'pino';
 import { parseConfig, workerConfigSchema, type WorkerConfig } from '../../src/config';
 import { buildGateway } from '../../src/gateway/server';
 import { createGatewayClient } from '../../src/gateway/temporal-client';
-import { ZoomEmulator } from '../../src/sandbox/emulator';
+import { ZoomEmulator, type ZoomEmulatorOptions } from '../../src/sandbox/emulator';
 import { registrantWorkflowId } from '../../src/shared';
 import { stateQuery, type RegistrantView } from '../../src/workflows/messages';
 import { createRegistrationWorkers } from '../../src/worker';
@@ -22,6 +23,7 @@ import { eventually } from './eventually';
 
 export const ZOOM_CREDENTIALS = { accountId: 'acct-test', clientId: 'client-test', clientSecret: 'secret-test' };
 export const WEBHOOK_SECRET = 'zoom-webhook-secret-for-tests';
+export const API_TOKEN = 'api-token-for-tests';
 
 let runtimeInstalled = false;
 let bundle: Promise<WorkflowBundle> | null = null;
@@ -58,6 +60,8 @@ export interface World {
   config: WorkerConfig;
   taskQueue: string;
   webhookUrl: string;
+  /** The gateway's origin, e.g. http://127.0.0.1:43210, for the /api routes. */
+  gatewayUrl: string;
   env: Record<string, string>;
   /** Posts a Zoom webhook body, signed as Zoom signs it, to the gateway. */
   deliver(body: unknown): Promise<{ status: number; body: unknown }>;
@@ -73,12 +77,15 @@ export interface WorldOptions {
   /** Run the workers in-process (default) or leave that to the test (a child-process worker). */
   inProcessWorkers?: boolean;
   maxHistoryEvents?: number;
+  /** Emulator behaviour beyond the credentials, e.g. `selfCancelMode: 'deny'`. */
+  emulator?: Partial<ZoomEmulatorOptions>;
 }
 
 export async function startWorld({
   windows = {},
   inProcessWorkers = true,
   maxHistoryEvents,
+  emulator: emulatorOptions = {},
 }: WorldOptions = {}): Promise<World> {
   if (!runtimeInstalled) {
     Runtime.install({ logger: new DefaultLogger('ERROR') });
@@ -89,7 +96,7 @@ export async function startWorld({
     logger: new DefaultLogger('WARN'),
   });
 
-  const emulator = new ZoomEmulator(ZOOM_CREDENTIALS);
+  const emulator = new ZoomEmulator({ ...emulatorOptions, ...ZOOM_CREDENTIALS });
   await emulator.start();
   const app = new AppReceiver();
   const receiverUrl = await app.start();
@@ -101,7 +108,7 @@ export async function startWorld({
   const client = new Client({ connection });
   const gatewayTemporal = createGatewayClient(temporalAddress());
   const gateway = buildGateway({
-    config: { ZOOM_WEBHOOK_SECRET_TOKEN: WEBHOOK_SECRET, TEMPORAL_TASK_QUEUE: taskQueue },
+    config: { ZOOM_WEBHOOK_SECRET_TOKEN: WEBHOOK_SECRET, TEMPORAL_TASK_QUEUE: taskQueue, API_TOKEN },
     client: gatewayTemporal.client,
     logger: pino({ level: 'silent' }),
   });
@@ -118,6 +125,7 @@ export async function startWorld({
     config,
     taskQueue,
     webhookUrl,
+    gatewayUrl,
     env,
     deliver: (body) => emulator.deliverWebhook(webhookUrl, body, WEBHOOK_SECRET),
     state: (webinarId, registrantId) =>
@@ -157,4 +165,40 @@ export function callbacksAbout(world: World, registrantId: string, count: number
   return eventually(() => (world.app.about(registrantId).length >= count ? world.app.about(registrantId) : undefined), {
     what: `${count} callbacks about ${registrantId} (have ${world.app.typesAbout(registrantId).join(', ') || 'none'})`,
   });
+}
+
+/**
+ * The fields of the API's answers that tests read. Each is missing from some answers (an outcome has no `error`),
+ * which the assertion reading it then catches.
+ */
+export type ApiJson = Record<string, unknown> & {
+  error: { code: string; message: string; zoom_code?: number | null };
+  cancellation_id: string;
+  location: string;
+  registrants: Array<{ registrant_id: string; state: string | null; cancelled_by: string | null }>;
+  next_cursor: string | null;
+};
+
+/** A call to the gateway's /api with the test token (or `token`, or none). */
+export async function callApi(
+  world: World,
+  method: 'GET' | 'POST',
+  path: string,
+  opts: { body?: unknown; token?: string | null; headers?: Record<string, string> } = {},
+): Promise<{ status: number; body: ApiJson; headers: Record<string, string> }> {
+  const token = opts.token === undefined ? API_TOKEN : opts.token;
+  const response = await axios.request({
+    method,
+    url: `${world.gatewayUrl}${path}`,
+    data: opts.body === undefined ? undefined : typeof opts.body === 'string' ? opts.body : JSON.stringify(opts.body),
+    headers: {
+      'content-type': 'application/json',
+      ...(token ? { authorization: `Bearer ${token}` } : {}),
+      ...opts.headers,
+    },
+    validateStatus: () => true,
+    transformRequest: (raw: unknown) => raw,
+    transformResponse: (raw: string) => (raw ? (JSON.parse(raw) as unknown) : null),
+  });
+  return { status: response.status, body: response.data, headers: response.headers as Record<string, string> };
 }

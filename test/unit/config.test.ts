@@ -15,6 +15,8 @@ test('worker defaults follow design.md 4.2', () => {
     FOLLOW_UP_WINDOW: 600_000,
     LOOKUP_TIMEOUT: 1_800_000,
     DEDUP_WINDOW: 86_400_000,
+    RESTORE_REREGISTRATION: false,
+    CALLBACK_RETRY_WINDOW: 86_400_000,
   });
 });
 
@@ -47,6 +49,11 @@ test.each([
     { ...zoom, APP_CALLBACK_URL: 'https://app.example.com/hooks', APP_CALLBACK_SECRET: 'hunter2' },
     'APP_CALLBACK_SECRET must be whsec_ followed by base64',
   ],
+  [{ ...zoom, RESTORE_REREGISTRATION: 'yes' }, 'RESTORE_REREGISTRATION must be true or false'],
+  [
+    { ...zoom, CALLBACK_RETRY_WINDOW: '0s' },
+    'CALLBACK_RETRY_WINDOW must be a positive duration like 3s, 10m or 24h (got "0s")',
+  ],
 ])('worker: %j stops with "%s"', (env, message) => {
   expect(() => parseConfig(workerConfigSchema, env)).toThrow(new ConfigError(message));
 });
@@ -58,8 +65,14 @@ test('durations and a callback secret are read', () => {
     LOOKUP_TIMEOUT: '2m',
     APP_CALLBACK_URL: 'http://127.0.0.1:9000/cb',
     APP_CALLBACK_SECRET: secret,
+    RESTORE_REREGISTRATION: 'true',
   });
-  expect(config).toMatchObject({ FOLLOW_UP_WINDOW: 3000, LOOKUP_TIMEOUT: 120_000, APP_CALLBACK_SECRET: secret });
+  expect(config).toMatchObject({
+    FOLLOW_UP_WINDOW: 3000,
+    LOOKUP_TIMEOUT: 120_000,
+    APP_CALLBACK_SECRET: secret,
+    RESTORE_REREGISTRATION: true,
+  });
 });
 
 test.each([

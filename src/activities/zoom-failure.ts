@@ -1,0 +1,28 @@
+// How a Zoom API failure becomes a Temporal activity failure: retryable ones keep Temporal's backoff (a 429 with
+// Zoom's Retry-After as the next delay), permanent ones stop the retries at once.
+import { ApplicationFailure } from '@temporalio/common';
+import { ZOOM_FAILURES } from '../shared';
+import type { ZoomApiError } from '../zoom/client';
+
+export function zoomFailure(err: ZoomApiError): ApplicationFailure {
+  switch (err.kind) {
+    case 'rate_limited':
+      return ApplicationFailure.create({
+        type: ZOOM_FAILURES.rateLimited,
+        message: err.message,
+        nextRetryDelay: err.retryAfterMs ?? undefined,
+      });
+    case 'unavailable':
+    case 'network':
+      return ApplicationFailure.create({ type: ZOOM_FAILURES.unavailable, message: err.message });
+    case 'auth':
+      return ApplicationFailure.create({ type: ZOOM_FAILURES.auth, message: err.message, nonRetryable: true });
+    case 'rejected':
+      return ApplicationFailure.create({
+        type: ZOOM_FAILURES.rejected,
+        message: err.message,
+        details: [{ status: err.status, code: err.code }],
+        nonRetryable: true,
+      });
+  }
+}

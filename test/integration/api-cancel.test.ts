@@ -1,0 +1,278 @@
+// Cancelling on a registrant's behalf through POST /api/v1/.../cancellations, on the real dev server and the Zoom
+// emulator: which Zoom call each `by` makes, the echo webhook, idempotency, Zoom's refusals and the auth gate.
+import { WorkflowNotFoundError } from '@temporalio/client';
+import { registrantWorkflowId } from '../../src/shared';
+import { eventually } from '../helpers/eventually';
+import { callApi, callbacksAbout, startWorld, type World } from '../helpers/world';
+
+let world: World;
+beforeAll(async () => {
+  world = await startWorld({ windows: { FOLLOW_UP_WINDOW: '2s', LOOKUP_TIMEOUT: '8s', DEDUP_WINDOW: '1h' } });
+});
+afterAll(() => world?.stop());
+
+/** A registrant Zoom told us about: the `created` webhook went through the gateway first. */
+async function registered() {
+  const webinar = world.emulator.addWebinar();
+  const { registrant, event } = world.emulator.register(webinar.id, {
+    email: 'ada@example.com',
+    first_name: 'Ada',
+    last_name: 'L',
+  });
+  expect((await world.deliver(event)).status).toBe(200);
+  await callbacksAbout(world, registrant.id, 1);
+  return { webinarId: webinar.id, registrantId: registrant.id };
+}
+
+const cancellations = (w: string, r: string) => `/api/v1/webinars/${w}/registrants/${r}/cancellations`;
+const zoomPath = (w: string, r: string) => `/v2/webinars/${w}/registrants/${r}`;
+const count = (method: string, path: string) => world.emulator.countRequests(method, path);
+
+test('by registrant: Zoom DELETEs the registrant, the answer is the settled outcome, the app is told once', async () => {
+  const { webinarId, registrantId } = await registered();
+  // Zoom's echo for our own act, built while Zoom still has the record; it is delivered after the act.
+  const echo = world.emulator.buildEvent('cancelled', webinarId, registrantId);
+
+  const answer = await callApi(world, 'POST', cancellations(webinarId, registrantId), {
+    body: { by: 'registrant', reason: 'asked in the app' },
+  });
+  expect(answer.status).toBe(200);
+  expect(answer.body).toMatchObject({
+    cancellation_id: expect.any(String),
+    webinar_id: webinarId,
+    registrant: { id: registrantId, email: 'ada@example.com', first_name: 'Ada', last_name: 'L' },
+    cancelled_by: 'registrant',
+    can_reregister: true,
+    zoom_status: 'removed',
+    evidence: {
+      operator: 'registrant',
+      api_request: { cancellation_id: answer.body.cancellation_id, reason: 'asked in the app', zoom_call: 'DELETE' },
+    },
+  });
+  expect(count('DELETE', zoomPath(webinarId, registrantId))).toBe(1);
+  expect(count('PUT', `/v2/webinars/${webinarId}/registrants/status`)).toBe(0);
+  expect(world.emulator.registrant(webinarId, registrantId)).toBeUndefined();
+
+  const [, cancelled] = await callbacksAbout(world, registrantId, 2);
+  const outcome: Record<string, unknown> = { ...answer.body };
+  delete outcome.cancellation_id;
+  expect(cancelled).toEqual({ type: 'registrant.cancelled', timestamp: expect.any(String), data: outcome });
+
+  echo.event_ts = Date.now();
+  expect((await world.deliver(echo)).status).toBe(200);
+  await eventually(async () => (await world.state(webinarId, registrantId)).echoes_absorbed === 1, {
+    what: 'the echo absorbed',
+  });
+  // No second outcome, and no lookup started for the echo: the only GET is the one before the DELETE.
+  expect(world.app.typesAbout(registrantId)).toEqual(['registrant.created', 'registrant.cancelled']);
+  expect(count('GET', zoomPath(webinarId, registrantId))).toBe(1);
+  expect(await world.state(webinarId, registrantId)).toMatchObject({
+    state: 'self_cancelled',
+    settling: false,
+    cancellations: [{ id: answer.body.cancellation_id, status: 'settled', by: 'registrant' }],
+  });
+});
+
+test('by admin: Zoom gets PUT status cancel and leaves the registrant denied; the echo is absorbed', async () => {
+  const { webinarId, registrantId } = await registered();
+
+  const answer = await callApi(world, 'POST', cancellations(webinarId, registrantId), { body: { by: 'admin' } });
+  expect(answer.status).toBe(200);
+  expect(answer.body).toMatchObject({
+    cancelled_by: 'admin',
+    can_reregister: false,
+    zoom_status: 'denied',
+    evidence: { operator: 'admin', api_request: { reason: null, zoom_call: 'PUT cancel' } },
+  });
+  expect(count('PUT', `/v2/webinars/${webinarId}/registrants/status`)).toBe(1);
+  expect(count('DELETE', zoomPath(webinarId, registrantId))).toBe(0);
+  expect(world.emulator.registrant(webinarId, registrantId)?.status).toBe('denied');
+
+  // What Zoom sends for an admin's cancel: the host as operator, with an operator_id.
+  expect((await world.deliver(world.emulator.buildEvent('cancelled', webinarId, registrantId))).status).toBe(200);
+  await eventually(async () => (await world.state(webinarId, registrantId)).echoes_absorbed === 1, {
+    what: 'the echo absorbed',
+  });
+  expect(world.app.typesAbout(registrantId)).toEqual(['registrant.created', 'registrant.cancelled']);
+  expect((await world.state(webinarId, registrantId)).state).toBe('admin_cancelled');
+});
+
+test('the echo arriving before Zoom answers our DELETE is absorbed too', async () => {
+  const { webinarId, registrantId } = await registered();
+  const echo = world.emulator.buildEvent('cancelled', webinarId, registrantId);
+  // Zoom is slow to answer the GET before the DELETE (429, Retry-After 1 s): the echo lands while we wait.
+  world.emulator.scriptLookup(webinarId, registrantId, [{ respond: 'rate_limited', retryAfter: '1' }]);
+  const answer = callApi(world, 'POST', cancellations(webinarId, registrantId), { body: { by: 'registrant' } });
+  await eventually(async () => (await world.state(webinarId, registrantId)).settling, { what: 'the act in flight' });
+  echo.event_ts = Date.now();
+  expect((await world.deliver(echo)).status).toBe(200);
+
+  expect((await answer).status).toBe(200);
+  await eventually(async () => (await world.state(webinarId, registrantId)).echoes_absorbed === 1, {
+    what: 'the held echo absorbed',
+  });
+  expect(world.app.typesAbout(registrantId)).toEqual(['registrant.created', 'registrant.cancelled']);
+  // 429 then the answer; the echo started no lookup of its own.
+  expect(count('GET', zoomPath(webinarId, registrantId))).toBe(2);
+});
+
+test('the same Idempotency-Key never cancels twice; reused for another `by` it is refused', async () => {
+  const { webinarId, registrantId } = await registered();
+  const request = { body: { by: 'registrant' }, headers: { 'idempotency-key': 'app-req-42' } };
+
+  const first = await callApi(world, 'POST', cancellations(webinarId, registrantId), request);
+  const again = await callApi(world, 'POST', cancellations(webinarId, registrantId), request);
+  expect(first.status).toBe(200);
+  expect(again).toMatchObject({ status: 200, body: first.body });
+  expect(first.body.cancellation_id).toBe('app-req-42');
+  expect(count('DELETE', zoomPath(webinarId, registrantId))).toBe(1);
+
+  const otherBy = await callApi(world, 'POST', cancellations(webinarId, registrantId), {
+    body: { by: 'admin' },
+    headers: { 'idempotency-key': 'app-req-42' },
+  });
+  expect(otherBy.status).toBe(422);
+  expect(otherBy.body.error.code).toBe('idempotency_key_reused');
+
+  // A new request (a new key) for a registrant already cancelled: refused, Zoom untouched.
+  const fresh = await callApi(world, 'POST', cancellations(webinarId, registrantId), { body: { by: 'admin' } });
+  expect(fresh.status).toBe(409);
+  expect(fresh.body.error).toMatchObject({ code: 'already_cancelled' });
+  expect(count('PUT', `/v2/webinars/${webinarId}/registrants/status`)).toBe(0);
+
+  await callbacksAbout(world, registrantId, 2);
+  expect(world.app.typesAbout(registrantId)).toEqual(['registrant.created', 'registrant.cancelled']);
+});
+
+test("an unknown registrant or webinar is 404 with Zoom's reason, and nothing is cancelled", async () => {
+  const webinar = world.emulator.addWebinar();
+  const unknownRegistrant = await callApi(world, 'POST', cancellations(webinar.id, 'NoSuchRegistrant1'), {
+    body: { by: 'registrant' },
+  });
+  expect(unknownRegistrant.status).toBe(404);
+  expect(unknownRegistrant.body.error).toEqual({
+    code: 'registrant_not_found',
+    message: 'Registrant NoSuchRegistrant1 was not found.',
+    zoom_code: 3000,
+  });
+
+  const unknownWebinar = await callApi(world, 'POST', cancellations('99999999999', 'SomeRegistrant'), {
+    body: { by: 'admin' },
+  });
+  expect(unknownWebinar.status).toBe(404);
+  expect(unknownWebinar.body.error).toMatchObject({ code: 'webinar_not_found', zoom_code: 3001 });
+  expect(count('DELETE', zoomPath(webinar.id, 'NoSuchRegistrant1'))).toBe(0);
+  expect(world.app.typesAbout('NoSuchRegistrant1')).toEqual([]);
+});
+
+test('Zoom answering 429 and then 5xx: retried with backoff, then the settled outcome', async () => {
+  const { webinarId, registrantId } = await registered();
+  world.emulator.scriptLookup(webinarId, registrantId, [
+    { respond: 'rate_limited', retryAfter: '1' },
+    { respond: 'server_error', status: 503 },
+  ]);
+  const answer = await callApi(world, 'POST', cancellations(webinarId, registrantId), { body: { by: 'admin' } });
+  expect(answer.status).toBe(200);
+  expect(answer.body).toMatchObject({ cancelled_by: 'admin' });
+  expect(count('GET', zoomPath(webinarId, registrantId))).toBe(3);
+  expect(count('PUT', `/v2/webinars/${webinarId}/registrants/status`)).toBe(1);
+});
+
+test('Zoom failing past LOOKUP_TIMEOUT: 202 with a Location, which then answers 503 zoom_unavailable', async () => {
+  const { webinarId, registrantId } = await registered();
+  world.emulator.scriptLookup(webinarId, registrantId, [{ respond: 'server_error', status: 500 }], {
+    repeatLast: true,
+  });
+  const accepted = await callApi(world, 'POST', cancellations(webinarId, registrantId), {
+    body: { by: 'registrant' },
+    headers: { prefer: 'wait=1' },
+  });
+  expect(accepted.status).toBe(202);
+  expect(accepted.body).toMatchObject({ status: 'pending', location: accepted.headers.location });
+  expect(accepted.headers.location).toBe(`${cancellations(webinarId, registrantId)}/${accepted.body.cancellation_id}`);
+
+  const settled = await eventually(
+    async () => {
+      const polled = await callApi(world, 'GET', accepted.headers.location!);
+      return polled.status === 202 ? undefined : polled;
+    },
+    { what: 'the cancellation to end', timeoutMs: 30_000 },
+  );
+  expect(settled.status).toBe(503);
+  expect(settled.body.error.code).toBe('zoom_unavailable');
+  expect(world.emulator.registrant(webinarId, registrantId)?.status).toBe('approved');
+  expect(count('DELETE', zoomPath(webinarId, registrantId))).toBe(0);
+  expect(world.app.typesAbout(registrantId)).toEqual(['registrant.created']);
+});
+
+test('accepted while no worker runs: 202, then done once a worker is back', async () => {
+  const { webinarId, registrantId } = await registered();
+  await world.stopWorkers();
+  let accepted;
+  try {
+    accepted = await callApi(world, 'POST', cancellations(webinarId, registrantId), {
+      body: { by: 'registrant' },
+      headers: { prefer: 'wait=1' },
+    });
+  } finally {
+    await world.startWorkers();
+  }
+  expect(accepted.status).toBe(202);
+  const done = await eventually(
+    async () => {
+      const polled = await callApi(world, 'GET', accepted.headers.location!);
+      return polled.status === 200 ? polled : undefined;
+    },
+    { what: 'the cancellation to settle' },
+  );
+  expect(done.body).toMatchObject({ cancellation_id: accepted.body.cancellation_id, cancelled_by: 'registrant' });
+  expect(count('DELETE', zoomPath(webinarId, registrantId))).toBe(1);
+});
+
+describe('the API refuses, and starts nothing', () => {
+  const target = () => {
+    const webinar = world.emulator.addWebinar();
+    const person = world.emulator.addRegistrant(webinar.id, { email: 'grace@example.com', first_name: 'Grace' });
+    return { webinarId: webinar.id, registrantId: person.id };
+  };
+  const expectNoWorkflow = async (w: string, r: string) =>
+    expect(world.client.workflow.getHandle(registrantWorkflowId(w, r)).describe()).rejects.toBeInstanceOf(
+      WorkflowNotFoundError,
+    );
+
+  test.each([
+    ['no token', null, 'unauthorized'],
+    ['a wrong token', 'not-the-token', 'unauthorized'],
+  ])('%s: 401', async (_what, token, code) => {
+    const { webinarId, registrantId } = target();
+    const answer = await callApi(world, 'POST', cancellations(webinarId, registrantId), {
+      body: { by: 'registrant' },
+      token,
+    });
+    expect(answer.status).toBe(401);
+    expect(answer.body).toEqual({ error: { code, message: 'missing or wrong bearer token' } });
+    expect(answer.headers['www-authenticate']).toBe('Bearer');
+    await expectNoWorkflow(webinarId, registrantId);
+    expect(world.emulator.registrant(webinarId, registrantId)?.status).toBe('approved');
+  });
+
+  test.each([
+    [{ by: 'someone' }, 'invalid_request', /^body by: /],
+    [{ by: 'admin', reason: '' }, 'invalid_request', /^body reason: must not be empty/],
+    [{ by: 'admin', extra: 1 }, 'invalid_request', /^body/],
+    ['{not json', 'invalid_json', /JSON/],
+  ])('body %j: 400 %s', async (body, code, message) => {
+    const { webinarId, registrantId } = target();
+    const answer = await callApi(world, 'POST', cancellations(webinarId, registrantId), { body });
+    expect(answer.status).toBe(400);
+    expect(answer.body.error.code).toBe(code);
+    expect(answer.body.error.message).toMatch(message);
+    await expectNoWorkflow(webinarId, registrantId);
+  });
+
+  test('a malformed webinar id: 400', async () => {
+    const answer = await callApi(world, 'POST', cancellations('abc', 'x'), { body: { by: 'admin' } });
+    expect(answer.status).toBe(400);
+    expect(answer.body.error).toEqual({ code: 'invalid_request', message: 'path webinarId: must be Zoom digits' });
+  });
+});

@@ -1,0 +1,110 @@
+// The operators' CLI (`npm run ops -- ...`) as a real child process against the dev server: list needs_review,
+// show, resolve reaching registrant.cancelled, and re-driving a callback the app did not accept in time.
+import { execFile } from 'node:child_process';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { eventually } from '../helpers/eventually';
+import { callbacksAbout, startWorld, temporalAddress, type World } from '../helpers/world';
+
+const ROOT = path.resolve(__dirname, '..', '..');
+let world: World;
+
+beforeAll(async () => {
+  world = await startWorld({
+    windows: { FOLLOW_UP_WINDOW: '2s', LOOKUP_TIMEOUT: '20s', DEDUP_WINDOW: '1h', CALLBACK_RETRY_WINDOW: '3s' },
+  });
+});
+afterAll(() => world?.stop());
+
+async function ops(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  try {
+    const { stdout, stderr } = await promisify(execFile)(process.execPath, ['--import', 'tsx', 'src/ops.ts', ...args], {
+      cwd: ROOT,
+      env: { ...process.env, TEMPORAL_ADDRESS: temporalAddress() },
+    });
+    return { code: 0, stdout, stderr };
+  } catch (err) {
+    const failed = err as { code: number; stdout: string; stderr: string };
+    return { code: failed.code, stdout: failed.stdout, stderr: failed.stderr };
+  }
+}
+
+test('needs-review lists the case, show prints its evidence, resolve settles it and the app hears it', async () => {
+  const webinar = world.emulator.addWebinar();
+  const person = world.emulator.addRegistrant(webinar.id, { email: 'ada@example.com', first_name: 'Ada' });
+  // Zoom no longer knows the webinar: the evidence cannot settle who cancelled.
+  world.emulator.scriptLookup(webinar.id, person.id, [{ respond: 'webinar_not_found' }]);
+  await world.deliver(world.emulator.cancelAsAdmin(webinar.id, person.id));
+  await callbacksAbout(world, person.id, 1);
+
+  const listed = await eventually(
+    async () => {
+      const result = await ops('needs-review', webinar.id);
+      return result.stdout.includes(person.id) ? result : undefined;
+    },
+    { what: 'the case listed' },
+  );
+  expect(listed.code).toBe(0);
+  expect(listed.stdout).toContain(`1 registrant(s) of webinar ${webinar.id} in state needs_review`);
+
+  const shown = await ops('show', webinar.id, person.id);
+  expect(shown.code).toBe(0);
+  expect(JSON.parse(shown.stdout)).toMatchObject({
+    state: 'needs_review',
+    needs_review_reason: 'Zoom does not know the webinar (deleted or expired)',
+    evidence: { lookup: 'webinar_not_found', operator: 'admin' },
+  });
+
+  const resolved = await ops('resolve', webinar.id, person.id, 'admin');
+  expect(resolved).toMatchObject({ code: 0 });
+  expect(resolved.stdout).toContain('resolved: admin_cancelled (cancelled_by admin)');
+
+  const [, cancelled] = await callbacksAbout(world, person.id, 2);
+  expect(cancelled).toMatchObject({
+    type: 'registrant.cancelled',
+    data: { cancelled_by: 'admin', evidence: { lookup: 'webinar_not_found', resolved_by_operator: true } },
+  });
+
+  // Nothing left to resolve: the CLI says so and exits non-zero.
+  const again = await ops('resolve', webinar.id, person.id, 'registrant');
+  expect(again.code).toBe(1);
+  expect(again.stderr).toContain('is admin_cancelled, not needs_review');
+});
+
+test('a callback the app refused for CALLBACK_RETRY_WINDOW waits; redrive delivers it', async () => {
+  const webinar = world.emulator.addWebinar();
+  const { registrant, event } = world.emulator.register(webinar.id, { email: 'grace@example.com', first_name: 'G' });
+  world.app.failNext = 1_000_000;
+  try {
+    await world.deliver(event);
+    const view = await eventually(
+      async () => {
+        const state = await world.state(webinar.id, registrant.id);
+        return state.failed_callbacks.length > 0 ? state : undefined;
+      },
+      { what: 'the callback given up on' },
+    );
+    expect(view.failed_callbacks).toEqual([
+      { webhook_id: expect.stringMatching(/_created$/), type: 'registrant.created', error: expect.any(String) },
+    ]);
+  } finally {
+    world.app.failNext = 0;
+  }
+
+  const redriven = await ops('redrive', webinar.id, registrant.id);
+  expect(redriven.code).toBe(0);
+  expect(redriven.stdout).toContain('re-driving registrant.created');
+  expect(redriven.stdout).toContain('delivered');
+  expect(world.app.typesAbout(registrant.id)).toEqual(['registrant.created']);
+  expect((await world.state(webinar.id, registrant.id)).failed_callbacks).toEqual([]);
+
+  const nothing = await ops('redrive', webinar.id, registrant.id);
+  expect(nothing).toMatchObject({ code: 1, stderr: expect.stringContaining('no failed callback') });
+});
+
+test('bad arguments: usage and exit code 2', async () => {
+  const result = await ops('resolve', '81234567890', 'abc', 'someone');
+  expect(result.code).toBe(2);
+  expect(result.stderr).toContain('who cancelled must be registrant or admin');
+  expect(result.stderr).toContain('usage: npm run ops -- <command>');
+});
