@@ -1,6 +1,7 @@
 // The Zoom client and the lookup activity against the emulator over real HTTP (no stubbed client).
 import { ApplicationFailure } from '@temporalio/common';
 import { MockActivityEnvironment } from '@temporalio/testing';
+import { cancelInZoom } from '../../src/activities/cancel-in-zoom';
 import { lookupRegistrant } from '../../src/activities/lookup-registrant';
 import { ZoomApiError, ZoomClient, parseRetryAfter } from '../../src/zoom/client';
 import { ZoomEmulator } from '../../src/sandbox/emulator';
@@ -145,5 +146,104 @@ describe('lookupRegistrant activity', () => {
     const err = await run(webinarId, registrantId).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(ApplicationFailure);
     expect(err).toMatchObject(expected);
+  });
+});
+
+describe('writes: DELETE and PUT status', () => {
+  test('DELETE removes the registrant; a second DELETE is "registrant missing" (Zoom answers 400 code 3000)', async () => {
+    const { webinarId, registrantId } = seed();
+    await expect(zoom.deleteRegistrant(webinarId, registrantId)).resolves.toEqual({ found: true });
+    expect(emulator.registrant(webinarId, registrantId)).toBeUndefined();
+    await expect(zoom.deleteRegistrant(webinarId, registrantId)).resolves.toMatchObject({
+      found: false,
+      missing: 'registrant',
+      code: 3000,
+    });
+    await expect(zoom.deleteRegistrant('99999999999', registrantId)).resolves.toMatchObject({
+      found: false,
+      missing: 'webinar',
+      code: 3001,
+    });
+  });
+
+  test('PUT status cancel leaves the registrant denied', async () => {
+    const { webinarId, registrantId } = seed();
+    await expect(zoom.updateRegistrantStatus(webinarId, registrantId, 'cancel')).resolves.toEqual({ found: true });
+    expect(emulator.registrant(webinarId, registrantId)?.status).toBe('denied');
+    await expect(zoom.updateRegistrantStatus('99999999999', registrantId, 'cancel')).resolves.toMatchObject({
+      missing: 'webinar',
+    });
+  });
+});
+
+describe('cancelInZoom activity', () => {
+  const run = (webinarId: string, registrantId: string, by: 'registrant' | 'admin', attempt = 1) =>
+    new MockActivityEnvironment({ attempt }).run(cancelInZoom, zoom, {
+      webinarId,
+      registrantId,
+      occurrenceId: null,
+      by,
+    });
+
+  test('by registrant DELETEs, by admin PUTs cancel, each with the registrant Zoom had', async () => {
+    const a = seed();
+    await expect(run(a.webinarId, a.registrantId, 'registrant')).resolves.toEqual({
+      done: true,
+      zoomCall: 'DELETE',
+      registrant: { id: a.registrantId, email: 'ada@example.com', first_name: 'Ada', last_name: '' },
+    });
+    const b = seed();
+    await expect(run(b.webinarId, b.registrantId, 'admin')).resolves.toMatchObject({
+      done: true,
+      zoomCall: 'PUT cancel',
+    });
+    expect(emulator.registrant(b.webinarId, b.registrantId)?.status).toBe('denied');
+  });
+
+  test('a registrant Zoom already denied is not cancellable; on a retry, it is our own earlier PUT', async () => {
+    const { webinarId, registrantId } = seed();
+    emulator.cancelAsAdmin(webinarId, registrantId);
+    await expect(run(webinarId, registrantId, 'admin')).resolves.toMatchObject({
+      done: false,
+      refusal: { status: 409, code: 'not_cancellable' },
+    });
+    await expect(run(webinarId, registrantId, 'admin', 2)).resolves.toMatchObject({ done: true });
+  });
+
+  test('a registrant Zoom does not know is 404; on a retry of a DELETE, it is our own earlier DELETE', async () => {
+    const { webinarId } = seed();
+    await expect(run(webinarId, 'gone', 'registrant')).resolves.toMatchObject({
+      done: false,
+      refusal: { status: 404, code: 'registrant_not_found', zoom_code: 3000 },
+    });
+    await expect(run(webinarId, 'gone', 'registrant', 2)).resolves.toEqual({
+      done: true,
+      zoomCall: 'DELETE',
+      registrant: null,
+    });
+  });
+
+  test('429 and 5xx are retryable failures; a 4xx refusal is an answer with Zoom status and code', async () => {
+    const { webinarId, registrantId } = seed();
+    emulator.scriptLookup(webinarId, registrantId, [
+      { respond: 'rate_limited', retryAfter: '3' },
+      { respond: 'server_error' },
+      { respond: 'error', status: 400, code: 1010, message: 'User does not belong to this account' },
+    ]);
+    await expect(run(webinarId, registrantId, 'admin')).rejects.toMatchObject({
+      type: 'ZoomRateLimited',
+      nextRetryDelay: 3000,
+    });
+    await expect(run(webinarId, registrantId, 'admin')).rejects.toMatchObject({ type: 'ZoomUnavailable' });
+    await expect(run(webinarId, registrantId, 'admin')).resolves.toEqual({
+      done: false,
+      refusal: {
+        status: 400,
+        code: 'zoom_refused',
+        message: 'Zoom answered 400 (code 1010): User does not belong to this account',
+        zoom_code: 1010,
+      },
+    });
+    expect(emulator.registrant(webinarId, registrantId)?.status).toBe('approved');
   });
 });
