@@ -36,6 +36,7 @@ async function main(): Promise<void> {
   const env = {
     FOLLOW_UP_WINDOW: '20s',
     LOOKUP_TIMEOUT: '2m',
+    API_TOKEN: 'dev-api-token',
     ...(appUrl ? { APP_CALLBACK_URL: appUrl, APP_CALLBACK_SECRET: app.secret } : {}),
     ...process.env,
     TEMPORAL_ADDRESS: temporal.address,
@@ -66,6 +67,9 @@ async function main(): Promise<void> {
   say(`  Temporal          ${temporal.address}`);
   say(`  Zoom emulator     ${emulator.apiBaseUrl} (OAuth: ${emulator.tokenUrl})`);
   say(`  gateway           ${webhookUrl}  (webhook secret: ${DEV.webhookSecret})`);
+  say(
+    `  app API           http://127.0.0.1:${gatewayConfig.PORT}/api/v1  (Authorization: Bearer ${gatewayConfig.API_TOKEN})`,
+  );
   say(
     `  app callbacks     ${workerConfig.APP_CALLBACK_URL ?? ''}${appUrl ? ' (a stand-in app that prints them here)' : ''}`,
   );
