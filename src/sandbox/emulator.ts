@@ -1,16 +1,25 @@
 // A Zoom emulator: a real HTTP server with Zoom's Server-to-Server OAuth, the webinar registrant endpoints, their
-// status codes and error bodies (zoom-platform.md), per-registrant scripted answers for tests, and webhooks signed
-// exactly as Zoom signs them. Tests and `npm run dev` use it in-process; `npm run sandbox` runs it alone.
+// status codes and error bodies (zoom-platform.md), rate limits per label, eventual consistency, injected faults,
+// per-registrant scripted answers for tests, and webhooks signed and delivered (with retries) as Zoom does.
+// Tests and `npm run dev` use it in-process; `npm run sandbox` runs it alone. People act through the methods below,
+// the control API under /_sandbox (control-api.ts) or `npm run simulate`.
 import { randomBytes } from 'node:crypto';
 import Fastify, { type FastifyInstance, type FastifyReply } from 'fastify';
 import { z } from 'zod';
 import { ZOOM_CODES } from '../zoom/api';
 import type { RegistrationKind } from '../zoom/webhook';
+import { LaggingView } from './consistency';
+import { registerControlApi } from './control-api';
+import { SandboxError } from './errors';
+import { WebhookDelivery, type DeliveryRecord } from './delivery';
+import { RateLimiter, type RateLimitLabel } from './rate-limits';
+import { DEFAULT_SETTINGS, settingsPatchSchema, type SandboxSettings, type SettingsPatch } from './settings';
 import { buildRegistrationEvent, deliverWebhook, signedRequest, type Operator, type ZoomWebhookBody } from './webhooks';
 import { ZoomWorld, type NewRegistrant, type Registrant, type Webinar } from './world';
 
 export type { Registrant, Webinar } from './world';
 export type { ZoomWebhookBody } from './webhooks';
+export { SandboxError } from './errors';
 
 export interface ZoomEmulatorOptions {
   accountId: string;
@@ -19,9 +28,18 @@ export interface ZoomEmulatorOptions {
   tokenTtlSeconds?: number;
   /** What a registrant's own cancel does to the record: the 2020 reports say `remove`, later ones `deny`. */
   selfCancelMode?: 'remove' | 'deny';
+  /** Everything else the sandbox can be told (settings.ts); all off by default. */
+  settings?: SettingsPatch;
+  /** The source of every random choice (faults, duplicates, drops), so that tests can fix it. */
+  random?: () => number;
+  /** How long a webhook endpoint has to answer (Zoom: 3 s). */
+  webhookResponseTimeoutMs?: number;
 }
 
-/** One scripted answer to `GET /webinars/{id}/registrants/{rid}`. */
+/** The routes that can be scripted: GET one, DELETE one, and PUT status naming the registrant. */
+export type ScriptedRoute = 'get' | 'delete' | 'status';
+
+/** One scripted answer to a registrant's route (`status` only makes sense for GET). */
 export type LookupStep =
   | { respond: 'status'; status: 'approved' | 'pending' | 'denied' | 'all' }
   | { respond: 'not_found' }
@@ -36,6 +54,15 @@ export interface RecordedRequest {
   status: number;
   at: number;
 }
+
+// The label of each route (zoom-platform.md 6), by Fastify's route pattern.
+const ROUTE_LABELS: Record<string, RateLimitLabel> = {
+  'GET /v2/webinars/:webinarId/registrants/:registrantId': 'Light',
+  'GET /v2/webinars/:webinarId/registrants': 'Medium',
+  'POST /v2/webinars/:webinarId/registrants': 'Light',
+  'PUT /v2/webinars/:webinarId/registrants/status': 'Medium',
+  'DELETE /v2/webinars/:webinarId/registrants/:registrantId': 'Light',
+};
 
 const PER_SECOND_LIMIT_MESSAGE = 'You have reached the maximum per-second rate limit for this API. Try again later.';
 const MAX_STATUS_BATCH = 30;
@@ -77,10 +104,23 @@ export class ZoomEmulator {
   private readonly scripts = new Map<string, { steps: LookupStep[]; repeatLast: boolean }>();
   private readonly pageTokens = new Map<string, { offset: number; expiresAt: number }>();
   private readonly app: FastifyInstance;
+  private readonly rateLimiter = new RateLimiter();
+  private readonly lagging = new LaggingView();
+  private readonly delivery: WebhookDelivery;
+  private readonly random: () => number;
+  private current: SandboxSettings;
   private origin: string | null = null;
 
   constructor(private readonly options: ZoomEmulatorOptions) {
-    this.app = Fastify();
+    this.current = {
+      ...DEFAULT_SETTINGS,
+      ...(options.selfCancelMode ? { selfCancelMode: options.selfCancelMode } : {}),
+      ...settingsPatchSchema.parse(options.settings ?? {}),
+    };
+    this.random = options.random ?? Math.random;
+    this.delivery = new WebhookDelivery(() => this.current, this.random, options.webhookResponseTimeoutMs);
+    // A held (timed-out) request must not keep stop() waiting.
+    this.app = Fastify({ forceCloseConnections: true });
     this.app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string' }, (_req, body, done) =>
       done(null, Object.fromEntries(new URLSearchParams(body as string))),
     );
@@ -98,6 +138,7 @@ export class ZoomEmulator {
       done();
     });
     this.routes();
+    registerControlApi(this.app, this);
   }
 
   async start(port = 0, host = '127.0.0.1'): Promise<void> {
@@ -105,7 +146,51 @@ export class ZoomEmulator {
   }
 
   async stop(): Promise<void> {
+    await this.delivery.stop();
     await this.app.close();
+  }
+
+  // --- settings and webhook delivery ---------------------------------------------------------------------------
+
+  get settings(): Readonly<SandboxSettings> {
+    return this.current;
+  }
+
+  /**
+   * Changes settings at runtime. A new webhook URL is validated as Zoom validates endpoints (the endpoint must
+   * answer the challenge) before any event is sent there.
+   */
+  async configure(patch: unknown): Promise<SandboxSettings> {
+    const parsed = settingsPatchSchema.safeParse(patch);
+    if (!parsed.success) {
+      const issue = parsed.error.issues[0];
+      throw new SandboxError(400, 'invalid_settings', `${issue?.path.join('.') || 'settings'}: ${issue?.message}`);
+    }
+    const next = { ...this.current, ...parsed.data };
+    if (next.webhookUrl && (next.webhookUrl !== this.current.webhookUrl || parsed.data.webhookSecret)) {
+      const validation = await this.delivery.validate(next.webhookUrl, next.webhookSecret);
+      if (!validation.ok) {
+        throw new SandboxError(422, 'endpoint_validation_failed', `${next.webhookUrl}: ${validation.detail}`);
+      }
+    }
+    this.current = next;
+    return this.current;
+  }
+
+  /** Every webhook the emulator sent or tried to send, with each attempt. */
+  get deliveries(): readonly DeliveryRecord[] {
+    return this.delivery.log;
+  }
+
+  /** Resolves once no delivery is in flight or scheduled (tests). */
+  deliveriesIdle(): Promise<void> {
+    return this.delivery.idle();
+  }
+
+  /** Queues the event for the subscribed endpoint, if there is one; returns what happened to it. */
+  private emit(event: ZoomWebhookBody): ZoomWebhookBody {
+    this.delivery.enqueue(event);
+    return event;
   }
 
   get apiBaseUrl(): string {
@@ -114,6 +199,15 @@ export class ZoomEmulator {
 
   get tokenUrl(): string {
     return `${this.requireOrigin()}/oauth/token`;
+  }
+
+  /** The base URL `npm run simulate` talks to (SANDBOX_URL). */
+  get url(): string {
+    return this.requireOrigin();
+  }
+
+  get controlUrl(): string {
+    return `${this.requireOrigin()}/_sandbox`;
   }
 
   // --- the world ---------------------------------------------------------------------------------------------
@@ -130,13 +224,31 @@ export class ZoomEmulator {
     return this.world.webinars.get(webinarId)?.registrants.get(registrantId);
   }
 
+  webinars(): Webinar[] {
+    return [...this.world.webinars.values()];
+  }
+
+  /** Scripts the next answers of one registrant's route; they come before the record, once each. */
+  script(
+    route: ScriptedRoute,
+    webinarId: string,
+    registrantId: string,
+    steps: LookupStep[],
+    opts: { repeatLast?: boolean } = {},
+  ): void {
+    this.scripts.set(`${route}:${webinarId}/${registrantId}`, {
+      steps: [...steps],
+      repeatLast: opts.repeatLast ?? false,
+    });
+  }
+
   scriptLookup(
     webinarId: string,
     registrantId: string,
     steps: LookupStep[],
     opts: { repeatLast?: boolean } = {},
   ): void {
-    this.scripts.set(`${webinarId}/${registrantId}`, { steps: [...steps], repeatLast: opts.repeatLast ?? false });
+    this.script('get', webinarId, registrantId, steps, opts);
   }
 
   /** Invalidates every token issued so far, as if they had expired. */
@@ -160,8 +272,7 @@ export class ZoomEmulator {
     opts: { eventTs?: number } & Operator = {},
   ): ZoomWebhookBody {
     const webinar = this.webinar(webinarId);
-    const registrant = webinar.registrants.get(registrantId);
-    if (!registrant) throw new Error(`no registrant ${registrantId} in webinar ${webinarId}`);
+    const registrant = this.existing(webinarId, registrantId);
     const operator =
       kind === 'created'
         ? {}
@@ -180,9 +291,14 @@ export class ZoomEmulator {
     return deliverWebhook(url, body, secret, opts);
   }
 
+  /** Someone registers on Zoom's page; a denied email is blocked, as Zoom blocks it. */
   register(webinarId: string, r: NewRegistrant): { registrant: Registrant; event: ZoomWebhookBody } {
-    const registrant = this.addRegistrant(webinarId, r);
-    return { registrant, event: this.buildEvent('created', webinarId, registrant.id) };
+    const webinar = this.webinar(webinarId);
+    if (this.world.findByEmail(webinar, r.email)?.status === 'denied') {
+      throw new SandboxError(409, 'registration_blocked', `Zoom blocks ${r.email}: denied for webinar ${webinarId}`);
+    }
+    const registrant = this.mutate(webinar, null, () => this.world.addRegistrant(webinar, r));
+    return { registrant, event: this.emit(this.buildEvent('created', webinarId, registrant.id)) };
   }
 
   /** The link in the confirmation email: operator is the registrant's own email, with no operator_id. */
@@ -192,25 +308,51 @@ export class ZoomEmulator {
       operator: registrant.email,
       operatorId: null,
     });
-    if (this.options.selfCancelMode === 'deny') registrant.status = 'denied';
-    else this.webinar(webinarId).registrants.delete(registrantId);
-    return event;
+    const webinar = this.webinar(webinarId);
+    this.mutate(webinar, registrantId, () => {
+      if (this.current.selfCancelMode === 'deny') registrant.status = 'denied';
+      else webinar.registrants.delete(registrantId);
+    });
+    return this.emit(event);
   }
 
   /** The host cancels in Zoom's UI or with `PUT .../registrants/status` `cancel`: Zoom marks them denied. */
   cancelAsAdmin(webinarId: string, registrantId: string): ZoomWebhookBody {
-    this.existing(webinarId, registrantId).status = 'denied';
-    return this.buildEvent('cancelled', webinarId, registrantId);
+    this.setStatus(webinarId, registrantId, 'denied');
+    return this.emit(this.buildEvent('cancelled', webinarId, registrantId));
   }
 
   approve(webinarId: string, registrantId: string): ZoomWebhookBody {
-    this.existing(webinarId, registrantId).status = 'approved';
-    return this.buildEvent('approved', webinarId, registrantId);
+    this.setStatus(webinarId, registrantId, 'approved');
+    return this.emit(this.buildEvent('approved', webinarId, registrantId));
   }
 
   deny(webinarId: string, registrantId: string): ZoomWebhookBody {
-    this.existing(webinarId, registrantId).status = 'denied';
-    return this.buildEvent('denied', webinarId, registrantId);
+    this.setStatus(webinarId, registrantId, 'denied');
+    return this.emit(this.buildEvent('denied', webinarId, registrantId));
+  }
+
+  private setStatus(webinarId: string, registrantId: string, status: Registrant['status']): void {
+    const registrant = this.existing(webinarId, registrantId);
+    this.mutate(this.webinar(webinarId), registrantId, () => {
+      registrant.status = status;
+    });
+  }
+
+  /** Applies a change now, and lets readers see it only after the consistency delay. */
+  private mutate<T extends Registrant | void>(webinar: Webinar, registrantId: string | null, change: () => T): T {
+    const before = registrantId ? (webinar.registrants.get(registrantId) ?? null) : null;
+    const snapshot = before && { ...before };
+    const result = change();
+    const id = registrantId ?? (result as Registrant).id;
+    const after = webinar.registrants.get(id) ?? null;
+    this.lagging.change(`${webinar.id}/${id}`, snapshot, after, this.current.consistencyDelayMs);
+    return result;
+  }
+
+  /** A registrant as GET and list see it now (eventual consistency). */
+  private visible(webinar: Webinar, registrantId: string): Registrant | null {
+    return this.lagging.read(`${webinar.id}/${registrantId}`, webinar.registrants.get(registrantId) ?? null);
   }
 
   // --- HTTP ----------------------------------------------------------------------------------------------------
@@ -250,9 +392,29 @@ export class ZoomEmulator {
           }
           next();
         });
+        api.addHook('onRequest', (req, reply, next) => {
+          const { timeoutRate, timeoutMs, serverErrorRate, plan } = this.current;
+          if (timeoutRate > 0 && this.random() < timeoutRate) {
+            // No answer until the caller has long given up; then a gateway timeout, as a proxy in front would say.
+            setTimeout(() => void zoomError(reply, 504, 504, 'Gateway timeout.'), timeoutMs).unref();
+            return;
+          }
+          if (serverErrorRate > 0 && this.random() < serverErrorRate) {
+            void zoomError(reply, 500, 500, 'Internal server error.');
+            return;
+          }
+          const label = ROUTE_LABELS[`${req.method} ${req.routeOptions.url ?? ''}`];
+          const verdict = label ? this.rateLimiter.check(plan, label) : null;
+          if (verdict) reply.headers(verdict.headers);
+          if (verdict && !verdict.allowed) {
+            void zoomError(reply, 429, ZOOM_CODES.rateLimited, PER_SECOND_LIMIT_MESSAGE);
+            return;
+          }
+          next();
+        });
         api.get('/webinars/:webinarId/registrants/:registrantId', (req, reply) => {
           const { webinarId, registrantId } = req.params as { webinarId: string; registrantId: string };
-          const step = this.nextStep(webinarId, registrantId);
+          const step = this.nextStep('get', webinarId, registrantId);
           return step
             ? this.answerStep(reply, step, webinarId, registrantId)
             : this.answerRecord(reply, webinarId, registrantId);
@@ -268,12 +430,19 @@ export class ZoomEmulator {
         );
         api.delete('/webinars/:webinarId/registrants/:registrantId', (req, reply) => {
           const { webinarId, registrantId } = req.params as { webinarId: string; registrantId: string };
+          const step = this.nextStep('delete', webinarId, registrantId);
           const webinar = this.world.webinars.get(webinarId);
           // DELETE documents all its errors as HTTP 400 (zoom-platform.md 1.4).
-          if (!webinar) return zoomError(reply, 400, ZOOM_CODES.webinarNotFound, 'Webinar does not exist.');
-          if (!webinar.registrants.delete(registrantId)) {
+          if (!webinar || step?.respond === 'webinar_not_found') {
+            return zoomError(reply, 400, ZOOM_CODES.webinarNotFound, 'Webinar does not exist.');
+          }
+          if (!webinar.registrants.has(registrantId) || step?.respond === 'not_found') {
             return zoomError(reply, 400, ZOOM_CODES.registrantNotFound, `Registrant ${registrantId} was not found.`);
           }
+          if (step) return this.answerStep(reply, step, webinarId, registrantId);
+          const echo = this.buildEvent('cancelled', webinarId, registrantId);
+          this.mutate(webinar, registrantId, () => void webinar.registrants.delete(registrantId));
+          if (this.current.webhookOnApiWrites) this.emit(echo);
           return reply.code(204).send();
         });
         done();
@@ -284,8 +453,8 @@ export class ZoomEmulator {
     this.app.setNotFoundHandler((_req, reply) => zoomError(reply, 404, 404, 'Not found'));
   }
 
-  private nextStep(webinarId: string, registrantId: string): LookupStep | undefined {
-    const script = this.scripts.get(`${webinarId}/${registrantId}`);
+  private nextStep(route: ScriptedRoute, webinarId: string, registrantId: string): LookupStep | undefined {
+    const script = this.scripts.get(`${route}:${webinarId}/${registrantId}`);
     if (!script || script.steps.length === 0) return undefined;
     return script.repeatLast && script.steps.length === 1 ? script.steps[0] : script.steps.shift();
   }
@@ -293,7 +462,8 @@ export class ZoomEmulator {
   private answerStep(reply: FastifyReply, step: LookupStep, webinarId: string, registrantId: string) {
     switch (step.respond) {
       case 'status': {
-        const record = this.registrant(webinarId, registrantId);
+        const webinar = this.world.webinars.get(webinarId);
+        const record = webinar && this.visible(webinar, registrantId);
         const base = record ?? { id: registrantId, email: 'unknown@example.com', first_name: 'Unknown' };
         return reply.send({ ...base, status: step.status });
       }
@@ -322,7 +492,7 @@ export class ZoomEmulator {
   private answerRecord(reply: FastifyReply, webinarId: string, registrantId: string) {
     const webinar = this.world.webinars.get(webinarId);
     if (!webinar) return webinarNotFound(reply, webinarId);
-    const record = webinar.registrants.get(registrantId);
+    const record = this.visible(webinar, registrantId);
     return record ? reply.send(record) : this.registrantNotFound(reply, registrantId);
   }
 
@@ -344,7 +514,17 @@ export class ZoomEmulator {
       }
       offset = page.offset;
     }
-    const matching = [...webinar.registrants.values()].filter((r) => r.status === parsed.data.status);
+    // Registrants as readers see them now: just-deleted ones may still show, just-added ones not yet.
+    const ids = new Set([
+      ...webinar.registrants.keys(),
+      ...this.lagging
+        .keys()
+        .filter((key) => key.startsWith(`${webinar.id}/`))
+        .map((key) => key.slice(webinar.id.length + 1)),
+    ]);
+    const matching = [...ids]
+      .map((id) => this.visible(webinar, id))
+      .filter((r): r is Registrant => r !== null && r.status === parsed.data.status);
     const pageItems = matching.slice(offset, offset + parsed.data.page_size);
     let nextPageToken = '';
     if (offset + pageItems.length < matching.length) {
@@ -378,7 +558,12 @@ export class ZoomEmulator {
       );
     }
     // Users report that adding an email that is already registered returns the existing registration.
-    const registrant = existing ?? this.world.addRegistrant(webinar, parsed.data);
+    let registrant = existing;
+    if (!registrant) {
+      const added = this.mutate(webinar, null, () => this.world.addRegistrant(webinar, parsed.data));
+      if (this.current.webhookOnApiWrites) this.emit(this.buildEvent('created', webinarId, added.id));
+      registrant = added;
+    }
     return reply.code(201).send({
       id: Number(webinar.id),
       registrant_id: registrant.id,
@@ -393,27 +578,44 @@ export class ZoomEmulator {
     if (!webinar) return webinarNotFound(reply, webinarId);
     const parsed = statusUpdateSchema.safeParse(body);
     if (!parsed.success) return invalidField(reply, parsed.error);
-    for (const target of parsed.data.registrants) {
+    const targets = parsed.data.registrants.flatMap((target) => {
       const registrant = target.id
         ? webinar.registrants.get(target.id)
         : target.email
           ? this.world.findByEmail(webinar, target.email)
           : undefined;
+      return registrant ? [registrant] : [];
+    });
+    // A scripted answer for any registrant named answers for the whole request, which then changes nothing.
+    for (const registrant of targets) {
+      const step = this.nextStep('status', webinarId, registrant.id);
+      if (step) return this.answerStep(reply, step, webinarId, registrant.id);
+    }
+    const { action } = parsed.data;
+    for (const registrant of targets) {
       // Both cancel and deny leave the registrant denied (zoom-platform.md 1.3).
-      if (registrant) registrant.status = parsed.data.action === 'approve' ? 'approved' : 'denied';
+      this.mutate(webinar, registrant.id, () => {
+        registrant.status = action === 'approve' ? 'approved' : 'denied';
+      });
+      if (this.current.webhookOnApiWrites) {
+        const kind = action === 'approve' ? 'approved' : action === 'deny' ? 'denied' : 'cancelled';
+        this.emit(this.buildEvent(kind, webinarId, registrant.id));
+      }
     }
     return reply.code(204).send();
   }
 
   private webinar(webinarId: string): Webinar {
     const webinar = this.world.webinars.get(webinarId);
-    if (!webinar) throw new Error(`no webinar ${webinarId}`);
+    if (!webinar) throw new SandboxError(404, 'webinar_not_found', `no webinar ${webinarId}`);
     return webinar;
   }
 
   private existing(webinarId: string, registrantId: string): Registrant {
     const registrant = this.webinar(webinarId).registrants.get(registrantId);
-    if (!registrant) throw new Error(`no registrant ${registrantId} in webinar ${webinarId}`);
+    if (!registrant) {
+      throw new SandboxError(404, 'registrant_not_found', `no registrant ${registrantId} in webinar ${webinarId}`);
+    }
     return registrant;
   }
 

@@ -27,6 +27,8 @@ export interface RegistrantView {
   last_event_ts: number | null;
   duplicates_ignored: number;
   callbacks: Array<{ webhook_id: string; type: AppCallbackType; event_ts: number }>;
+  /** The last settled cancellation as the app was told it; null when none, or after a reinstatement. */
+  outcome: { cancelled_by: CancelledBy; can_reregister: boolean; zoom_status: 'removed' | 'denied' } | null;
   /** Cancellations the app asked for through the API, by Idempotency-Key. */
   cancellations: CancellationRecord[];
   /** `webinar.registration_cancelled` webhooks recognised as Zoom's echo of our own DELETE or PUT cancel. */

@@ -92,6 +92,7 @@ export async function registrantWorkflow(input: RegistrantWorkflowInput): Promis
     last_event_ts: null,
     duplicates_ignored: 0,
     callbacks: [],
+    outcome: null,
     cancellations: [],
     echoes_absorbed: 0,
     failed_callbacks: [],
@@ -319,6 +320,7 @@ export async function registrantWorkflow(input: RegistrantWorkflowInput): Promis
     if (decision.kind === 'reinstated') {
       const latest = Math.max(...applied.map((e) => e.eventTs));
       setState('approved', latest, true);
+      view.outcome = null;
       await tell('registrant.reinstated', cancel);
     } else if (decision.kind === 'cancelled') {
       const settled =
@@ -328,12 +330,12 @@ export async function registrantWorkflow(input: RegistrantWorkflowInput): Promis
       // A later deny is Zoom confirming an admin's cancel: the settled outcome is the more precise state.
       const laterDeny = evidence.follow_ups.some((f) => f.event === 'denied');
       setState(settled.cancelledBy === 'registrant' ? 'self_cancelled' : 'admin_cancelled', cancel.eventTs, laterDeny);
-      await tell('registrant.cancelled', cancel, {
+      view.outcome = {
         cancelled_by: settled.cancelledBy,
         can_reregister: settled.canReregister,
         zoom_status: settled.zoomStatus,
-        evidence: snapshot(evidence),
-      });
+      };
+      await tell('registrant.cancelled', cancel, { ...view.outcome, evidence: snapshot(evidence) });
     }
   }
 
@@ -424,6 +426,12 @@ export async function registrantWorkflow(input: RegistrantWorkflowInput): Promis
     };
     view.evidence = evidence;
     setState(request.by === 'registrant' ? 'self_cancelled' : 'admin_cancelled', actedAt, true);
+    view.outcome = {
+      cancelled_by: request.by,
+      // DELETE frees the person; PUT cancel leaves them denied (zoom-platform.md 1.3, 1.4).
+      can_reregister: request.by === 'registrant',
+      zoom_status: request.by === 'registrant' ? 'removed' : 'denied',
+    };
     const outbound = callbackAbout(
       'registrant.cancelled',
       {
@@ -431,13 +439,7 @@ export async function registrantWorkflow(input: RegistrantWorkflowInput): Promis
         occurrenceId: view.occurrence_id,
         registrant: view.registrant ?? { id: registrantId, email: '', first_name: '', last_name: '' },
       },
-      {
-        cancelled_by: request.by,
-        // DELETE frees the person; PUT cancel leaves them denied (zoom-platform.md 1.3, 1.4).
-        can_reregister: request.by === 'registrant',
-        zoom_status: request.by === 'registrant' ? 'removed' : 'denied',
-        evidence: snapshot(evidence),
-      },
+      { ...view.outcome, evidence: snapshot(evidence) },
     );
     // Settled once Zoom has acted: the API can answer even while the app's callback is still being delivered.
     record.status = 'settled';

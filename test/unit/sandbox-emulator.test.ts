@@ -2,40 +2,21 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import axios, { type AxiosRequestConfig } from 'axios';
+import { basicAuth, zoomApi } from '../helpers/zoom-api';
 import { ZoomEmulator } from '../../src/sandbox/emulator';
 import { verifyZoomSignature } from '../../src/zoom/signature';
 import { registrationEventSchema } from '../../src/zoom/webhook';
 
 const credentials = { accountId: 'acct', clientId: 'id', clientSecret: 'secret' };
 let emulator: ZoomEmulator;
-let token: string;
-
-const basic = (id: string, secret: string) => `Basic ${Buffer.from(`${id}:${secret}`).toString('base64')}`;
-
-async function getToken(
-  params = 'grant_type=account_credentials&account_id=acct',
-  authorization = basic('id', 'secret'),
-) {
-  return axios.post(`${emulator.tokenUrl}?${params}`, undefined, {
-    headers: { authorization },
-    validateStatus: () => true,
-  });
-}
-
-function api(method: string, path: string, config: AxiosRequestConfig = {}) {
-  return axios.request({
-    method,
-    url: `${emulator.apiBaseUrl}${path}`,
-    headers: { authorization: `Bearer ${token}` },
-    validateStatus: () => true,
-    ...config,
-  });
-}
+let zoom: ReturnType<typeof zoomApi>;
+const getToken = (...args: Parameters<ReturnType<typeof zoomApi>['getToken']>) => zoom.getToken(...args);
+const api = (method: string, path: string, config?: AxiosRequestConfig) => zoom.call(method, path, config);
 
 beforeAll(async () => {
   emulator = new ZoomEmulator(credentials);
   await emulator.start();
-  token = ((await getToken()).data as { access_token: string }).access_token;
+  zoom = zoomApi(emulator, credentials);
 });
 afterAll(() => emulator.stop());
 
@@ -45,13 +26,13 @@ describe('Server-to-Server OAuth', () => {
     expect(answer.status).toBe(200);
     expect(answer.data).toMatchObject({ token_type: 'bearer', expires_in: 3600, access_token: expect.any(String) });
     const form = await axios.post(emulator.tokenUrl, 'grant_type=account_credentials&account_id=acct', {
-      headers: { authorization: basic('id', 'secret'), 'content-type': 'application/x-www-form-urlencoded' },
+      headers: { authorization: basicAuth('id', 'secret'), 'content-type': 'application/x-www-form-urlencoded' },
     });
     expect(form.status).toBe(200);
   });
 
   test.each([
-    ['wrong secret', undefined, basic('id', 'wrong'), 401, 'invalid_client'],
+    ['wrong secret', undefined, basicAuth('id', 'wrong'), 401, 'invalid_client'],
     ['wrong grant', 'grant_type=client_credentials&account_id=acct', undefined, 400, 'unsupported_grant_type'],
     ['wrong account', 'grant_type=account_credentials&account_id=other', undefined, 400, 'invalid_request'],
   ])('%s is refused', async (_name, params, authorization, status, error) => {
@@ -72,7 +53,7 @@ describe('Server-to-Server OAuth', () => {
       const shortToken = (
         (
           await axios.post(`${short.tokenUrl}?grant_type=account_credentials&account_id=acct`, undefined, {
-            headers: { authorization: basic('id', 'secret') },
+            headers: { authorization: basicAuth('id', 'secret') },
           })
         ).data as { access_token: string }
       ).access_token;

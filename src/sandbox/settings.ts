@@ -1,0 +1,49 @@
+// What the sandbox can be told to do, at start (env, options) or at runtime (`PATCH /_sandbox/settings`,
+// `npm run simulate -- settings`). One schema for all three.
+import { z } from 'zod';
+
+const rate = z.number().min(0, 'must be between 0 and 1').max(1, 'must be between 0 and 1');
+
+export const sandboxSettingsSchema = z.strictObject({
+  /** What a registrant's own cancel does: the 2020 reports say `remove`, later ones `deny` (zoom-platform.md 1.2). */
+  selfCancelMode: z.enum(['remove', 'deny'], { error: 'must be remove or deny' }),
+  /** Per-second limits per rate-limit label (zoom-platform.md 6); `unlimited` turns them off. */
+  plan: z.enum(['unlimited', 'free', 'pro', 'business'], { error: 'must be unlimited, free, pro or business' }),
+  /** How long a change takes to show in GET and list answers (Zoom is eventually consistent). */
+  consistencyDelayMs: z.number().int().min(0).max(600_000),
+  /** Share of API requests answered with a 500. */
+  serverErrorRate: rate,
+  /** Share of API requests held for `timeoutMs` before any answer. */
+  timeoutRate: rate,
+  timeoutMs: z.number().int().min(1).max(120_000),
+  /** Where Zoom delivers webhooks; null for none (tests then deliver by hand). */
+  webhookUrl: z.url({ error: 'must be an http(s) URL' }).nullable(),
+  webhookSecret: z.string().min(1),
+  /** Zoom retries 5, 20 and 60 minutes apart; divided by this (60: seconds instead of minutes). */
+  timeScale: z.number().min(1).max(100_000_000),
+  duplicateRate: rate,
+  outOfOrderRate: rate,
+  dropRate: rate,
+  /** Whether our API writes (PUT status, DELETE) produce webhooks, as Zoom's own do. */
+  webhookOnApiWrites: z.boolean(),
+});
+export type SandboxSettings = z.infer<typeof sandboxSettingsSchema>;
+
+export const DEFAULT_SETTINGS: SandboxSettings = {
+  selfCancelMode: 'remove',
+  plan: 'unlimited',
+  consistencyDelayMs: 0,
+  serverErrorRate: 0,
+  timeoutRate: 0,
+  timeoutMs: 30_000,
+  webhookUrl: null,
+  webhookSecret: 'sandbox-webhook-secret',
+  timeScale: 1,
+  duplicateRate: 0,
+  outOfOrderRate: 0,
+  dropRate: 0,
+  webhookOnApiWrites: true,
+};
+
+export const settingsPatchSchema = sandboxSettingsSchema.partial();
+export type SettingsPatch = z.infer<typeof settingsPatchSchema>;

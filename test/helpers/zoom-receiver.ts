@@ -1,0 +1,67 @@
+// A webhook endpoint as an app would run one: a real HTTP server that verifies Zoom's signature with the gateway's
+// own code, answers Zoom's URL validation, and answers deliveries as the test tells it (a status, or never).
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { urlValidationAnswer, verifyZoomSignature } from '../../src/zoom/signature';
+
+export interface Received {
+  event: string;
+  eventTs: number;
+  registrantId: string | null;
+  /** null when the signature verified; else why not. */
+  signatureFailure: string | null;
+  at: number;
+}
+
+export class ZoomReceiver {
+  readonly received: Received[] = [];
+  /** How to answer the next deliveries, in order; then 200. `hang` never answers. */
+  answers: Array<number | 'hang'> = [];
+  private server: Server | null = null;
+
+  constructor(private readonly secret: string) {}
+
+  async start(): Promise<string> {
+    this.server = createServer((req, res) => {
+      const chunks: Buffer[] = [];
+      req.on('data', (c: Buffer) => chunks.push(c));
+      req.on('end', () => {
+        const rawBody = Buffer.concat(chunks);
+        const body = JSON.parse(rawBody.toString('utf8')) as {
+          event: string;
+          event_ts: number;
+          payload: { plainToken?: string; object?: { registrant?: { id: string } } };
+        };
+        const signatureFailure = verifyZoomSignature({
+          secret: this.secret,
+          signature: req.headers['x-zm-signature'] as string | undefined,
+          timestamp: req.headers['x-zm-request-timestamp'] as string | undefined,
+          rawBody,
+          nowMs: Date.now(),
+        });
+        if (body.event === 'endpoint.url_validation' && body.payload.plainToken) {
+          res
+            .writeHead(200, { 'content-type': 'application/json' })
+            .end(JSON.stringify(urlValidationAnswer(this.secret, body.payload.plainToken)));
+          return;
+        }
+        this.received.push({
+          event: body.event,
+          eventTs: body.event_ts,
+          registrantId: body.payload.object?.registrant?.id ?? null,
+          signatureFailure,
+          at: Date.now(),
+        });
+        const answer = this.answers.shift() ?? 200;
+        if (answer !== 'hang') res.writeHead(answer).end();
+      });
+    });
+    await new Promise<void>((resolve) => this.server?.listen(0, '127.0.0.1', resolve));
+    return `http://127.0.0.1:${(this.server.address() as AddressInfo).port}/zoom/webhook`;
+  }
+
+  async stop(): Promise<void> {
+    this.server?.closeAllConnections();
+    await new Promise<void>((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()));
+  }
+}
