@@ -87,7 +87,11 @@ export function apiRoutes({ config, client, logger }: ApiOptions): FastifyPlugin
   const temporal = <T>(call: () => Promise<T>) =>
     withTemporalDeadline(client, call).catch((err: unknown) => {
       logger.error({ err: String(err) }, 'Temporal call failed');
-      throw new ApiError(503, 'temporal_unavailable', 'Temporal is not reachable; retry later');
+      throw new ApiError(
+        503,
+        'temporal_unavailable',
+        'Temporal did not answer in time (is it reachable, and is a worker running?); retry later',
+      );
     });
 
   const cancellationLocation = (p: { webinarId: string; registrantId: string }, id: string) =>

@@ -47,6 +47,13 @@ class Demo {
     return acted.data.registrant?.id ?? '';
   }
 
+  /** Registers someone and waits until the app was told `registrant.created`. */
+  async registered(email: string, firstName: string): Promise<string> {
+    const id = await this.register(email, firstName);
+    await this.until(id, hasCallback('registrant.created'));
+    return id;
+  }
+
   async act(action: 'approve' | 'cancel-as-admin' | 'cancel-as-registrant', registrantId: string): Promise<void> {
     await this.sandbox.post(`/webinars/${this.webinarId}/registrants/${registrantId}/${action}`);
   }
@@ -92,8 +99,7 @@ const scenarios: Scenario[] = [
   {
     name: 'self-cancel',
     async play(demo, step) {
-      const id = await demo.register('ada.demo@example.com', 'Ada');
-      await demo.until(id, hasCallback('registrant.created'));
+      const id = await demo.registered('ada.demo@example.com', 'Ada');
       step('Ada uses the cancel link in her email');
       await demo.act('cancel-as-registrant', id);
       step('waiting for the outcome (the lookup finds her removed: no wait)');
@@ -103,8 +109,7 @@ const scenarios: Scenario[] = [
   {
     name: 'admin cancel',
     async play(demo, step) {
-      const id = await demo.register('grace.demo@example.com', 'Grace');
-      await demo.until(id, hasCallback('registrant.created'));
+      const id = await demo.registered('grace.demo@example.com', 'Grace');
       step('the host cancels Grace');
       await demo.act('cancel-as-admin', id);
       step('Zoom says denied: waiting FOLLOW_UP_WINDOW for an approval that would reverse it');
@@ -114,8 +119,7 @@ const scenarios: Scenario[] = [
   {
     name: 'admin cancel, then re-approve',
     async play(demo, step) {
-      const id = await demo.register('lin.demo@example.com', 'Lin');
-      await demo.until(id, hasCallback('registrant.created'));
+      const id = await demo.registered('lin.demo@example.com', 'Lin');
       step('the host cancels Lin');
       await demo.act('cancel-as-admin', id);
       await demo.until(id, (view) => view.evidence?.lookup === 'denied');
@@ -127,8 +131,7 @@ const scenarios: Scenario[] = [
   {
     name: 're-registration after self-cancel',
     async play(demo, step) {
-      const first = await demo.register('max.demo@example.com', 'Max');
-      await demo.until(first, hasCallback('registrant.created'));
+      const first = await demo.registered('max.demo@example.com', 'Max');
       step('Max cancels himself');
       await demo.act('cancel-as-registrant', first);
       const cancelled = await demo.until(first, hasCallback('registrant.cancelled'));
@@ -147,8 +150,7 @@ const duplicateDelivery: Scenario = {
     const before = await demo.settings({ duplicateRate: 1 });
     try {
       step('every webhook is now delivered twice');
-      const id = await demo.register('kim.demo@example.com', 'Kim');
-      await demo.until(id, hasCallback('registrant.created'));
+      const id = await demo.registered('kim.demo@example.com', 'Kim');
       await demo.act('cancel-as-registrant', id);
       const view = await demo.until(id, (v) => hasCallback('registrant.cancelled')(v) && v.duplicates_ignored >= 2);
       return `${told(view)}; ${view.duplicates_ignored} duplicate deliveries ignored`;

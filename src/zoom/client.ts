@@ -95,33 +95,32 @@ export class ZoomClient {
   }
 
   /** `DELETE .../registrants/{id}`: the one API call that frees the registrant to register again. */
-  async deleteRegistrant(
-    webinarId: string,
-    registrantId: string,
-    occurrenceId?: string | null,
-  ): Promise<RegistrantWrite> {
-    const response = await this.call({
+  deleteRegistrant(webinarId: string, registrantId: string, occurrenceId?: string | null): Promise<RegistrantWrite> {
+    return this.write({
       method: 'DELETE',
       url: `/webinars/${encodeURIComponent(webinarId)}/registrants/${encodeURIComponent(registrantId)}`,
       params: occurrenceId ? { occurrence_id: occurrenceId } : undefined,
     });
-    return response.status === 204 || response.status === 200 ? { found: true } : missingOrThrow(response);
   }
 
   /** `PUT .../registrants/status` for one registrant; Zoom leaves a cancelled one `denied`. */
-  async updateRegistrantStatus(
+  updateRegistrantStatus(
     webinarId: string,
     registrantId: string,
     action: 'approve' | 'deny' | 'cancel',
     occurrenceId?: string | null,
   ): Promise<RegistrantWrite> {
-    const response = await this.call({
+    return this.write({
       method: 'PUT',
       url: `/webinars/${encodeURIComponent(webinarId)}/registrants/status`,
       params: occurrenceId ? { occurrence_id: occurrenceId } : undefined,
       data: { action, registrants: [{ id: registrantId }] },
     });
-    return response.status === 204 || response.status === 200 ? { found: true } : missingOrThrow(response);
+  }
+
+  private async write(config: AxiosRequestConfig): Promise<RegistrantWrite> {
+    const response = await this.call(config);
+    return response.status >= 200 && response.status < 300 ? { found: true } : missingOrThrow(response);
   }
 
   /** Sends an API request with the cached token; a 401 drops the token and tries once more with a new one. */

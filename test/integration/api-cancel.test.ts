@@ -3,7 +3,7 @@
 import { WorkflowNotFoundError } from '@temporalio/client';
 import { registrantWorkflowId } from '../../src/shared';
 import { eventually } from '../helpers/eventually';
-import { callApi, callbacksAbout, startWorld, type World } from '../helpers/world';
+import { WEBHOOK_SECRET, callApi, callbacksAbout, startWorld, type World } from '../helpers/world';
 
 let world: World;
 beforeAll(async () => {
@@ -275,4 +275,59 @@ describe('the API refuses, and starts nothing', () => {
     expect(answer.status).toBe(400);
     expect(answer.body.error).toEqual({ code: 'invalid_request', message: 'path webinarId: must be Zoom digits' });
   });
+});
+
+test("Zoom's own echo, sent by the emulator subscribed to the gateway, is absorbed; so are its duplicates", async () => {
+  const { webinarId, registrantId } = await registered();
+  await world.emulator.configure({ webhookUrl: world.webhookUrl, webhookSecret: WEBHOOK_SECRET, duplicateRate: 1 });
+  try {
+    const answer = await callApi(world, 'POST', cancellations(webinarId, registrantId), { body: { by: 'registrant' } });
+    expect(answer.status).toBe(200);
+    await world.emulator.deliveriesIdle();
+    // The DELETE's webhook, delivered twice; both accepted by the gateway.
+    expect(
+      world.emulator.deliveries
+        .filter((d) => d.registrant_id === registrantId)
+        .map((d) => [d.event, d.state, d.attempts[0]?.outcome]),
+    ).toEqual([
+      ['webinar.registration_cancelled', 'delivered', 200],
+      ['webinar.registration_cancelled', 'delivered', 200],
+    ]);
+    const view = await eventually(async () => {
+      const state = await world.state(webinarId, registrantId);
+      return state.echoes_absorbed === 1 && state.duplicates_ignored === 1 ? state : undefined;
+    });
+    expect(view.state).toBe('self_cancelled');
+    expect(world.app.typesAbout(registrantId)).toEqual(['registrant.created', 'registrant.cancelled']);
+  } finally {
+    await world.emulator.configure({ webhookUrl: null, duplicateRate: 0 });
+  }
+});
+
+test('Zoom answering the DELETE itself with 429, then 204: retried after Retry-After, one DELETE done', async () => {
+  const { webinarId, registrantId } = await registered();
+  world.emulator.script('delete', webinarId, registrantId, [{ respond: 'rate_limited', retryAfter: '1' }]);
+  const answer = await callApi(world, 'POST', cancellations(webinarId, registrantId), { body: { by: 'registrant' } });
+  expect(answer.status).toBe(200);
+  expect(
+    world.emulator.requests
+      .filter((r) => r.method === 'DELETE' && r.path === zoomPath(webinarId, registrantId))
+      .map((r) => r.status),
+  ).toEqual([429, 204]);
+});
+
+test("Zoom refusing the PUT cancel (a 4xx): the API answers Zoom's status and reason, nothing is cancelled", async () => {
+  const { webinarId, registrantId } = await registered();
+  world.emulator.script('status', webinarId, registrantId, [
+    { respond: 'error', status: 400, code: 3035, message: 'Webinar has reached maximum attendee capacity.' },
+  ]);
+  const answer = await callApi(world, 'POST', cancellations(webinarId, registrantId), { body: { by: 'admin' } });
+  expect(answer.status).toBe(400);
+  expect(answer.body.error).toEqual({
+    code: 'zoom_refused',
+    message: 'Zoom answered 400 (code 3035): Webinar has reached maximum attendee capacity.',
+    zoom_code: 3035,
+  });
+  expect(world.emulator.registrant(webinarId, registrantId)?.status).toBe('approved');
+  expect(world.app.typesAbout(registrantId)).toEqual(['registrant.created']);
 });
