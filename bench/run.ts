@@ -1,4 +1,5 @@
-// `npm run bench`: how fast the gateway acknowledges Zoom, measured against a baseline in the same run.
+// `npm run bench`: how fast the gateway acknowledges Zoom, and how fast an API cancellation settles, each measured
+// against a baseline in the same run.
 // Prints figures; asserts nothing. Timings on a shared machine are noisy: read the medians and the ratios.
 import { performance } from 'node:perf_hooks';
 import axios from 'axios';
@@ -7,11 +8,18 @@ import { startTemporalDevServer } from '../src/dev/temporal-server';
 import { buildGateway } from '../src/gateway/server';
 import { deliverWebhook } from '../src/sandbox/webhooks';
 import { createGatewayClient } from '../src/gateway/temporal-client';
+import { DefaultLogger, NativeConnection, Runtime } from '@temporalio/worker';
+import { parseConfig, workerConfigSchema } from '../src/config';
+import { ZoomEmulator } from '../src/sandbox/emulator';
+import { createRegistrationWorkers } from '../src/worker';
 import { verifyZoomSignature, zoomSignature } from '../src/zoom/signature';
 import { registrationEventSchema } from '../src/zoom/webhook';
 
 const SECRET = 'bench-secret';
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 300);
+// Each API round runs a workflow, a GET and a DELETE against the emulator: fewer rounds.
+const API_ROUNDS = Math.max(10, Math.round(ROUNDS / 6));
+const API_TOKEN = 'bench-token';
 
 function median(samples: number[]): number {
   const sorted = [...samples].sort((a, b) => a - b);
@@ -85,10 +93,67 @@ async function main() {
     report('baseline: GET /healthz', health);
     report('POST /zoom/webhook, new registrant (start)', acks, health);
     report('POST /zoom/webhook, same registrant (signal)', duplicates, health);
-  } finally {
     await gateway.close();
     await connection.close();
+    await benchApiCancellation(temporal.address);
+  } finally {
     await temporal.stop();
+  }
+}
+
+/** POST .../cancellations answered 200 (the workflow, a Zoom GET and DELETE, settled), against GET of a registrant. */
+async function benchApiCancellation(address: string) {
+  // Its own task queue: the webhook rounds above left hundreds of workflows on 'bench' with no worker.
+  const taskQueue = 'bench-api';
+  const { client, connection: clientConnection } = createGatewayClient(address);
+  const gateway = buildGateway({
+    config: { ZOOM_WEBHOOK_SECRET_TOKEN: SECRET, TEMPORAL_TASK_QUEUE: taskQueue, API_TOKEN },
+    client,
+    logger: pino({ level: 'silent' }),
+  });
+  const gatewayUrl = await gateway.listen({ port: 0, host: '127.0.0.1' });
+  const credentials = { accountId: 'bench', clientId: 'bench', clientSecret: 'bench' };
+  const emulator = new ZoomEmulator(credentials);
+  await emulator.start();
+  const config = parseConfig(workerConfigSchema, {
+    TEMPORAL_ADDRESS: address,
+    TEMPORAL_TASK_QUEUE: taskQueue,
+    ZOOM_ACCOUNT_ID: credentials.accountId,
+    ZOOM_CLIENT_ID: credentials.clientId,
+    ZOOM_CLIENT_SECRET: credentials.clientSecret,
+    ZOOM_API_BASE_URL: emulator.apiBaseUrl,
+    ZOOM_OAUTH_TOKEN_URL: emulator.tokenUrl,
+    ZOOM_API_RATE_LIMIT: '1000',
+  });
+  Runtime.install({ logger: new DefaultLogger('WARN') });
+  const connection = await NativeConnection.connect({ address });
+  const workers = await createRegistrationWorkers({ config, connection });
+  const running = Promise.all(workers.map((w) => w.run()));
+  try {
+    const webinar = emulator.addWebinar();
+    const people = Array.from({ length: API_ROUNDS + 1 }, (_, i) =>
+      emulator.addRegistrant(webinar.id, { email: `p${i}@example.com`, first_name: 'P' }),
+    );
+    const headers = { authorization: `Bearer ${API_TOKEN}` };
+    const registrantUrl = (i: number) => `${gatewayUrl}/api/v1/webinars/${webinar.id}/registrants/${people[i]!.id}`;
+    const cancel = async (i: number) => {
+      const answer = await axios.post(`${registrantUrl(i)}/cancellations`, { by: 'registrant' }, { headers });
+      if (answer.status !== 200) throw new Error(`cancellation answered ${answer.status}`);
+    };
+    // The first one warms the workers up (first polls, first OAuth token): not measured.
+    await cancel(API_ROUNDS);
+    const cancellations = await timeEach(API_ROUNDS, cancel);
+    const reads = await timeEach(API_ROUNDS, (i) => axios.get(registrantUrl(i), { headers }));
+    process.stdout.write('\n');
+    report('baseline: GET a registrant (state query)', reads);
+    report('POST cancellation by registrant, 200 settled', cancellations, reads);
+  } finally {
+    workers.forEach((w) => w.shutdown());
+    await running;
+    await connection.close();
+    await emulator.stop();
+    await gateway.close();
+    await clientConnection.close();
   }
 }
 

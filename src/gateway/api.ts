@@ -44,7 +44,8 @@ const idempotencyKey = z
 /** How long a POST waits for the settled outcome before answering 202; `Prefer: wait=N` (RFC 7240) changes it. */
 const DEFAULT_WAIT_S = 10;
 const MAX_WAIT_S = 60;
-const POLL_MS = 250;
+const FIRST_POLL_MS = 20;
+const MAX_POLL_MS = 250;
 const GRPC_UNKNOWN = 2;
 const GRPC_INVALID_ARGUMENT = 3;
 
@@ -122,13 +123,14 @@ export function apiRoutes({ config, client, logger }: ApiOptions): FastifyPlugin
     waitMs: number,
   ): Promise<CancellationRecord | null> {
     const deadline = Date.now() + waitMs;
-    for (;;) {
+    // Zoom usually answers in tens of milliseconds: poll soon at first, then less often.
+    for (let pause = FIRST_POLL_MS; ; pause = Math.min(pause * 2, MAX_POLL_MS)) {
       // No worker may be running: an unanswered query is "not known yet", not an error.
       const record = await withTemporalDeadline(client, () =>
         readCancellation(client, p.webinarId, p.registrantId, id),
       ).catch(() => null);
-      if ((record && record.status !== 'pending') || Date.now() + POLL_MS >= deadline) return record;
-      await sleep(POLL_MS);
+      if ((record && record.status !== 'pending') || Date.now() + pause >= deadline) return record;
+      await sleep(pause);
     }
   }
 
