@@ -461,7 +461,12 @@ export async function registrantWorkflow(input: RegistrantWorkflowInput): Promis
     if (ownWrite && !ownWrite.inFlight && event.kind !== 'denied' && event.eventTs > ownWrite.startedAt) {
       ownWrite = null;
     }
-    setState(stateOf(event), event.eventTs);
+    // A deny after our own cancel is Zoom confirming it: the settled, more precise state stays.
+    const confirmsOwnCancel =
+      event.kind === 'denied' &&
+      ownWrite !== null &&
+      (view.state === 'admin_cancelled' || view.state === 'self_cancelled');
+    if (!confirmsOwnCancel) setState(stateOf(event), event.eventTs);
     await tell(`registrant.${event.kind}`, event);
     // Recorded after its callback went out, so that a reinstatement is always told after the approval.
     applied.push({ kind: event.kind, eventTs: event.eventTs });

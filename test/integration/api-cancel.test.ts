@@ -95,6 +95,11 @@ test('by admin: Zoom gets PUT status cancel and leaves the registrant denied; th
   });
   expect(world.app.typesAbout(registrantId)).toEqual(['registrant.created', 'registrant.cancelled']);
   expect((await world.state(webinarId, registrantId)).state).toBe('admin_cancelled');
+
+  // Should Zoom also send a deny for our PUT cancel, it is told as such but does not undo the settled state.
+  await world.deliver(world.emulator.buildEvent('denied', webinarId, registrantId));
+  await callbacksAbout(world, registrantId, 3);
+  expect((await world.state(webinarId, registrantId)).state).toBe('admin_cancelled');
 });
 
 test('the echo arriving before Zoom answers our DELETE is absorbed too', async () => {
