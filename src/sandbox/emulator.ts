@@ -547,6 +547,9 @@ export class ZoomEmulator {
     if (!webinar) return webinarNotFound(reply, webinarId);
     const parsed = addRegistrantSchema.safeParse(body);
     if (!parsed.success) return invalidField(reply, parsed.error);
+    const spent = this.rateLimiter.checkDaily(this.current.plan, 'add', parsed.data.email.toLowerCase());
+    if (spent)
+      return reply.code(429).headers(spent.headers).send({ code: ZOOM_CODES.rateLimited, message: spent.message });
     const existing = this.world.findByEmail(webinar, parsed.data.email);
     // A denied email cannot register again; the exact message Zoom gives is a guess.
     if (existing?.status === 'denied') {
@@ -590,6 +593,11 @@ export class ZoomEmulator {
     for (const registrant of targets) {
       const step = this.nextStep('status', webinarId, registrant.id);
       if (step) return this.answerStep(reply, step, webinarId, registrant.id);
+    }
+    for (const registrant of targets) {
+      const spent = this.rateLimiter.checkDaily(this.current.plan, 'status', `${webinarId}/${registrant.id}`);
+      if (spent)
+        return reply.code(429).headers(spent.headers).send({ code: ZOOM_CODES.rateLimited, message: spent.message });
     }
     const { action } = parsed.data;
     for (const registrant of targets) {

@@ -1,5 +1,6 @@
-// Zoom's per-second rate limits by label (zoom-platform.md 6), counted per account like Zoom does: one emulator is
-// one account. Daily limits are not emulated.
+// Zoom's rate limits (zoom-platform.md 6), counted per account like Zoom does (one emulator is one account): the
+// per-second limits by label, and the daily limits per registrant (3 adds per email, 10 status updates per registrant
+// and webinar), which reset at 00:00 UTC. The plan-wide daily pools are not emulated.
 import type { SandboxSettings } from './settings';
 
 export type RateLimitLabel = 'Light' | 'Medium';
@@ -10,6 +11,12 @@ export const PLAN_LIMITS: Record<Exclude<SandboxSettings['plan'], 'unlimited'>, 
   pro: { Light: 30, Medium: 20 },
   business: { Light: 80, Medium: 60 },
 };
+
+/** The per-registrant daily limits, and the words of Zoom's 429 for them. */
+export const DAILY_LIMITS = {
+  add: { limit: 3, api: 'Add a webinar registrant' },
+  status: { limit: 10, api: "Update a webinar registrant's status" },
+} as const;
 
 export type RateLimitVerdict =
   { allowed: true; headers: Record<string, string> } | { allowed: false; headers: Record<string, string> };
@@ -34,5 +41,38 @@ export class RateLimiter {
     }
     window.push(now);
     return { allowed: true, headers: { ...base, 'x-ratelimit-remaining': String(limit - window.length) } };
+  }
+
+  private readonly daily = new Map<string, { day: string; count: number }>();
+
+  /** One more request of a daily-limited kind for `who`; a 429 answer once the day's count is spent. */
+  checkDaily(
+    plan: SandboxSettings['plan'],
+    kind: keyof typeof DAILY_LIMITS,
+    who: string,
+    now = new Date(),
+  ): { headers: Record<string, string>; message: string } | null {
+    if (plan === 'unlimited') return null;
+    const day = now.toISOString().slice(0, 10);
+    const key = `${kind}:${who}`;
+    const seen = this.daily.get(key);
+    const count = seen?.day === day ? seen.count : 0;
+    const { limit, api } = DAILY_LIMITS[kind];
+    if (count < limit) {
+      this.daily.set(key, { day, count: count + 1 });
+      return null;
+    }
+    const midnight = new Date(`${day}T00:00:00Z`);
+    midnight.setUTCDate(midnight.getUTCDate() + 1);
+    return {
+      // A daily limit's Retry-After is the ISO time it resets (zoom-platform.md 6).
+      headers: {
+        'x-ratelimit-type': 'Daily-limit',
+        'x-ratelimit-limit': String(limit),
+        'x-ratelimit-remaining': '0',
+        'retry-after': midnight.toISOString().replace(/\.\d+Z$/, 'Z'),
+      },
+      message: `You have exceeded the daily rate limit (${limit}) of ${api} API requests permitted for this particular registrant. You may resume these requests at GMT 00:00:00.`,
+    };
   }
 }

@@ -70,6 +70,31 @@ describe('rate limits per label', () => {
   });
 });
 
+test('daily limits per registrant: 10 status updates, 3 adds per email, then 429 until 00:00 UTC', async () => {
+  const { emulator, zoom, webinarId, adaId } = await emulatorWith({ plan: 'pro' });
+  const grace = emulator.addRegistrant(webinarId, { email: 'grace@example.com', first_name: 'Grace' });
+  const update = (id: string) =>
+    zoom.call('PUT', `/webinars/${webinarId}/registrants/status`, {
+      data: { action: 'approve', registrants: [{ id }] },
+    });
+  const statuses = [];
+  for (let i = 0; i < 11; i += 1) statuses.push((await update(adaId)).status);
+  expect(statuses).toEqual([...Array<number>(10).fill(204), 429]);
+  const spent = await update(adaId);
+  expect(spent.headers).toMatchObject({ 'x-ratelimit-type': 'Daily-limit', 'x-ratelimit-limit': '10' });
+  expect(spent.headers['retry-after']).toMatch(/^\d{4}-\d{2}-\d{2}T00:00:00Z$/);
+  expect(Date.parse(spent.headers['retry-after'] as string)).toBeGreaterThan(Date.now());
+  expect(spent.data).toMatchObject({ code: 429, message: expect.stringContaining('daily rate limit (10)') });
+  // Another registrant has its own count.
+  expect((await update(grace.id)).status).toBe(204);
+
+  const add = () =>
+    zoom.call('POST', `/webinars/${webinarId}/registrants`, { data: { email: 'Lin@example.com', first_name: 'Lin' } });
+  expect([(await add()).status, (await add()).status, (await add()).status, (await add()).status]).toEqual([
+    201, 201, 201, 429,
+  ]);
+});
+
 test('eventual consistency: GET and list show a change only after the delay', async () => {
   const { emulator, zoom, webinarId, adaId } = await emulatorWith({ consistencyDelayMs: 400 });
   emulator.cancelAsAdmin(webinarId, adaId);
