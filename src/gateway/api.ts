@@ -6,6 +6,7 @@ import type { Client } from '@temporalio/client';
 import type { FastifyPluginCallback, FastifyReply, FastifyRequest } from 'fastify';
 import type { Logger } from 'pino';
 import { z } from 'zod';
+import { describeIssue } from '../zod-issue';
 import { cancellationBodySchema, type CancellationRecord } from '../cancellation';
 import type { GatewayConfig } from '../config';
 import { listRegistrants, readCancellation, readRegistrant } from '../registrants';
@@ -62,9 +63,7 @@ class ApiError extends Error {
 function parse<S extends z.ZodType>(schema: S, input: unknown, where: string): z.output<S> {
   const result = schema.safeParse(input);
   if (result.success) return result.data;
-  const issue = result.error.issues[0];
-  const path = issue?.path.join('.');
-  throw new ApiError(400, 'invalid_request', `${where}${path ? ` ${path}` : ''}: ${issue?.message ?? 'is invalid'}`);
+  throw new ApiError(400, 'invalid_request', describeIssue(result.error, where));
 }
 
 function jsonBody(request: FastifyRequest): unknown {

@@ -3,6 +3,7 @@
 // Every action produces exactly the webhooks Zoom would send, delivered to the subscribed endpoint.
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { z } from 'zod';
+import { describeIssue } from '../zod-issue';
 import type { ZoomEmulator } from './emulator';
 import { SandboxError } from './errors';
 import type { ZoomWebhookBody } from './webhooks';
@@ -30,13 +31,7 @@ const deliveriesQuery = z.strictObject({ webinar: z.string().optional(), registr
 function parse<S extends z.ZodType>(schema: S, input: unknown, where: string): z.output<S> {
   const result = schema.safeParse(input ?? {});
   if (result.success) return result.data;
-  const issue = result.error.issues[0];
-  const path = issue?.path.join('.');
-  throw new SandboxError(
-    400,
-    'invalid_request',
-    `${where}${path ? ` ${path}` : ''}: ${issue?.message ?? 'is invalid'}`,
-  );
+  throw new SandboxError(400, 'invalid_request', describeIssue(result.error, where));
 }
 
 const publicRegistrant = (r: Registrant) => ({

@@ -6,6 +6,7 @@
 import { randomBytes } from 'node:crypto';
 import Fastify, { type FastifyInstance, type FastifyReply } from 'fastify';
 import { z } from 'zod';
+import { describeIssue } from '../zod-issue';
 import { ZOOM_CODES } from '../zoom/api';
 import type { RegistrationKind } from '../zoom/webhook';
 import { LaggingView } from './consistency';
@@ -163,8 +164,7 @@ export class ZoomEmulator {
   async configure(patch: unknown): Promise<SandboxSettings> {
     const parsed = settingsPatchSchema.safeParse(patch);
     if (!parsed.success) {
-      const issue = parsed.error.issues[0];
-      throw new SandboxError(400, 'invalid_settings', `${issue?.path.join('.') || 'settings'}: ${issue?.message}`);
+      throw new SandboxError(400, 'invalid_settings', describeIssue(parsed.error, '', 'settings'));
     }
     const next = { ...this.current, ...parsed.data };
     if (next.webhookUrl && (next.webhookUrl !== this.current.webhookUrl || parsed.data.webhookSecret)) {

@@ -2,6 +2,7 @@
 // through its control API. Each action produces the webhooks Zoom would send.
 import axios, { type AxiosResponse } from 'axios';
 import { z } from 'zod';
+import { describeIssue } from '../zod-issue';
 import { loadConfigOrExit } from '../config';
 import { PEOPLE_ACTIONS } from './control-api';
 import type { DeliveryRecord } from './delivery';
@@ -92,8 +93,7 @@ function settingsPatch(pairs: string[]): Record<string, unknown> {
   }
   const checked = settingsPatchSchema.safeParse(patch);
   if (!checked.success) {
-    const issue = checked.error.issues[0];
-    throw new UsageError(`${issue?.path.join('.')}: ${issue?.message}`);
+    throw new UsageError(describeIssue(checked.error, '', 'settings'));
   }
   return checked.data;
 }
