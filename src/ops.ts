@@ -3,6 +3,7 @@
 import { parseArgs } from 'node:util';
 import { Client, Connection } from '@temporalio/client';
 import { z } from 'zod';
+import { argumentProblem } from './zod-issue';
 import { cancelledBySchema } from './app-callback';
 import { loadConfigOrExit, temporalSchema } from './config';
 import { listRegistrants, readRegistrant, type RegistrantRecord } from './registrants';
@@ -60,14 +61,9 @@ function parseCommand(argv: string[]): Command {
   if (!command || values.help) throw new UsageError('');
   const parsed = commandSchema.safeParse({ command, args, canReregister: values['can-reregister'] });
   if (parsed.success) return parsed.data;
-  const issue = parsed.error.issues[0];
   const known = commandSchema.options.map((o) => o.shape.command.value);
   if (!known.includes(command as (typeof known)[number])) throw new UsageError(`unknown command "${command}"`);
-  throw new UsageError(
-    issue?.code === 'too_small' || issue?.code === 'too_big'
-      ? `wrong number of arguments for ${command}`
-      : (issue?.message ?? 'invalid arguments'),
-  );
+  throw new UsageError(argumentProblem(parsed.error, command));
 }
 
 /** Waits (up to 20 s) for the workflow to show `done`, so that the operator sees the effect of what they sent. */

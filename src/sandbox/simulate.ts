@@ -2,7 +2,7 @@
 // through its control API. Each action produces the webhooks Zoom would send.
 import axios, { type AxiosResponse } from 'axios';
 import { z } from 'zod';
-import { describeIssue } from '../zod-issue';
+import { argumentProblem, describeIssue } from '../zod-issue';
 import { loadConfigOrExit } from '../config';
 import { PEOPLE_ACTIONS } from './control-api';
 import type { DeliveryRecord } from './delivery';
@@ -62,12 +62,7 @@ function parseAction(argv: string[]): Action {
   if (parsed.success) return parsed.data;
   const known = actionSchema.options.map((o) => o.shape.action.value as string);
   if (!known.includes(action)) throw new UsageError(`unknown action "${action}"`);
-  const issue = parsed.error.issues[0];
-  throw new UsageError(
-    issue?.code === 'too_small' || issue?.code === 'too_big'
-      ? `wrong number of arguments for ${action}`
-      : (issue?.message ?? 'invalid arguments'),
-  );
+  throw new UsageError(argumentProblem(parsed.error, action));
 }
 
 /** `key=value` pairs typed by the settings schema: numbers, booleans and `null` where it expects them. */
