@@ -30,10 +30,24 @@ export default tseslint.config(
               message: 'import activities as types only',
             },
             {
-              group: ['**/zoom/client', '**/config', '**/gateway/*', '**/sandbox/*'],
+              group: ['**/zoom/client', '**/config', '**/gateway/*', '**/tools/**'],
               message: 'workflow code must not do I/O',
             },
           ],
+        },
+      ],
+    },
+  },
+  {
+    // The product ships src/ alone: the sandbox, the dev world and the test server stay out of it.
+    files: ['src/**/*.ts'],
+    ignores: ['src/workflows/**'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: ['@temporalio/testing', 'tsx'],
+          patterns: [{ group: ['**/tools/**', '**/test/**'], message: 'src/ must not depend on dev tools' }],
         },
       ],
     },

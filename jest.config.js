@@ -1,4 +1,5 @@
-// Two projects: fast unit tests, and integration tests that share one real Temporal dev server for the run.
+// Two projects: fast tests that need no server (pure code, the gateway through inject, the emulator, replays), and
+// integration tests that share one real Temporal dev server for the run.
 /** @type {import('jest').Config} */
 const common = {
   preset: 'ts-jest',
@@ -9,7 +10,12 @@ const common = {
 /** @type {import('jest').Config} */
 module.exports = {
   projects: [
-    { ...common, displayName: 'unit', testMatch: ['<rootDir>/test/unit/**/*.test.ts'] },
+    {
+      ...common,
+      displayName: 'unit',
+      testMatch: ['<rootDir>/test/**/*.test.ts'],
+      testPathIgnorePatterns: ['/node_modules/', '<rootDir>/test/integration/'],
+    },
     {
       ...common,
       displayName: 'integration',

@@ -4,14 +4,14 @@
 import { performance } from 'node:perf_hooks';
 import axios from 'axios';
 import pino from 'pino';
-import { startTemporalDevServer } from '../src/dev/temporal-server';
+import { startTemporalDevServer } from '../tools/dev/temporal-server';
 import { buildGateway } from '../src/gateway/server';
-import { deliverWebhook } from '../src/sandbox/webhooks';
-import { createGatewayClient } from '../src/gateway/temporal-client';
+import { deliverWebhook } from '../tools/sandbox/webhooks';
+import { createGatewayClient } from '../src/gateway/temporal';
 import { DefaultLogger, NativeConnection, Runtime } from '@temporalio/worker';
 import { parseConfig, workerConfigSchema } from '../src/config';
-import { ZoomEmulator } from '../src/sandbox/emulator';
-import { createRegistrationWorkers } from '../src/worker';
+import { ZoomEmulator } from '../tools/sandbox/emulator';
+import { createRegistrationWorkers } from '../src/workers';
 import { verifyZoomSignature, zoomSignature } from '../src/zoom/signature';
 import { registrationEventSchema } from '../src/zoom/webhook';
 

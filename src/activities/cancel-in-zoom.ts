@@ -1,10 +1,9 @@
 // Acting in Zoom on a registrant's behalf. Zoom has no "cancel as the registrant" call: DELETE removes the record,
 // which frees the person to register again; PUT status `cancel` is what an admin does and leaves them denied.
 import { Context } from '@temporalio/activity';
-import type { CancelledBy } from '../app-callback';
-import type { Refusal } from '../cancellation';
+import type { CancelledBy, Registrant } from '../domain/registration';
+import type { Refusal } from '../domain/cancellation';
 import { ZoomApiError, type RegistrantWrite, type ZoomClient, type ZoomMissing } from '../zoom/client';
-import type { AppRegistrant } from '../zoom/webhook';
 import { zoomFailure } from './zoom-failure';
 
 export interface CancelInZoomInput {
@@ -15,8 +14,7 @@ export interface CancelInZoomInput {
 }
 
 export type CancelInZoomResult =
-  | { done: true; zoomCall: 'DELETE' | 'PUT cancel'; registrant: AppRegistrant | null }
-  | { done: false; refusal: Refusal };
+  { done: true; zoomCall: 'DELETE' | 'PUT cancel'; registrant: Registrant | null } | { done: false; refusal: Refusal };
 
 export async function cancelInZoom(zoom: ZoomClient, input: CancelInZoomInput): Promise<CancelInZoomResult> {
   const { webinarId, registrantId, occurrenceId, by } = input;
@@ -32,7 +30,7 @@ export async function cancelInZoom(zoom: ZoomClient, input: CancelInZoomInput): 
           return { done: true, zoomCall, registrant: null };
         return { done: false, refusal: missingRefusal(found) };
       }
-      const registrant: AppRegistrant = {
+      const registrant: Registrant = {
         id: registrantId,
         email: found.registrant.email,
         first_name: found.registrant.first_name,

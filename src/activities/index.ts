@@ -1,10 +1,10 @@
 // Activities are built from their dependencies, so that tests and the worker wire real clients the same way.
-import type { WorkflowSettings } from '../shared';
+import type { WorkflowSettings } from '../workflows/registrant/names';
 import type { ZoomClient } from '../zoom/client';
 import { cancelInZoom, deleteDeniedRegistrant, type CancelInZoomInput } from './cancel-in-zoom';
 import { lookupRegistrant, type LookupInput } from './lookup-registrant';
-import type { AppNotifier } from './notify-app';
-import type { Outbound } from '../app-callback';
+import type { AppNotifier } from '../app/notifier';
+import type { Outbound } from '../app/callback';
 
 export interface ActivityDeps {
   zoom: ZoomClient;

@@ -1,8 +1,8 @@
 // The registrant lookup of design.md section 5. "Zoom has not settled yet" is a retryable failure, so that Temporal's
 // retry policy (with backoff, within LOOKUP_TIMEOUT) does the waiting instead of a loop of ours.
 import { ApplicationFailure } from '@temporalio/common';
-import type { LookupEvidence } from '../app-callback';
-import { ZOOM_FAILURES } from '../shared';
+import type { LookupEvidence } from '../domain/evidence';
+import { ZOOM_FAILURES } from '../workflows/registrant/names';
 import { ZoomApiError, type ZoomClient } from '../zoom/client';
 import { zoomFailure } from './zoom-failure';
 

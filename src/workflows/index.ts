@@ -1,2 +1,2 @@
 // The worker's workflowsPath: every workflow type this worker runs.
-export { registrantWorkflow } from './registrant-workflow';
+export { registrantWorkflow } from './registrant/workflow';

@@ -7,7 +7,7 @@ import {
   zoomRegistrantSchema,
   zoomTokenResponseSchema,
   type ZoomRegistrant,
-} from './api';
+} from './rest';
 
 export interface ZoomClientOptions {
   apiBaseUrl: string;

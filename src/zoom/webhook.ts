@@ -1,9 +1,9 @@
-// Zoom's webhook formats (zoom-platform.md section 2) and their normalised form, the one signal the workflow takes.
+// Zoom's webhook formats (zoom-platform.md section 2), read into the domain's RegistrationEvent: the one signal
+// the workflow takes.
 import { z } from 'zod';
+import { REGISTRATION_KINDS, type RegistrationEvent } from '../domain/registration';
 
-export const REGISTRATION_KINDS = ['created', 'approved', 'denied', 'cancelled'] as const;
-export const registrationKindSchema = z.enum(REGISTRATION_KINDS);
-export type RegistrationKind = z.infer<typeof registrationKindSchema>;
+const registrationKindSchema = z.enum(REGISTRATION_KINDS);
 
 // Rivet types the webinar id as a number, older schemas as a string: accept both, keep a string (ids are int64).
 const webinarIdSchema = z.union([z.number().int().nonnegative(), z.string().regex(/^\d+$/, 'must be digits')]);
@@ -38,14 +38,6 @@ const registrationEnvelopeSchema = z.object({
   }),
 });
 
-export const registrantSchemaForApp = z.object({
-  id: z.string(),
-  email: z.string(),
-  first_name: z.string(),
-  last_name: z.string(),
-});
-export type AppRegistrant = z.infer<typeof registrantSchemaForApp>;
-
 /** The normalised event: what the gateway signals and what the workflow applies. */
 export const registrationEventSchema = registrationEnvelopeSchema
   .superRefine((raw, ctx) => {
@@ -54,7 +46,7 @@ export const registrationEventSchema = registrationEnvelopeSchema
       ctx.addIssue({ code: 'custom', path: ['payload', 'operator'], message: 'is required on this event' });
     }
   })
-  .transform((raw) => ({
+  .transform((raw): RegistrationEvent => ({
     kind: raw.event,
     eventTs: raw.event_ts,
     webinarId: String(raw.payload.object.id),
@@ -69,7 +61,6 @@ export const registrationEventSchema = registrationEnvelopeSchema
     operator: raw.payload.operator ?? null,
     operatorId: raw.payload.operator_id || null,
   }));
-export type RegistrationEvent = z.output<typeof registrationEventSchema>;
 
 export const REGISTRATION_EVENT_NAMES = REGISTRATION_KINDS.map((kind) => `webinar.registration_${kind}`);
 

@@ -1,5 +1,5 @@
 // One real Temporal dev server for the whole integration run; test files find it through TEMPORAL_ADDRESS.
-import { startTemporalDevServer, type DevServer } from '../../src/dev/temporal-server';
+import { startTemporalDevServer, type DevServer } from '../../tools/dev/temporal-server';
 
 declare global {
   var temporalDevServer: DevServer | undefined;

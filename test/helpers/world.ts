@@ -13,12 +13,12 @@ import axios from 'axios';
 import pino from 'pino';
 import { parseConfig, workerConfigSchema, type WorkerConfig } from '../../src/config';
 import { buildGateway } from '../../src/gateway/server';
-import { createGatewayClient } from '../../src/gateway/temporal-client';
-import { ZoomEmulator, type ZoomEmulatorOptions } from '../../src/sandbox/emulator';
-import { registrantWorkflowId } from '../../src/shared';
-import { stateQuery, type RegistrantView } from '../../src/workflows/messages';
-import { createRegistrationWorkers } from '../../src/worker';
-import { AppReceiver } from '../../src/dev/app-receiver';
+import { createGatewayClient } from '../../src/gateway/temporal';
+import { ZoomEmulator, type ZoomEmulatorOptions } from '../../tools/sandbox/emulator';
+import { registrantWorkflowId } from '../../src/workflows/registrant/names';
+import { stateQuery, type RegistrantView } from '../../src/workflows/registrant/messages';
+import { createRegistrationWorkers } from '../../src/workers';
+import { AppReceiver } from '../../tools/dev/app-receiver';
 import { eventually } from './eventually';
 
 export const ZOOM_CREDENTIALS = { accountId: 'acct-test', clientId: 'client-test', clientSecret: 'secret-test' };

@@ -1,6 +1,6 @@
 // Calls to the emulator's Zoom API as a Zoom client makes them: a Server-to-Server OAuth token, then bearer calls.
 import axios, { type AxiosRequestConfig } from 'axios';
-import type { ZoomEmulator } from '../../src/sandbox/emulator';
+import type { ZoomEmulator } from '../../tools/sandbox/emulator';
 
 export const basicAuth = (id: string, secret: string) => `Basic ${Buffer.from(`${id}:${secret}`).toString('base64')}`;
 

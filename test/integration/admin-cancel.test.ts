@@ -1,7 +1,7 @@
 // Cancellations that leave the registrant denied: these wait for follow-ups (FOLLOW_UP_WINDOW is 4 s here), and the
 // lookup that never settles ends in needs_review (LOOKUP_TIMEOUT 5 s).
-import { resolveSignal } from '../../src/workflows/messages';
-import { registrantWorkflowId } from '../../src/shared';
+import { resolveUpdate } from '../../src/workflows/registrant/messages';
+import { registrantWorkflowId } from '../../src/workflows/registrant/names';
 import { callbacksAbout, startWorld, type World } from '../helpers/world';
 import { eventually } from '../helpers/eventually';
 
@@ -104,9 +104,8 @@ test('lookup never settles within LOOKUP_TIMEOUT: needs_review, then resolve giv
   });
   expect(await world.state(webinarId, registrantId)).toMatchObject({ state: 'needs_review', settling: true });
 
-  await world.client.workflow.getHandle(registrantWorkflowId(webinarId, registrantId)).signal(resolveSignal, {
-    cancelled_by: 'admin',
-    can_reregister: false,
+  await world.client.workflow.getHandle(registrantWorkflowId(webinarId, registrantId)).executeUpdate(resolveUpdate, {
+    args: [{ cancelled_by: 'admin', can_reregister: false }],
   });
   const [, cancelled] = await callbacksAbout(world, registrantId, 2);
   expect(cancelled).toMatchObject({

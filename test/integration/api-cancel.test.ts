@@ -1,7 +1,7 @@
 // Cancelling on a registrant's behalf through POST /api/v1/.../cancellations, on the real dev server and the Zoom
 // emulator: which Zoom call each `by` makes, the echo webhook, idempotency, Zoom's refusals and the auth gate.
 import { WorkflowNotFoundError } from '@temporalio/client';
-import { registrantWorkflowId } from '../../src/shared';
+import { registrantWorkflowId } from '../../src/workflows/registrant/names';
 import { eventually } from '../helpers/eventually';
 import { WEBHOOK_SECRET, callApi, callbacksAbout, startWorld, type World } from '../helpers/world';
 

@@ -3,10 +3,10 @@ import { createServer, type Server } from 'node:net';
 import { WorkflowNotFoundError } from '@temporalio/client';
 import axios from 'axios';
 import pino from 'pino';
-import { startTemporalDevServer } from '../../src/dev/temporal-server';
+import { startTemporalDevServer } from '../../tools/dev/temporal-server';
 import { buildGateway } from '../../src/gateway/server';
-import { createGatewayClient } from '../../src/gateway/temporal-client';
-import { registrantWorkflowId } from '../../src/shared';
+import { createGatewayClient } from '../../src/gateway/temporal';
+import { registrantWorkflowId } from '../../src/workflows/registrant/names';
 import { urlValidationAnswer, zoomSignature } from '../../src/zoom/signature';
 import { startWorld, WEBHOOK_SECRET, type World } from '../helpers/world';
 

@@ -1,9 +1,9 @@
 // A registrant's workflow over its whole life: continue-as-new carries its state and de-duplication keys, it
 // completes DEDUP_WINDOW after its last event, and a malformed signal does not break it.
 import type { WorkflowExecutionStatusName } from '@temporalio/client';
-import { registrantWorkflowId } from '../../src/shared';
-import { registrationEventSignal, type RegistrantView } from '../../src/workflows/messages';
-import type { RegistrationEvent } from '../../src/zoom/webhook';
+import { registrantWorkflowId } from '../../src/workflows/registrant/names';
+import { registrationEventSignal, type RegistrantView } from '../../src/workflows/registrant/messages';
+import type { RegistrationEvent } from '../../src/domain/registration';
 import { callbacksAbout, startWorld, type World } from '../helpers/world';
 import { eventually } from '../helpers/eventually';
 

@@ -18,10 +18,14 @@ afterAll(() => world?.stop());
 
 async function ops(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   try {
-    const { stdout, stderr } = await promisify(execFile)(process.execPath, ['--import', 'tsx', 'src/ops.ts', ...args], {
-      cwd: ROOT,
-      env: { ...process.env, TEMPORAL_ADDRESS: temporalAddress() },
-    });
+    const { stdout, stderr } = await promisify(execFile)(
+      process.execPath,
+      ['--import', 'tsx', 'src/bin/ops.ts', ...args],
+      {
+        cwd: ROOT,
+        env: { ...process.env, TEMPORAL_ADDRESS: temporalAddress() },
+      },
+    );
     return { code: 0, stdout, stderr };
   } catch (err) {
     const failed = err as { code: number; stdout: string; stderr: string };

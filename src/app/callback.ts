@@ -1,0 +1,52 @@
+// The callbacks this service POSTs to the app (design.md 4.4): the one definition of their shape.
+// Workflow code imports only the inferred types, so zod never enters the workflow bundle.
+import { z } from 'zod';
+import { cancelledBySchema, evidenceSchema } from '../domain/evidence';
+import type { Registrant } from '../domain/registration';
+
+export const callbackRegistrantSchema = z.object({
+  id: z.string(),
+  email: z.string(),
+  first_name: z.string(),
+  last_name: z.string(),
+}) satisfies z.ZodType<Registrant>;
+
+const baseData = {
+  webinar_id: z.string(),
+  occurrence_id: z.string().nullable(),
+  registrant: callbackRegistrantSchema,
+  event_ts: z.number(),
+};
+
+export const appCallbackSchema = z.discriminatedUnion('type', [
+  z.object({
+    type: z.enum(['registrant.created', 'registrant.approved', 'registrant.denied', 'registrant.reinstated']),
+    timestamp: z.iso.datetime(),
+    data: z.object(baseData),
+  }),
+  z.object({
+    type: z.literal('registrant.cancelled'),
+    timestamp: z.iso.datetime(),
+    data: z.object({
+      ...baseData,
+      cancelled_by: cancelledBySchema,
+      can_reregister: z.boolean(),
+      zoom_status: z.enum(['removed', 'denied']),
+      evidence: evidenceSchema,
+    }),
+  }),
+  z.object({
+    type: z.literal('registrant.needs_review'),
+    timestamp: z.iso.datetime(),
+    data: z.object({ ...baseData, evidence: evidenceSchema }),
+  }),
+]);
+export type AppCallback = z.infer<typeof appCallbackSchema>;
+export type AppCallbackType = AppCallback['type'];
+export type CancelledOutcome = Extract<AppCallback, { type: 'registrant.cancelled' }>['data'];
+
+/** A callback and its Standard Webhooks `webhook-id`, which stays the same across retries. */
+export interface Outbound {
+  webhookId: string;
+  callback: AppCallback;
+}

@@ -1,0 +1,174 @@
+// `npm run ops -- <command>`: what an operator does to registrant workflows, from a terminal. It talks to Temporal
+// as the API does (src/gateway/registrant-reads.ts), so it works wherever the gateway works, Web UI or not.
+import { parseArgs } from 'node:util';
+import { Client, Connection, WorkflowUpdateFailedError } from '@temporalio/client';
+import { z } from 'zod';
+import { loadConfigOrExit, temporalSchema } from '../config';
+import { cancelledBySchema } from '../domain/evidence';
+import { REGISTRANT_ID_PATTERN, WEBINAR_ID_PATTERN } from '../domain/ids';
+import { REGISTRATION_STATES } from '../domain/registration';
+import { argumentProblem, errorMessage } from '../errors';
+import { listRegistrants, readRegistrant, type RegistrantRecord } from '../gateway/registrant-reads';
+import { redriveCallbacksUpdate, resolveUpdate } from '../workflows/registrant/messages';
+import { registrantWorkflowId } from '../workflows/registrant/names';
+
+const USAGE = `usage: npm run ops -- <command>
+
+  needs-review <webinarId>                    registrants whose cancellation awaits an operator
+  list <webinarId> <state>                    registrants in a state (${REGISTRATION_STATES.join(', ')})
+  show <webinarId> <registrantId>             state, evidence, callbacks and API cancellations, as JSON
+  resolve <webinarId> <registrantId> registrant|admin [--can-reregister true|false]
+                                              settle a needs_review case; the app is then told registrant.cancelled
+  redrive <webinarId> <registrantId>          send again the callbacks the app did not accept in time
+
+Reads TEMPORAL_ADDRESS and TEMPORAL_NAMESPACE like the worker.`;
+
+// Named in the message, since a command line has no field names to point at.
+const webinarId = z.string().regex(WEBINAR_ID_PATTERN, 'webinarId must be Zoom digits');
+const registrantId = z.string().regex(REGISTRANT_ID_PATTERN, 'registrantId must be a Zoom registrant id');
+const commandSchema = z.discriminatedUnion('command', [
+  z.object({ command: z.literal('needs-review'), args: z.tuple([webinarId]) }),
+  z.object({
+    command: z.literal('list'),
+    args: z.tuple([
+      webinarId,
+      z.enum(REGISTRATION_STATES, { error: `state must be one of ${REGISTRATION_STATES.join(', ')}` }),
+    ]),
+  }),
+  z.object({ command: z.literal('show'), args: z.tuple([webinarId, registrantId]) }),
+  z.object({
+    command: z.literal('resolve'),
+    args: z.tuple([
+      webinarId,
+      registrantId,
+      z.enum(cancelledBySchema.options, { error: 'who cancelled must be registrant or admin' }),
+    ]),
+    canReregister: z.enum(['true', 'false'], { error: '--can-reregister must be true or false' }).optional(),
+  }),
+  z.object({ command: z.literal('redrive'), args: z.tuple([webinarId, registrantId]) }),
+]);
+type Command = z.infer<typeof commandSchema>;
+
+class UsageError extends Error {}
+class OpsError extends Error {}
+
+const say = (line: string) => process.stdout.write(`${line}\n`);
+
+function parseCommand(argv: string[]): Command {
+  const { positionals, values } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: { 'can-reregister': { type: 'string' }, help: { type: 'boolean', short: 'h' } },
+  });
+  const [command, ...args] = positionals;
+  if (!command || values.help) throw new UsageError('');
+  const parsed = commandSchema.safeParse({ command, args, canReregister: values['can-reregister'] });
+  if (parsed.success) return parsed.data;
+  const known = commandSchema.options.map((o) => o.shape.command.value);
+  if (!known.includes(command as (typeof known)[number])) throw new UsageError(`unknown command "${command}"`);
+  throw new UsageError(argumentProblem(parsed.error, command));
+}
+
+/** How long the CLI waits for a worker to take an update before saying what it knows. */
+const UPDATE_WAIT_MS = 30_000;
+
+async function mustRead(client: Client, w: string, r: string): Promise<RegistrantRecord> {
+  const record = await readRegistrant(client, w, r);
+  if (!record) throw new OpsError(`no workflow ${registrantWorkflowId(w, r)}`);
+  return record;
+}
+
+/** Runs an update and waits for its answer; a refusal (the validator's reason) or no worker in time is an OpsError. */
+async function update<T>(client: Client, w: string, r: string, call: () => Promise<T>): Promise<T> {
+  try {
+    return await client.withDeadline(Date.now() + UPDATE_WAIT_MS, call);
+  } catch (err) {
+    if (err instanceof WorkflowUpdateFailedError) throw new OpsError(`refused: ${errorMessage(err)}`);
+    const status = (await readRegistrant(client, w, r))?.workflow.status;
+    if (!status) throw new OpsError(`no workflow ${registrantWorkflowId(w, r)}`);
+    throw new OpsError(
+      `no answer within ${UPDATE_WAIT_MS / 1000} s (${errorMessage(err)}): is a worker running? ` +
+        'A worker may still apply it when it starts; check with `show`.',
+    );
+  }
+}
+
+async function run(client: Client, cmd: Command): Promise<void> {
+  switch (cmd.command) {
+    case 'needs-review':
+    case 'list': {
+      const [w] = cmd.args;
+      const state = cmd.command === 'list' ? cmd.args[1] : 'needs_review';
+      let cursor: string | undefined;
+      let count = 0;
+      do {
+        const page = await listRegistrants(client, { webinarId: w, state, pageSize: 100, cursor });
+        for (const r of page.registrants) {
+          say(
+            `${r.registrant_id}\t${r.state ?? '-'}\t${r.cancelled_by ?? '-'}\t${r.workflow_status}\t${r.workflow_id}`,
+          );
+        }
+        count += page.registrants.length;
+        cursor = page.next_cursor ?? undefined;
+      } while (cursor);
+      say(`${count} registrant(s) of webinar ${w} in state ${state}`);
+      return;
+    }
+    case 'show': {
+      const [w, r] = cmd.args;
+      const record = await mustRead(client, w, r);
+      say(JSON.stringify({ ...record.view, workflow: record.workflow }, null, 2));
+      return;
+    }
+    case 'resolve': {
+      const [w, r, cancelledBy] = cmd.args;
+      const verdict = {
+        cancelled_by: cancelledBy,
+        ...(cmd.canReregister ? { can_reregister: cmd.canReregister === 'true' } : {}),
+      };
+      const handle = client.workflow.getHandle(registrantWorkflowId(w, r));
+      const result = await update(client, w, r, () => handle.executeUpdate(resolveUpdate, { args: [verdict] }));
+      say(`resolved: ${result.state ?? '-'} (cancelled_by ${result.outcome?.cancelled_by ?? '-'})`);
+      if (result.outcome) say('the app is told registrant.cancelled');
+      return;
+    }
+    case 'redrive': {
+      const [w, r] = cmd.args;
+      const handle = client.workflow.getHandle(registrantWorkflowId(w, r));
+      const results = await update(client, w, r, () => handle.executeUpdate(redriveCallbacksUpdate));
+      for (const c of results) {
+        say(
+          `re-driving ${c.type} (${c.webhook_id}): ${c.delivered ? 'delivered' : `refused again: ${c.error ?? '?'}`}`,
+        );
+      }
+      if (results.some((c) => !c.delivered))
+        throw new OpsError('not all were delivered: fix the app, then redrive again');
+      say('delivered');
+      return;
+    }
+  }
+}
+
+async function main(): Promise<void> {
+  let cmd: Command;
+  try {
+    cmd = parseCommand(process.argv.slice(2));
+  } catch (err) {
+    if (!(err instanceof UsageError) && !(err instanceof TypeError)) throw err;
+    if (err.message) process.stderr.write(`ops: ${err.message}\n\n`);
+    process.stderr.write(`${USAGE}\n`);
+    process.exit(2);
+  }
+  const config = loadConfigOrExit(temporalSchema);
+  const connection = await Connection.connect({ address: config.TEMPORAL_ADDRESS });
+  try {
+    await run(new Client({ connection, namespace: config.TEMPORAL_NAMESPACE }), cmd);
+  } finally {
+    await connection.close();
+  }
+}
+
+main().catch((err: unknown) => {
+  process.stderr.write(`ops: ${err instanceof Error ? err.message : String(err)}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,41 @@
+// A registrant's life as this service sees it (design.md 1 and 4.5): the events Zoom sends, the states they lead
+// to, and who can cancel. Plain values only: workflow code imports them, so no zod and no I/O here.
+
+export const REGISTRATION_KINDS = ['created', 'approved', 'denied', 'cancelled'] as const;
+export type RegistrationKind = (typeof REGISTRATION_KINDS)[number];
+
+export const CANCELLED_BY = ['registrant', 'admin'] as const;
+export type CancelledBy = (typeof CANCELLED_BY)[number];
+
+export const REGISTRATION_STATES = [
+  'registered',
+  'approved',
+  'pending',
+  'denied',
+  'self_cancelled',
+  'admin_cancelled',
+  'needs_review',
+] as const;
+export type RegistrationState = (typeof REGISTRATION_STATES)[number];
+
+/** The person, as the app is told about them. */
+export interface Registrant {
+  id: string;
+  email: string;
+  first_name: string;
+  last_name: string;
+}
+
+/** One Zoom registration webhook, normalised: what the gateway signals and what the workflow applies. */
+export interface RegistrationEvent {
+  kind: RegistrationKind;
+  /** Zoom's `event_ts` (epoch ms): events are applied in this order, whatever order they arrive in. */
+  eventTs: number;
+  webinarId: string;
+  occurrenceId: string | null;
+  registrant: Registrant;
+  /** The registrant's status in the payload (`approved`, `pending`), when Zoom sends one. */
+  registrantStatus: string | null;
+  operator: string | null;
+  operatorId: string | null;
+}

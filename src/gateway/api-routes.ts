@@ -1,0 +1,218 @@
+// The app's API (`/api/v1`): cancel on a registrant's behalf, read a registrant, list registrants by state.
+// Fastify parses JSON and validates every input against the zod schemas below (a type provider types the handlers);
+// every error is `{error: {code, message}}` (see ./errors).
+import { createHash, randomUUID, timingSafeEqual } from 'node:crypto';
+import type { Client } from '@temporalio/client';
+import type { FastifyPluginCallbackZod } from 'fastify-type-provider-zod';
+import type { FastifyReply } from 'fastify';
+import type { Logger } from 'pino';
+import { z } from 'zod';
+import type { GatewayConfig } from '../config';
+import type { CancellationRecord } from '../domain/cancellation';
+import { cancelledBySchema } from '../domain/evidence';
+import { registrantIdSchema, webinarIdSchema } from '../domain/ids';
+import { REGISTRATION_STATES } from '../domain/registration';
+import { errorMessage } from '../errors';
+import { cancellationOutcomeUpdate, requestCancellationSignal } from '../workflows/registrant/messages';
+import { registrantWorkflowId } from '../workflows/registrant/names';
+import { ApiError } from './errors';
+import { listRegistrants, readCancellation, readRegistrant } from './registrant-reads';
+import { TEMPORAL_DEADLINE_MS, signalRegistrant, withTemporalDeadline, type RegistrantRef } from './temporal';
+
+export interface ApiOptions {
+  config: Pick<GatewayConfig, 'API_TOKEN' | 'TEMPORAL_TASK_QUEUE'>;
+  client: Client;
+  logger: Logger;
+}
+
+const registrantParams = z.object({ webinarId: webinarIdSchema, registrantId: registrantIdSchema });
+const cancellationParams = registrantParams.extend({ cancellationId: z.string().min(1).max(200) });
+const webinarParams = registrantParams.pick({ webinarId: true });
+const listQuery = z.strictObject({
+  state: z.enum(REGISTRATION_STATES, { error: `must be one of ${REGISTRATION_STATES.join(', ')}` }),
+  limit: z.coerce.number().int().min(1).max(100).default(50),
+  cursor: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]+$/, 'must be a next_cursor from a previous page')
+    .optional(),
+});
+export const cancellationBodySchema = z.strictObject(
+  {
+    by: cancelledBySchema,
+    reason: z.string().trim().min(1, 'must not be empty').max(500, 'must be at most 500 characters').optional(),
+  },
+  { error: (issue) => (issue.input === undefined || issue.input === null ? 'a JSON object is required' : undefined) },
+);
+const cancellationHeaders = z.looseObject({
+  // Printable ASCII, as Stripe and the IETF draft allow; scoped to the registrant.
+  'idempotency-key': z
+    .string()
+    .regex(/^[\x21-\x7e]{1,200}$/, 'must be 1 to 200 printable ASCII characters')
+    .optional(),
+  // RFC 7240: how long the caller is willing to wait for the settled outcome.
+  prefer: z.string().optional(),
+});
+
+/** How long a POST waits for the settled outcome before answering 202; `Prefer: wait=N` changes it. */
+const DEFAULT_WAIT_S = 10;
+const MAX_WAIT_S = 60;
+const GRPC_UNKNOWN = 2;
+const GRPC_INVALID_ARGUMENT = 3;
+
+function preferredWaitMs(prefer: string | undefined): number {
+  const match = /(?:^|[;,\s])wait=(\d+)/.exec(prefer ?? '');
+  return Math.min(match ? Number(match[1]) : DEFAULT_WAIT_S, MAX_WAIT_S) * 1000;
+}
+
+const digest = (text: string) => createHash('sha256').update(text).digest();
+
+const cancellationLocation = (p: RegistrantRef, id: string) =>
+  `/api/v1/webinars/${p.webinarId}/registrants/${p.registrantId}/cancellations/${encodeURIComponent(id)}`;
+
+/** 200 with the outcome, the refusal's own status, or 202 pointing at where to look again. */
+function answer(reply: FastifyReply, p: RegistrantRef, id: string, record: CancellationRecord | null) {
+  if (record?.status === 'settled') return reply.code(200).send({ cancellation_id: id, ...record.outcome });
+  if (record?.status === 'refused' && record.refusal) {
+    const { status, code, message, zoom_code } = record.refusal;
+    return reply.code(status).send({ error: { code, message, zoom_code }, cancellation_id: id });
+  }
+  const location = cancellationLocation(p, id);
+  return reply
+    .code(202)
+    .headers({ location, 'retry-after': '1' })
+    .send({ cancellation_id: id, status: 'pending', location });
+}
+
+/** The routes, as a plugin the gateway mounts under `/api/v1`. */
+export function apiRoutes({ config, client, logger }: ApiOptions): FastifyPluginCallbackZod {
+  const temporal = <T>(call: () => Promise<T>) =>
+    withTemporalDeadline(client, call).catch((err: unknown) => {
+      logger.error({ err: errorMessage(err) }, 'Temporal call failed');
+      throw new ApiError(
+        503,
+        'temporal_unavailable',
+        'Temporal did not answer in time (is it reachable, and is a worker running?); retry later',
+        { cause: err },
+      );
+    });
+
+  /**
+   * The workflow answers once the request is settled or refused (the `cancellationOutcome` update). The request
+   * itself is already durable: when no worker answers within the wait, the caller gets 202 and looks again later.
+   */
+  async function settledWithin(p: RegistrantRef, id: string, waitMs: number): Promise<CancellationRecord | null> {
+    const handle = client.workflow.getHandle(registrantWorkflowId(p.webinarId, p.registrantId));
+    try {
+      return await client.withDeadline(Date.now() + waitMs, () =>
+        handle.executeUpdate(cancellationOutcomeUpdate, { args: [id] }),
+      );
+    } catch (err) {
+      logger.debug({ ...p, cancellationId: id, err: errorMessage(err) }, 'cancellation not settled within the wait');
+      return null;
+    }
+  }
+
+  return (api, _opts, done) => {
+    api.addHook('onRequest', (request, reply, next) => {
+      if (!config.API_TOKEN) {
+        void reply
+          .code(401)
+          .send({ error: { code: 'api_disabled', message: 'the API is off: API_TOKEN is not set on the gateway' } });
+        return;
+      }
+      const token = /^Bearer (.+)$/.exec(request.headers.authorization ?? '')?.[1] ?? '';
+      // Compared as digests, so that neither the content nor the length of the token leaks through timing.
+      if (!timingSafeEqual(digest(token), digest(config.API_TOKEN))) {
+        void reply
+          .code(401)
+          .header('www-authenticate', 'Bearer')
+          .send({ error: { code: 'unauthorized', message: 'missing or wrong bearer token' } });
+        return;
+      }
+      next();
+    });
+
+    api.post(
+      '/webinars/:webinarId/registrants/:registrantId/cancellations',
+      { schema: { params: registrantParams, body: cancellationBodySchema, headers: cancellationHeaders } },
+      async (request, reply) => {
+        const p = request.params;
+        const { by, reason } = request.body;
+        const id = request.headers['idempotency-key'] ?? randomUUID();
+        await temporal(() =>
+          signalRegistrant(client, config.TEMPORAL_TASK_QUEUE, p, requestCancellationSignal, {
+            id,
+            by,
+            reason: reason ?? null,
+          }),
+        );
+        logger.info({ ...p, cancellationId: id, by }, 'cancellation requested through the API');
+        const record = await settledWithin(p, id, preferredWaitMs(request.headers.prefer));
+        // The key was used before for another request: the first one stands.
+        if (record && record.by !== by) {
+          throw new ApiError(
+            422,
+            'idempotency_key_reused',
+            `Idempotency-Key ${id} was used for a cancellation by ${record.by}`,
+          );
+        }
+        return answer(reply, p, id, record);
+      },
+    );
+
+    api.get(
+      '/webinars/:webinarId/registrants/:registrantId/cancellations/:cancellationId',
+      { schema: { params: cancellationParams } },
+      async (request, reply) => {
+        const p = request.params;
+        const record = await temporal(() => readCancellation(client, p.webinarId, p.registrantId, p.cancellationId));
+        if (!record) {
+          throw new ApiError(404, 'cancellation_not_found', `no cancellation ${p.cancellationId} for this registrant`);
+        }
+        return answer(reply, p, p.cancellationId, record);
+      },
+    );
+
+    api.get(
+      '/webinars/:webinarId/registrants/:registrantId',
+      { schema: { params: registrantParams } },
+      async (request) => {
+        const p = request.params;
+        const record = await temporal(() => readRegistrant(client, p.webinarId, p.registrantId));
+        if (!record) {
+          throw new ApiError(
+            404,
+            'registrant_not_found',
+            'no workflow for this registrant: no event was received, or the namespace no longer retains it',
+          );
+        }
+        return { ...record.view, workflow: record.workflow };
+      },
+    );
+
+    api.get(
+      '/webinars/:webinarId/registrants',
+      { schema: { params: webinarParams, querystring: listQuery } },
+      async (request) => {
+        const { webinarId } = request.params;
+        const { state, limit, cursor } = request.query;
+        try {
+          return await client.withDeadline(Date.now() + TEMPORAL_DEADLINE_MS, () =>
+            listRegistrants(client, { webinarId, state, pageSize: limit, cursor }),
+          );
+        } catch (err) {
+          // A page token Temporal did not issue fails to decode on the server: INVALID_ARGUMENT or UNKNOWN.
+          const grpcCode = (err as { code?: unknown }).code;
+          if (cursor && (grpcCode === GRPC_INVALID_ARGUMENT || grpcCode === GRPC_UNKNOWN)) {
+            throw new ApiError(400, 'invalid_request', 'query cursor: is not a next_cursor of this listing', {
+              cause: err,
+            });
+          }
+          logger.error({ err: errorMessage(err) }, 'listing registrants failed');
+          throw new ApiError(503, 'temporal_unavailable', 'Temporal is not reachable; retry later', { cause: err });
+        }
+      },
+    );
+    done();
+  };
+}

@@ -1,0 +1,121 @@
+// The registrant workflows seen from outside: what the gateway's /api and the operators' CLI read. Everything here
+// talks to Temporal only; Zoom is the workflow's business.
+import { WorkflowNotFoundError, type Client } from '@temporalio/client';
+import { defaultPayloadConverter } from '@temporalio/common';
+import { google, temporal } from '@temporalio/proto';
+import type { CancellationRecord } from '../domain/cancellation';
+import type { CancelledBy, RegistrationState } from '../domain/registration';
+import { stateQuery, type RegistrantView } from '../workflows/registrant/messages';
+import { REGISTRANT_WORKFLOW_TYPE, registrantWorkflowId, searchAttributes } from '../workflows/registrant/names';
+import type { registrantWorkflow } from '../workflows/registrant/workflow';
+import { visibilityQuery } from './visibility-query';
+
+export interface RegistrantRecord {
+  view: RegistrantView;
+  workflow: { id: string; status: string };
+}
+
+/**
+ * The registrant's state and evidence: the `state` query while its workflow runs, its result once it has closed.
+ * Null when Temporal has no workflow for it (no event ever came, or the namespace no longer retains it).
+ */
+export async function readRegistrant(
+  client: Client,
+  webinarId: string,
+  registrantId: string,
+): Promise<RegistrantRecord | null> {
+  const handle = client.workflow.getHandle<typeof registrantWorkflow>(registrantWorkflowId(webinarId, registrantId));
+  let status: string;
+  try {
+    status = (await handle.describe()).status.name;
+  } catch (err) {
+    if (err instanceof WorkflowNotFoundError) return null;
+    throw err;
+  }
+  // A completed run returned its last view; a running one (or one that ended abnormally) answers the query.
+  const view: RegistrantView = status === 'COMPLETED' ? await handle.result() : await handle.query(stateQuery);
+  return { view, workflow: { id: handle.workflowId, status: status.toLowerCase() } };
+}
+
+export async function readCancellation(
+  client: Client,
+  webinarId: string,
+  registrantId: string,
+  cancellationId: string,
+): Promise<CancellationRecord | null> {
+  const record = await readRegistrant(client, webinarId, registrantId);
+  return record?.view.cancellations.find((c) => c.id === cancellationId) ?? null;
+}
+
+export interface ListedRegistrant {
+  webinar_id: string;
+  registrant_id: string;
+  state: RegistrationState | null;
+  cancelled_by: CancelledBy | null;
+  workflow_id: string;
+  workflow_status: string;
+  started_at: string | null;
+  closed_at: string | null;
+}
+
+export interface RegistrantPage {
+  registrants: ListedRegistrant[];
+  /** Pass back as `cursor` for the next page; null on the last one. */
+  next_cursor: string | null;
+}
+
+/**
+ * Registrants of a webinar in one state, from Temporal's visibility store (the search attributes of design.md 4.5).
+ * Closed workflows are listed only while the namespace retains them; visibility lags writes by a moment.
+ */
+export async function listRegistrants(
+  client: Client,
+  query: { webinarId: string; state: RegistrationState; pageSize: number; cursor?: string },
+): Promise<RegistrantPage> {
+  const response = await client.workflowService.listWorkflowExecutions({
+    namespace: client.options.namespace,
+    pageSize: query.pageSize,
+    nextPageToken: query.cursor ? Buffer.from(query.cursor, 'base64url') : undefined,
+    query: visibilityQuery(
+      ['WorkflowType', '=', REGISTRANT_WORKFLOW_TYPE],
+      [searchAttributes.webinarId.name, '=', query.webinarId],
+      [searchAttributes.registrationState.name, '=', query.state],
+      // Each continue-as-new leaves a closed run behind; the latest run speaks for the registrant.
+      ['ExecutionStatus', '!=', 'ContinuedAsNew'],
+    ),
+  });
+  const registrants = (response.executions ?? []).map(listed);
+  const token = response.nextPageToken;
+  return {
+    registrants,
+    next_cursor: token && token.length > 0 ? Buffer.from(token).toString('base64url') : null,
+  };
+}
+
+function listed(execution: temporal.api.workflow.v1.IWorkflowExecutionInfo): ListedRegistrant {
+  const fields = execution.searchAttributes?.indexedFields ?? {};
+  const keyword = (name: string): string | null => {
+    const payload = fields[name];
+    if (!payload) return null;
+    const value: unknown = defaultPayloadConverter.fromPayload(payload);
+    // Keyword attributes may come back as a one-element list.
+    const first: unknown = Array.isArray(value) ? value[0] : value;
+    return typeof first === 'string' ? first : null;
+  };
+  const status = temporal.api.enums.v1.WorkflowExecutionStatus[execution.status ?? 0] ?? 'UNKNOWN';
+  return {
+    webinar_id: keyword(searchAttributes.webinarId.name) ?? '',
+    registrant_id: keyword(searchAttributes.registrantId.name) ?? '',
+    state: keyword(searchAttributes.registrationState.name) as RegistrationState | null,
+    cancelled_by: keyword(searchAttributes.cancelledBy.name) as CancelledBy | null,
+    workflow_id: execution.execution?.workflowId ?? '',
+    workflow_status: status.replace('WORKFLOW_EXECUTION_STATUS_', '').toLowerCase(),
+    started_at: timestamp(execution.startTime),
+    closed_at: timestamp(execution.closeTime),
+  };
+}
+
+function timestamp(t: google.protobuf.ITimestamp | null | undefined): string | null {
+  if (!t?.seconds) return null;
+  return new Date(Number(t.seconds) * 1000 + Math.floor((t.nanos ?? 0) / 1e6)).toISOString();
+}

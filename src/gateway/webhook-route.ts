@@ -1,0 +1,92 @@
+// `POST /zoom/webhook` (design.md 4.3): verify Zoom's signature over the raw bytes, parse, hand the event to its
+// registrant's workflow durably, and only then answer 200. What is not durable is not acknowledged, so Zoom retries.
+import type { Client } from '@temporalio/client';
+import type { FastifyPluginCallback } from 'fastify';
+import type { Logger } from 'pino';
+import type { GatewayConfig } from '../config';
+import { errorMessage } from '../errors';
+import { SIGNATURE_HEADER, TIMESTAMP_HEADER, urlValidationAnswer, verifyZoomSignature } from '../zoom/signature';
+import {
+  REGISTRATION_EVENT_NAMES,
+  anyZoomEventSchema,
+  registrationEventSchema,
+  urlValidationSchema,
+} from '../zoom/webhook';
+import { sendError } from './errors';
+import { ingestRegistrationEvent } from './temporal';
+
+export interface WebhookOptions {
+  config: Pick<GatewayConfig, 'ZOOM_WEBHOOK_SECRET_TOKEN' | 'TEMPORAL_TASK_QUEUE'>;
+  client: Client;
+  logger: Logger;
+}
+
+export function webhookRoute({ config, client, logger }: WebhookOptions): FastifyPluginCallback {
+  return (app, _opts, done) => {
+    // The signature covers the raw bytes: in this route's own context, every body stays a Buffer until verified.
+    app.removeAllContentTypeParsers();
+    app.addContentTypeParser('*', { parseAs: 'buffer' }, (_req, body, parsed) => parsed(null, body));
+
+    app.post('/zoom/webhook', async (request, reply) => {
+      const rawBody = Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0);
+      // Zoom's id for this delivery: the way to find it in Zoom's support tooling. Not a de-duplication key.
+      const trackingId = request.headers['x-zm-trackingid'];
+      const failure = verifyZoomSignature({
+        secret: config.ZOOM_WEBHOOK_SECRET_TOKEN,
+        signature: request.headers[SIGNATURE_HEADER] as string | undefined,
+        timestamp: request.headers[TIMESTAMP_HEADER] as string | undefined,
+        rawBody,
+        nowMs: Date.now(),
+      });
+      if (failure) {
+        logger.warn({ reason: failure, trackingId }, 'webhook refused');
+        return sendError(reply, 401, 'invalid_signature', failure);
+      }
+
+      let json: unknown;
+      try {
+        json = JSON.parse(rawBody.toString('utf8'));
+      } catch {
+        return sendError(reply, 400, 'invalid_json', 'body is not JSON');
+      }
+      const envelope = anyZoomEventSchema.safeParse(json);
+      if (!envelope.success) return sendError(reply, 400, 'invalid_event', 'body has no "event" name');
+
+      const eventName = envelope.data.event;
+      if (eventName === 'endpoint.url_validation') {
+        const validation = urlValidationSchema.safeParse(json);
+        if (!validation.success) return sendError(reply, 400, 'invalid_event', 'payload.plainToken is missing');
+        return urlValidationAnswer(config.ZOOM_WEBHOOK_SECRET_TOKEN, validation.data.payload.plainToken);
+      }
+      if (!REGISTRATION_EVENT_NAMES.includes(eventName)) {
+        logger.info({ event: eventName }, 'webhook ignored: not a registration event');
+        return { status: 'ignored' };
+      }
+
+      const parsed = registrationEventSchema.safeParse(json);
+      if (!parsed.success) {
+        const issue = parsed.error.issues[0];
+        const where = issue?.path.join('.') || 'body';
+        return sendError(reply, 400, 'invalid_event', `${eventName}: ${where} ${issue?.message ?? 'is invalid'}`);
+      }
+      const event = parsed.data;
+      const ids = {
+        event: eventName,
+        webinarId: event.webinarId,
+        registrantId: event.registrant.id,
+        eventTs: event.eventTs,
+        trackingId,
+      };
+      try {
+        const workflowId = await ingestRegistrationEvent(client, config.TEMPORAL_TASK_QUEUE, event);
+        logger.info({ ...ids, workflowId }, 'webhook accepted');
+        return { status: 'accepted', workflow_id: workflowId };
+      } catch (err) {
+        // Not durable, so not acknowledged: Zoom retries the delivery.
+        logger.error({ ...ids, err: errorMessage(err) }, 'Temporal did not accept the event');
+        return sendError(reply, 503, 'temporal_unavailable', 'the event could not be stored; retry later');
+      }
+    });
+    done();
+  };
+}

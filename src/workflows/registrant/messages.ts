@@ -1,0 +1,79 @@
+// How the outside world talks to a registrant workflow (design.md 4.5), defined once and shared with the gateway,
+// the worker and the operators' CLI. Events and the app's requests are signals, so they are durable even while no
+// worker runs; where a caller waits for an answer it is an update, whose validator refuses with the reason.
+import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
+import type { AppCallbackType } from '../../app/callback';
+import type { CancellationRecord, CancellationRequest } from '../../domain/cancellation';
+import type { Resolution } from '../../domain/decision';
+import type { Evidence } from '../../domain/evidence';
+import type { CancelledBy, Registrant, RegistrationEvent, RegistrationState } from '../../domain/registration';
+import type { CarriedState } from './state';
+
+export type { Resolution };
+
+export interface RegistrantWorkflowInput {
+  webinarId: string;
+  registrantId: string;
+  /** What the previous run handed over at continue-as-new. */
+  carried?: CarriedState;
+}
+
+/** What the `state` query and the workflow's result answer: where the registrant stands, and why. */
+export interface RegistrantView {
+  webinar_id: string;
+  registrant_id: string;
+  occurrence_id: string | null;
+  registrant: Registrant | null;
+  state: RegistrationState | null;
+  cancelled_by: CancelledBy | null;
+  /** A cancellation is being settled (lookup or follow-up window running, or waiting for an operator). */
+  settling: boolean;
+  evidence: Evidence | null;
+  needs_review_reason: string | null;
+  last_event_ts: number | null;
+  duplicates_ignored: number;
+  callbacks: Array<{ webhook_id: string; type: AppCallbackType; event_ts: number }>;
+  /** The last settled cancellation as the app was told it; null when none, or after a reinstatement. */
+  outcome: CancellationOutcome | null;
+  /** Cancellations the app asked for through the API, by Idempotency-Key. */
+  cancellations: CancellationRecord[];
+  /** `webinar.registration_cancelled` webhooks recognised as Zoom's echo of our own DELETE or PUT cancel. */
+  echoes_absorbed: number;
+  /** Callbacks the app did not accept within CALLBACK_RETRY_WINDOW: they wait for the `redriveCallbacks` update. */
+  failed_callbacks: Array<{ webhook_id: string; type: AppCallbackType; error: string }>;
+}
+
+export interface CancellationOutcome {
+  cancelled_by: CancelledBy;
+  can_reregister: boolean;
+  zoom_status: 'removed' | 'denied';
+}
+
+/** The answer to `resolve`: where the verdict left the registrant. */
+export interface ResolveResult {
+  state: RegistrationState | null;
+  outcome: CancellationOutcome | null;
+}
+
+/** The answer to `redriveCallbacks`: each re-driven callback, delivered or refused again. */
+export type RedriveResult = Array<{
+  webhook_id: string;
+  type: AppCallbackType;
+  delivered: boolean;
+  error: string | null;
+}>;
+
+export const registrationEventSignal = defineSignal<[RegistrationEvent]>('registrationEvent');
+export const requestCancellationSignal = defineSignal<[CancellationRequest]>('requestCancellation');
+export const stateQuery = defineQuery<RegistrantView>('state');
+/** Settles a `needs_review` case; refused when there is nothing to resolve or the verdict is not registrant/admin. */
+export const resolveUpdate = defineUpdate<ResolveResult, [Resolution]>('resolve');
+/** Sends again what the app did not accept; refused when nothing waits. */
+export const redriveCallbacksUpdate = defineUpdate<RedriveResult, []>('redriveCallbacks');
+/** Waits until the app's cancellation request (by its id) is settled or refused: the API's answer, pushed. */
+export const cancellationOutcomeUpdate = defineUpdate<CancellationRecord, [string]>('cancellationOutcome');
+
+// `resolve` and `redriveCallbacks` were signals before they became updates: runs that started then replay them,
+// and an older CLI may still send them.
+export const legacyResolveSignal = defineSignal<[Resolution]>('resolve');
+export const legacyRedriveSignal = defineSignal('redriveCallbacks');

@@ -1,0 +1,48 @@
+// The activities as the registrant workflow calls them, with retry policies that say what they are for.
+// Activities are imported as types only: their code runs on the worker, never in the workflow sandbox.
+import {
+  proxyActivities,
+  proxyLocalActivities,
+  workflowInfo,
+  type ActivityOptions,
+  type RetryPolicy,
+} from '@temporalio/workflow';
+import type { Activities } from '../../activities';
+import { ZOOM_FAILURES, zoomApiTaskQueue, type WorkflowSettings } from './names';
+
+/** The worker's settings, recorded in the history once per run. */
+export const { loadSettings } = proxyLocalActivities<Activities>({ startToCloseTimeout: '10 seconds' });
+
+export function registrantActivities(settings: WorkflowSettings) {
+  // Zoom calls run on the rate-limited Zoom queue; its 429s and 5xx are retried with backoff until LOOKUP_TIMEOUT.
+  const onZoomQueue: ActivityOptions = {
+    taskQueue: zoomApiTaskQueue(workflowInfo().taskQueue),
+    scheduleToCloseTimeout: settings.lookupTimeoutMs,
+    startToCloseTimeout: '30 seconds',
+  };
+  const backoffUpToAMinute: RetryPolicy = {
+    initialInterval: '1 second',
+    backoffCoefficient: 2,
+    maximumInterval: '1 minute',
+  };
+
+  // A lookup Zoom refuses, or our own rejected credentials, will not get better by asking again.
+  const { lookupRegistrant } = proxyActivities<Activities>({
+    ...onZoomQueue,
+    retry: { ...backoffUpToAMinute, nonRetryableErrorTypes: [ZOOM_FAILURES.rejected, ZOOM_FAILURES.auth] },
+  });
+  // Writes answer Zoom's refusals as results; only what is worth retrying reaches the retry policy.
+  const { cancelInZoom, deleteDeniedRegistrant } = proxyActivities<Activities>({
+    ...onZoomQueue,
+    retry: backoffUpToAMinute,
+  });
+  // The app may be down for a while: keep trying with backoff for CALLBACK_RETRY_WINDOW, then wait for a re-drive.
+  const { notifyApp } = proxyActivities<Activities>({
+    startToCloseTimeout: '30 seconds',
+    ...(settings.callbackRetryWindowMs ? { scheduleToCloseTimeout: settings.callbackRetryWindowMs } : {}),
+    retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '5 minutes' },
+  });
+  return { lookupRegistrant, cancelInZoom, deleteDeniedRegistrant, notifyApp };
+}
+
+export type RegistrantActivities = ReturnType<typeof registrantActivities>;

@@ -1,0 +1,377 @@
+// The registrant's state and its named transitions, with no Temporal in it: the workflow calls these and does the
+// I/O (activities, timers, search attributes) around them, and the tests drive them directly.
+import type { Outbound } from '../../app/callback';
+import {
+  alreadyCancelled,
+  blocksCancellation,
+  type CancellationRecord,
+  type CancellationRequest,
+  type Refusal,
+} from '../../domain/cancellation';
+import type { Resolution } from '../../domain/decision';
+import type { Evidence, FollowUp } from '../../domain/evidence';
+import {
+  CANCELLED_BY,
+  REGISTRATION_KINDS,
+  type Registrant,
+  type RegistrationEvent,
+  type RegistrationKind,
+  type RegistrationState,
+} from '../../domain/registration';
+import type { CancellationOutcome, RegistrantView, RegistrantWorkflowInput } from './messages';
+
+interface AppliedEvent {
+  kind: RegistrationKind;
+  eventTs: number;
+}
+
+/**
+ * A write of ours in Zoom (an API cancellation, or deleting a denied record): Zoom may answer it with a
+ * `registration_cancelled` webhook, which is an echo of our act and not a new cancellation.
+ */
+interface OwnWrite {
+  startedAt: number;
+  inFlight: boolean;
+}
+
+/** What a run hands to the next one at continue-as-new. Its shape is what running workflows already carry. */
+export interface CarriedState {
+  view: RegistrantView;
+  applied: AppliedEvent[];
+  inbox: RegistrationEvent[];
+  stateTs: number;
+  // Absent in runs carried before API cancellations existed.
+  cancelRequests?: CancellationRequest[];
+  ownWrite?: OwnWrite | null;
+}
+
+/** What became of a delivered `registrationEvent` signal. */
+export type Arrival = 'queued' | 'duplicate' | 'malformed' | 'foreign';
+
+/** What a `registration_cancelled` event is to us: a case to settle, or Zoom's echo of our own write. */
+export type CancelKind = 'settle' | 'echo' | 'held';
+
+const dedupKey = (kind: RegistrationKind, eventTs: number) => `${kind}:${eventTs}`;
+
+export class RegistrantState {
+  /** An operator's verdict on the open `needs_review` case (the `resolve` update), until the case takes it. */
+  verdict: Resolution | null = null;
+  /** Re-drives asked for so far: a callback waiting for one goes out again when this grows. */
+  redrives = 0;
+  /** Cancellations being settled or waiting for their turn. */
+  private settlements = 0;
+  // Cancellations that arrived while our own write was in flight: echoes if it succeeds, real ones if it fails.
+  private heldCancels: RegistrationEvent[] = [];
+  private readonly seen: Set<string>;
+  /** Failures so far per callback, so that a re-drive can tell "refused again" from "still refused". */
+  private readonly callbackFailures = new Map<string, number>();
+
+  private constructor(
+    readonly view: RegistrantView,
+    private readonly applied: AppliedEvent[],
+    private readonly inbox: RegistrationEvent[],
+    private readonly requests: CancellationRequest[],
+    private ownWrite: OwnWrite | null,
+    // event_ts of whatever set the current state: an older event never overwrites a newer one.
+    private stateTs: number,
+  ) {
+    this.seen = new Set([...applied, ...inbox].map((e) => dedupKey(e.kind, e.eventTs)));
+  }
+
+  static start({ webinarId, registrantId, carried }: RegistrantWorkflowInput): RegistrantState {
+    const view: RegistrantView = {
+      webinar_id: webinarId,
+      registrant_id: registrantId,
+      occurrence_id: null,
+      registrant: null,
+      state: null,
+      cancelled_by: null,
+      settling: false,
+      evidence: null,
+      needs_review_reason: null,
+      last_event_ts: null,
+      duplicates_ignored: 0,
+      callbacks: [],
+      outcome: null,
+      cancellations: [],
+      echoes_absorbed: 0,
+      failed_callbacks: [],
+      ...carried?.view,
+    };
+    return new RegistrantState(
+      view,
+      carried?.applied ?? [],
+      carried?.inbox ?? [],
+      carried?.cancelRequests ?? [],
+      carried?.ownWrite ?? null,
+      carried?.stateTs ?? 0,
+    );
+  }
+
+  carry(): CarriedState {
+    const { view, applied, inbox, stateTs, requests: cancelRequests, ownWrite } = this;
+    return { view, applied, inbox, stateTs, cancelRequests, ownWrite };
+  }
+
+  // ---- Arrivals (signal handlers) ----
+
+  /** A Zoom event: queued once per event name and event_ts; redeliveries are counted and dropped. */
+  receive(event: unknown): Arrival {
+    // The gateway validates with zod; this guards against a hand-made signal (CLI, Web UI) failing the workflow.
+    if (!isRegistrationEvent(event)) return 'malformed';
+    if (event.webinarId !== this.view.webinar_id || event.registrant.id !== this.view.registrant_id) return 'foreign';
+    const key = dedupKey(event.kind, event.eventTs);
+    if (this.seen.has(key)) {
+      this.view.duplicates_ignored += 1;
+      return 'duplicate';
+    }
+    this.seen.add(key);
+    this.inbox.push(event);
+    return 'queued';
+  }
+
+  /** The app's cancellation request; its id (the Idempotency-Key) makes a repeat the same request. */
+  request(request: unknown): 'queued' | 'repeat' | 'malformed' {
+    if (!isCancellationRequest(request)) return 'malformed';
+    if (this.cancellation(request.id)) return 'repeat';
+    this.view.cancellations.push({ ...request, status: 'pending', outcome: null, refusal: null });
+    this.requests.push(request);
+    return 'queued';
+  }
+
+  get hasWork(): boolean {
+    return this.inbox.length > 0 || this.requests.length > 0;
+  }
+
+  get hasPendingRequests(): boolean {
+    return this.requests.length > 0;
+  }
+
+  nextRequest(): CancellationRequest | undefined {
+    return this.requests.shift();
+  }
+
+  /** The earliest event by event_ts among those waiting, whatever order they arrived in. */
+  nextEvent(): RegistrationEvent | undefined {
+    this.inbox.sort((a, b) => a.eventTs - b.eventTs);
+    return this.inbox.shift();
+  }
+
+  // ---- Events ----
+
+  /**
+   * Takes an event in and says which state it leads to: none for a cancellation (it is settled on its own) nor for
+   * Zoom's deny after our own cancel, which confirms it.
+   */
+  take(event: RegistrationEvent): RegistrationState | null {
+    if (event.eventTs >= (this.view.last_event_ts ?? 0)) {
+      this.view.registrant = event.registrant;
+      this.view.occurrence_id = event.occurrenceId;
+      this.view.last_event_ts = event.eventTs;
+    }
+    if (event.kind === 'cancelled') return null;
+    // The registrant came back after our own write: a later cancellation is a new one, not its echo.
+    const own = this.ownWrite;
+    if (own && !own.inFlight && event.kind !== 'denied' && event.eventTs > own.startedAt) this.ownWrite = null;
+    const confirmsOwnCancel =
+      event.kind === 'denied' &&
+      this.ownWrite !== null &&
+      (this.view.state === 'admin_cancelled' || this.view.state === 'self_cancelled');
+    return confirmsOwnCancel ? null : stateOf(event);
+  }
+
+  /** Recorded once its callback went out, so that a reinstatement is always told after the approval. */
+  markApplied(event: RegistrationEvent): void {
+    this.applied.push({ kind: event.kind, eventTs: event.eventTs });
+  }
+
+  /** Counts applied events: a settlement waits for it to change. */
+  get appliedCount(): number {
+    return this.applied.length;
+  }
+
+  get latestAppliedTs(): number {
+    return Math.max(...this.applied.map((e) => e.eventTs));
+  }
+
+  /** Events later than the cancel, by event_ts, whatever order they arrived in. */
+  followUpsOf(cancel: RegistrationEvent): FollowUp[] {
+    return this.applied
+      .filter((e) => e.kind !== 'cancelled' && e.eventTs > cancel.eventTs)
+      .map((e) => ({ event: e.kind as FollowUp['event'], event_ts: e.eventTs }));
+  }
+
+  /**
+   * Moves to `state` unless a later event already set the current one (`force` overrides: a settled outcome
+   * stands). True when the state was set, so the workflow updates its search attributes.
+   */
+  enter(state: RegistrationState, eventTs: number, force = false): boolean {
+    if (!force && eventTs < this.stateTs) return false;
+    this.stateTs = Math.max(this.stateTs, eventTs);
+    this.view.state = state;
+    this.view.cancelled_by = state === 'self_cancelled' ? 'registrant' : state === 'admin_cancelled' ? 'admin' : null;
+    return true;
+  }
+
+  // ---- Cancellations from Zoom ----
+
+  /** While our write is in flight we cannot tell yet; once it succeeded, the registrant's cancellation is ours. */
+  classifyCancel(cancel: RegistrationEvent): CancelKind {
+    if (!this.ownWrite) return 'settle';
+    if (this.ownWrite.inFlight) {
+      this.heldCancels.push(cancel);
+      return 'held';
+    }
+    this.view.echoes_absorbed += 1;
+    return 'echo';
+  }
+
+  beginOwnWrite(now: number): void {
+    this.ownWrite = { startedAt: now, inFlight: true };
+  }
+
+  /** Ends our write: the cancellations held meanwhile were its echoes, or, when it failed, cases to settle. */
+  endOwnWrite(succeeded: boolean): RegistrationEvent[] {
+    const held = this.heldCancels;
+    this.heldCancels = [];
+    if (succeeded && this.ownWrite) {
+      this.ownWrite = { ...this.ownWrite, inFlight: false };
+      this.view.echoes_absorbed += held.length;
+      return [];
+    }
+    this.ownWrite = null;
+    return held;
+  }
+
+  beginSettlement(): void {
+    this.settlements += 1;
+    this.view.settling = true;
+  }
+
+  endSettlement(): void {
+    this.settlements -= 1;
+    this.view.settling = this.settlements > 0;
+  }
+
+  get isSettling(): boolean {
+    return this.settlements > 0;
+  }
+
+  /** Zoom's own record of the person, read while acting for them. */
+  identify(person: Registrant | null): void {
+    this.view.registrant = person ?? this.view.registrant;
+  }
+
+  openCase(evidence: Evidence): void {
+    this.view.evidence = evidence;
+    this.view.needs_review_reason = null;
+  }
+
+  needsReview(reason: string): void {
+    this.view.needs_review_reason = reason;
+  }
+
+  settle(outcome: CancellationOutcome | null): void {
+    this.view.outcome = outcome;
+  }
+
+  /** Why an operator's verdict cannot be taken now, or null when it can. */
+  resolutionProblem(verdict: unknown): string | null {
+    if (this.view.state !== 'needs_review') {
+      return `nothing to resolve: the registrant is ${this.view.state ?? 'without state'}, not needs_review`;
+    }
+    if (!isResolution(verdict)) {
+      return 'cancelled_by must be registrant or admin, and can_reregister true or false when given';
+    }
+    return null;
+  }
+
+  // ---- Cancellations the app asked for ----
+
+  cancellation(id: string): CancellationRecord | undefined {
+    return this.view.cancellations.find((c) => c.id === id);
+  }
+
+  /** Why the registrant cannot be cancelled now (already cancelled, or a cancellation is under way), or null. */
+  refusalNow(): Refusal | null {
+    if (blocksCancellation(this.view.state)) return alreadyCancelled(this.view.state);
+    return this.isSettling ? alreadyCancelled('settling') : null;
+  }
+
+  refuse(id: string, refusal: Refusal): void {
+    const record = this.cancellation(id);
+    if (record) Object.assign(record, { status: 'refused', refusal });
+  }
+
+  settleRequest(id: string, outcome: CancellationRecord['outcome']): void {
+    const record = this.cancellation(id);
+    if (record) Object.assign(record, { status: 'settled', outcome });
+  }
+
+  // ---- Callbacks ----
+
+  callbackFailed({ webhookId, callback }: Outbound, error: string): void {
+    this.view.failed_callbacks.push({ webhook_id: webhookId, type: callback.type, error });
+    this.callbackFailures.set(webhookId, (this.callbackFailures.get(webhookId) ?? 0) + 1);
+  }
+
+  callbackRedriven(webhookId: string): void {
+    this.view.failed_callbacks = this.view.failed_callbacks.filter((f) => f.webhook_id !== webhookId);
+  }
+
+  callbackDelivered({ webhookId, callback }: Outbound): void {
+    this.view.callbacks.push({ webhook_id: webhookId, type: callback.type, event_ts: callback.data.event_ts });
+  }
+
+  failuresOf(webhookId: string): number {
+    return this.callbackFailures.get(webhookId) ?? 0;
+  }
+
+  wasDelivered(webhookId: string): boolean {
+    return this.view.callbacks.some((c) => c.webhook_id === webhookId);
+  }
+}
+
+function isRegistrationEvent(value: unknown): value is RegistrationEvent {
+  const event = value as Partial<RegistrationEvent> | null;
+  return (
+    typeof event === 'object' &&
+    event !== null &&
+    REGISTRATION_KINDS.includes(event.kind as RegistrationKind) &&
+    typeof event.eventTs === 'number' &&
+    typeof event.webinarId === 'string' &&
+    typeof event.registrant?.id === 'string' &&
+    typeof event.registrant.email === 'string'
+  );
+}
+
+function isCancellationRequest(value: unknown): value is CancellationRequest {
+  const request = value as Partial<CancellationRequest> | null;
+  return (
+    typeof request === 'object' &&
+    request !== null &&
+    typeof request.id === 'string' &&
+    CANCELLED_BY.includes(request.by as CancellationRequest['by']) &&
+    (request.reason === null || typeof request.reason === 'string')
+  );
+}
+
+function isResolution(value: unknown): value is Resolution {
+  const verdict = value as Partial<Resolution> | null;
+  return (
+    typeof verdict === 'object' &&
+    verdict !== null &&
+    CANCELLED_BY.includes(verdict.cancelled_by as Resolution['cancelled_by']) &&
+    (verdict.can_reregister === undefined || typeof verdict.can_reregister === 'boolean')
+  );
+}
+
+function stateOf(event: RegistrationEvent): RegistrationState {
+  if (event.kind === 'approved') return 'approved';
+  if (event.kind === 'denied') return 'denied';
+  return event.registrantStatus === 'pending'
+    ? 'pending'
+    : event.registrantStatus === 'approved'
+      ? 'approved'
+      : 'registered';
+}

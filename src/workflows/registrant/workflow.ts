@@ -1,0 +1,232 @@
+// One workflow per Zoom registrant (design.md 3): apply events in event_ts order; on a cancellation, look the
+// registrant up, wait for follow-ups, decide, act; tell the app exactly once per outcome.
+import {
+  ActivityFailure,
+  allHandlersFinished,
+  condition,
+  continueAsNew,
+  log,
+  setCurrentDetails,
+  setHandler,
+  upsertSearchAttributes,
+  workflowInfo,
+} from '@temporalio/workflow';
+import { Mutex } from 'async-mutex';
+import type { Outbound } from '../../app/callback';
+import type { CancellationRecord } from '../../domain/cancellation';
+import type { RegistrationEvent, RegistrationState } from '../../domain/registration';
+import { errorMessage } from '../../errors';
+import { loadSettings, registrantActivities } from './proxies';
+import { callbackAbout } from './callbacks';
+import type { RegistrantContext } from './context';
+import {
+  cancellationOutcomeUpdate,
+  legacyRedriveSignal,
+  legacyResolveSignal,
+  redriveCallbacksUpdate,
+  registrationEventSignal,
+  requestCancellationSignal,
+  resolveUpdate,
+  stateQuery,
+  type RegistrantView,
+  type RegistrantWorkflowInput,
+} from './messages';
+import { searchAttributes } from './names';
+import { cancelOnBehalf } from './own-writes';
+import { settleCancellation } from './settle-cancellation';
+import { RegistrantState } from './state';
+
+export type { RegistrantWorkflowInput };
+
+export async function registrantWorkflow(input: RegistrantWorkflowInput): Promise<RegistrantView> {
+  const registrant = RegistrantState.start(input);
+
+  // Handlers first: the signal that started this run is delivered in its first workflow task.
+  setHandler(registrationEventSignal, (event) => {
+    const arrival = registrant.receive(event);
+    if (arrival === 'duplicate') log.info('duplicate delivery ignored', { kind: event.kind, eventTs: event.eventTs });
+    if (arrival === 'malformed') log.warn('malformed registrationEvent signal ignored');
+    if (arrival === 'foreign') log.warn('event for another registrant ignored', { webinarId: event.webinarId });
+  });
+  setHandler(requestCancellationSignal, (request) => {
+    if (registrant.request(request) === 'malformed') log.warn('malformed requestCancellation signal ignored');
+  });
+  setHandler(stateQuery, () => registrant.view);
+  setHandler(
+    resolveUpdate,
+    async (verdict) => {
+      registrant.verdict = verdict;
+      await condition(() => registrant.view.state !== 'needs_review');
+      return { state: registrant.view.state, outcome: registrant.view.outcome };
+    },
+    { validator: (verdict) => refuseIf(registrant.resolutionProblem(verdict)) },
+  );
+  setHandler(
+    redriveCallbacksUpdate,
+    async () => {
+      const waiting = registrant.view.failed_callbacks.map((f) => ({
+        ...f,
+        failures: registrant.failuresOf(f.webhook_id),
+      }));
+      registrant.redrives += 1;
+      const settled = (w: (typeof waiting)[number]) =>
+        registrant.wasDelivered(w.webhook_id) || registrant.failuresOf(w.webhook_id) > w.failures;
+      await condition(() => waiting.every(settled));
+      return waiting.map(({ webhook_id, type }) => {
+        const delivered = registrant.wasDelivered(webhook_id);
+        const failed = registrant.view.failed_callbacks.find((f) => f.webhook_id === webhook_id);
+        return { webhook_id, type, delivered, error: delivered ? null : (failed?.error ?? null) };
+      });
+    },
+    {
+      validator: () =>
+        refuseIf(registrant.view.failed_callbacks.length === 0 ? 'no failed callback waits for a re-drive' : null),
+    },
+  );
+  setHandler(
+    cancellationOutcomeUpdate,
+    async (id) => {
+      await condition(() => registrant.cancellation(id)?.status !== 'pending');
+      return registrant.cancellation(id) as CancellationRecord;
+    },
+    {
+      validator: (id: string) =>
+        refuseIf(registrant.cancellation(id) ? null : `no cancellation ${id} for this registrant`),
+    },
+  );
+  setHandler(legacyResolveSignal, (verdict) => {
+    const problem = registrant.resolutionProblem(verdict);
+    if (problem) log.warn(`resolve signal ignored: ${problem}`);
+    else registrant.verdict = verdict;
+  });
+  setHandler(legacyRedriveSignal, () => {
+    registrant.redrives += 1;
+  });
+
+  const settings = await loadSettings();
+  const activities = registrantActivities(settings);
+  const { webinar_id: webinarId, registrant_id: registrantId } = registrant.view;
+
+  const ctx: RegistrantContext = {
+    registrant,
+    settings,
+    activities,
+    enter(state: RegistrationState, eventTs: number, force = false) {
+      if (!registrant.enter(state, eventTs, force)) return;
+      upsertSearchAttributes([
+        { key: searchAttributes.registrationState, value: state },
+        { key: searchAttributes.cancelledBy, value: registrant.view.cancelled_by },
+      ]);
+    },
+    tell,
+    settleInTurn: (cancel) => inTurn(() => settleCancellation(ctx, cancel)),
+    subject: (eventTs, occurrenceId, fallback) => ({
+      webinarId,
+      registrantId,
+      eventTs,
+      occurrenceId,
+      registrant: registrant.view.registrant ??
+        fallback ?? { id: registrantId, email: '', first_name: '', last_name: '' },
+    }),
+  };
+
+  async function tell(outbound: Outbound): Promise<void> {
+    for (;;) {
+      try {
+        await activities.notifyApp(outbound);
+        break;
+      } catch (err) {
+        if (!(err instanceof ActivityFailure)) throw err;
+        registrant.callbackFailed(outbound, errorMessage(err));
+        setCurrentDetails(
+          `The app did not accept ${outbound.callback.type} (${outbound.webhookId}): ${errorMessage(err)}. Fix the app, then re-drive it: npm run ops -- redrive ${webinarId} ${registrantId}`,
+        );
+        const before = registrant.redrives;
+        await condition(() => registrant.redrives > before);
+        registrant.callbackRedriven(outbound.webhookId);
+      }
+    }
+    registrant.callbackDelivered(outbound);
+  }
+
+  // Cancellations (Zoom's and the app's) are settled one at a time, beside the loop that keeps applying the
+  // events that settle them.
+  const settling = new Mutex();
+  const failures: Error[] = [];
+  function inTurn(work: () => Promise<void>): void {
+    registrant.beginSettlement();
+    settling
+      .runExclusive(work)
+      .catch((err: unknown) => {
+        failures.push(err instanceof Error ? err : new Error(`settling a cancellation failed: ${JSON.stringify(err)}`));
+      })
+      .finally(() => {
+        registrant.endSettlement();
+        if (!registrant.isSettling) showSettled();
+      });
+  }
+
+  async function applyEvent(event: RegistrationEvent): Promise<void> {
+    const next = registrant.take(event);
+    if (event.kind === 'cancelled') return registrant.markApplied(event);
+    if (next) ctx.enter(next, event.eventTs);
+    await tell(
+      callbackAbout(ctx.subject(event.eventTs, event.occurrenceId, event.registrant), {
+        type: `registrant.${event.kind}`,
+      }),
+    );
+    registrant.markApplied(event);
+  }
+
+  function showSettled(): void {
+    setCurrentDetails(
+      `State: ${registrant.view.state ?? 'no event applied yet'}. Stays open ${Math.round(settings.dedupWindowMs / 60_000)} min after the last event to absorb Zoom's redeliveries.`,
+    );
+  }
+
+  /** Waits for an event or a request; false once DEDUP_WINDOW has passed with nothing new and nothing unsettled. */
+  async function somethingArrived(): Promise<boolean> {
+    for (;;) {
+      if (!registrant.isSettling) showSettled();
+      const arrived = await condition(() => registrant.hasWork || failures.length > 0, settings.dedupWindowMs);
+      // A bug, not a Zoom answer: failing the workflow task lets a fixed worker replay and carry on.
+      if (failures[0]) throw failures[0];
+      if (arrived) return true;
+      if (!registrant.isSettling) return false;
+      // An unsettled case keeps the workflow open; the de-duplication window starts again once it is settled.
+      await condition(() => !registrant.isSettling || registrant.hasWork);
+    }
+  }
+
+  while (await somethingArrived()) {
+    const request = registrant.nextRequest();
+    if (request) {
+      // One cancellation at a time, and none of a registrant already cancelled.
+      const refusal = registrant.refusalNow();
+      if (refusal) registrant.refuse(request.id, refusal);
+      else inTurn(() => cancelOnBehalf(ctx, request));
+      continue;
+    }
+    const event = registrant.nextEvent() as RegistrationEvent;
+    await applyEvent(event);
+    if (event.kind === 'cancelled') {
+      const kind = registrant.classifyCancel(event);
+      if (kind === 'settle') ctx.settleInTurn(event);
+      else log.info('cancellation webhook taken as the echo of our own Zoom write', { eventTs: event.eventTs });
+    }
+
+    const info = workflowInfo();
+    const historyIsLong = info.continueAsNewSuggested || info.historyLength > settings.maxHistoryEvents;
+    if (historyIsLong && !registrant.isSettling && !registrant.hasPendingRequests) {
+      await condition(allHandlersFinished);
+      await continueAsNew<typeof registrantWorkflow>({ webinarId, registrantId, carried: registrant.carry() });
+    }
+  }
+  await condition(allHandlersFinished);
+  return registrant.view;
+}
+
+/** An update validator refuses by throwing; the caller receives the reason. */
+function refuseIf(problem: string | null): void {
+  if (problem) throw new Error(problem);
+}

@@ -1,0 +1,83 @@
+import { ConfigError, gatewayConfigSchema, parseConfig, workerConfigSchema } from '../src/config';
+
+const zoom = { ZOOM_ACCOUNT_ID: 'a', ZOOM_CLIENT_ID: 'c', ZOOM_CLIENT_SECRET: 's' };
+const secret = `whsec_${Buffer.from('0123456789abcdef0123').toString('base64')}`;
+
+test('worker defaults follow design.md 4.2', () => {
+  expect(parseConfig(workerConfigSchema, zoom)).toEqual({
+    ...zoom,
+    TEMPORAL_ADDRESS: 'localhost:7233',
+    TEMPORAL_NAMESPACE: 'default',
+    TEMPORAL_TASK_QUEUE: 'zoom-registrations',
+    ZOOM_API_BASE_URL: 'https://api.zoom.us/v2',
+    ZOOM_OAUTH_TOKEN_URL: 'https://zoom.us/oauth/token',
+    ZOOM_API_RATE_LIMIT: 10,
+    FOLLOW_UP_WINDOW: 600_000,
+    LOOKUP_TIMEOUT: 1_800_000,
+    DEDUP_WINDOW: 86_400_000,
+    RESTORE_REREGISTRATION: false,
+    CALLBACK_RETRY_WINDOW: 86_400_000,
+  });
+});
+
+test('gateway defaults follow design.md 4.2', () => {
+  expect(parseConfig(gatewayConfigSchema, { ZOOM_WEBHOOK_SECRET_TOKEN: 't', UNRELATED: 'x' })).toEqual({
+    ZOOM_WEBHOOK_SECRET_TOKEN: 't',
+    TEMPORAL_ADDRESS: 'localhost:7233',
+    TEMPORAL_NAMESPACE: 'default',
+    TEMPORAL_TASK_QUEUE: 'zoom-registrations',
+    PORT: 3000,
+    HOST: '0.0.0.0',
+  });
+});
+
+test.each([
+  [{}, 'ZOOM_ACCOUNT_ID is required'],
+  [{ ...zoom, ZOOM_CLIENT_SECRET: '' }, 'ZOOM_CLIENT_SECRET is required'],
+  [
+    { ...zoom, FOLLOW_UP_WINDOW: 'soon' },
+    'FOLLOW_UP_WINDOW must be a positive duration like 3s, 10m or 24h (got "soon")',
+  ],
+  [{ ...zoom, DEDUP_WINDOW: '-5m' }, 'DEDUP_WINDOW must be a positive duration like 3s, 10m or 24h (got "-5m")'],
+  [{ ...zoom, ZOOM_API_RATE_LIMIT: 'fast' }, 'ZOOM_API_RATE_LIMIT must be a number'],
+  [{ ...zoom, ZOOM_API_BASE_URL: 'api.zoom.us' }, 'ZOOM_API_BASE_URL must be an http(s) URL'],
+  [
+    { ...zoom, APP_CALLBACK_URL: 'https://app.example.com/hooks' },
+    'APP_CALLBACK_SECRET is required when APP_CALLBACK_URL is set',
+  ],
+  [
+    { ...zoom, APP_CALLBACK_URL: 'https://app.example.com/hooks', APP_CALLBACK_SECRET: 'hunter2' },
+    'APP_CALLBACK_SECRET must be whsec_ followed by base64',
+  ],
+  [{ ...zoom, RESTORE_REREGISTRATION: 'yes' }, 'RESTORE_REREGISTRATION must be true or false'],
+  [
+    { ...zoom, CALLBACK_RETRY_WINDOW: '0s' },
+    'CALLBACK_RETRY_WINDOW must be a positive duration like 3s, 10m or 24h (got "0s")',
+  ],
+])('worker: %j stops with "%s"', (env, message) => {
+  expect(() => parseConfig(workerConfigSchema, env)).toThrow(new ConfigError(message));
+});
+
+test('durations and a callback secret are read', () => {
+  const config = parseConfig(workerConfigSchema, {
+    ...zoom,
+    FOLLOW_UP_WINDOW: '3s',
+    LOOKUP_TIMEOUT: '2m',
+    APP_CALLBACK_URL: 'http://127.0.0.1:9000/cb',
+    APP_CALLBACK_SECRET: secret,
+    RESTORE_REREGISTRATION: 'true',
+  });
+  expect(config).toMatchObject({
+    FOLLOW_UP_WINDOW: 3000,
+    LOOKUP_TIMEOUT: 120_000,
+    APP_CALLBACK_SECRET: secret,
+    RESTORE_REREGISTRATION: true,
+  });
+});
+
+test.each([
+  [{}, 'ZOOM_WEBHOOK_SECRET_TOKEN is required'],
+  [{ ZOOM_WEBHOOK_SECRET_TOKEN: 't', PORT: '70000' }, 'PORT must be a port number'],
+])('gateway: %j stops with "%s"', (env, message) => {
+  expect(() => parseConfig(gatewayConfigSchema, env)).toThrow(new ConfigError(message));
+});

@@ -1,0 +1,125 @@
+import type { Evidence } from '../../src/domain/evidence';
+import { decideCancellation, operatorHint, type CancellationDecision } from '../../src/domain/decision';
+
+const cancelled = (cancelledBy: 'registrant' | 'admin', canReregister: boolean, zoomStatus: 'removed' | 'denied') =>
+  ({ kind: 'cancelled', cancelledBy, canReregister, zoomStatus }) as const;
+
+const open = { lookupFinished: false, followUpWindowOver: false };
+const looked = { lookupFinished: true, followUpWindowOver: false };
+const windowOver = { lookupFinished: true, followUpWindowOver: true };
+
+// design.md section 5, row by row, plus the follow-up rules.
+const table: Array<[string, Evidence, typeof open, CancellationDecision['kind'] | CancellationDecision]> = [
+  [
+    'removed (404), any hint: registrant, at once',
+    { lookup: 'not_found', operator: 'admin', follow_ups: [] },
+    looked,
+    cancelled('registrant', true, 'removed'),
+  ],
+  [
+    'removed (status all): registrant, at once',
+    { lookup: 'all', operator: 'registrant', follow_ups: [] },
+    looked,
+    cancelled('registrant', true, 'removed'),
+  ],
+  [
+    'denied + admin hint: wait for follow-ups',
+    { lookup: 'denied', operator: 'admin', follow_ups: [] },
+    looked,
+    { kind: 'wait', for: 'follow_ups' },
+  ],
+  [
+    'denied + admin hint, window over: admin, no re-registration',
+    { lookup: 'denied', operator: 'admin', follow_ups: [] },
+    windowOver,
+    cancelled('admin', false, 'denied'),
+  ],
+  [
+    'denied + registrant hint, window over: registrant, blocked by Zoom',
+    { lookup: 'denied', operator: 'registrant', follow_ups: [] },
+    windowOver,
+    cancelled('registrant', false, 'denied'),
+  ],
+  [
+    'denied + later denied event: admin at once',
+    { lookup: 'denied', operator: 'registrant', follow_ups: [{ event: 'denied', event_ts: 2 }] },
+    looked,
+    cancelled('admin', false, 'denied'),
+  ],
+  [
+    'approved after the cancel: reinstated',
+    { lookup: 'denied', operator: 'admin', follow_ups: [{ event: 'approved', event_ts: 2 }] },
+    looked,
+    { kind: 'reinstated' },
+  ],
+  [
+    'approved after the cancel, lookup still running: reinstated',
+    { lookup: null, operator: 'admin', follow_ups: [{ event: 'approved', event_ts: 2 }] },
+    open,
+    { kind: 'reinstated' },
+  ],
+  [
+    'denied after an approval: the latest verdict stands',
+    {
+      lookup: 'denied',
+      operator: 'admin',
+      follow_ups: [
+        { event: 'approved', event_ts: 2 },
+        { event: 'denied', event_ts: 3 },
+      ],
+    },
+    looked,
+    cancelled('admin', false, 'denied'),
+  ],
+  [
+    'registered again: registrant, free to re-register',
+    { lookup: null, operator: 'admin', follow_ups: [{ event: 'created', event_ts: 2 }] },
+    open,
+    cancelled('registrant', true, 'removed'),
+  ],
+  [
+    'lookup running: wait for it',
+    { lookup: null, operator: 'registrant', follow_ups: [] },
+    open,
+    { kind: 'wait', for: 'lookup' },
+  ],
+  [
+    'still approved at LOOKUP_TIMEOUT: needs review',
+    { lookup: 'approved', operator: 'admin', follow_ups: [] },
+    looked,
+    'needs_review',
+  ],
+  [
+    'still pending at LOOKUP_TIMEOUT: needs review',
+    { lookup: 'pending', operator: 'registrant', follow_ups: [] },
+    looked,
+    'needs_review',
+  ],
+  [
+    'webinar not found: needs review',
+    { lookup: 'webinar_not_found', operator: 'admin', follow_ups: [] },
+    looked,
+    'needs_review',
+  ],
+  [
+    'permanent Zoom error: needs review',
+    { lookup: 'failed', operator: 'admin', follow_ups: [] },
+    looked,
+    'needs_review',
+  ],
+];
+
+test.each(table)('%s', (_name, evidence, clock, expected) => {
+  const decision = decideCancellation(evidence, clock);
+  if (typeof expected === 'string') expect(decision.kind).toBe(expected);
+  else expect(decision).toEqual(expected);
+});
+
+test.each([
+  ['no operator_id: the registrant', 'host@example.com', null, 'registrant'],
+  ['operator is the registrant, any case', 'ADA@example.com', 'u1', 'registrant'],
+  ['operator is someone else with an id: an admin', 'host@example.com', 'u1', 'admin'],
+  ['empty operator_id counts as absent', 'host@example.com', '', 'registrant'],
+] as const)('operator hint: %s', (_name, operator, operatorId, expected) => {
+  expect(operatorHint(operator, operatorId, 'ada@example.com')).toBe(expected);
+});

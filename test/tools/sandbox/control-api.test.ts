@@ -1,0 +1,165 @@
+// Acting as people: the sandbox's control API over HTTP, and `npm run simulate` as a real child process.
+import { execFile } from 'node:child_process';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import axios from 'axios';
+import { ZoomEmulator } from '../../../tools/sandbox/emulator';
+import { ZoomReceiver } from '../../helpers/zoom-receiver';
+
+const ROOT = path.resolve(__dirname, '..', '..', '..');
+const credentials = { accountId: 'acct', clientId: 'id', clientSecret: 'secret' };
+let emulator: ZoomEmulator;
+let receiver: ZoomReceiver;
+
+beforeAll(async () => {
+  receiver = new ZoomReceiver('hook-secret');
+  const url = await receiver.start();
+  emulator = new ZoomEmulator({ ...credentials, settings: { webhookSecret: 'hook-secret' } });
+  await emulator.start();
+  await emulator.configure({ webhookUrl: url });
+});
+afterAll(async () => {
+  await emulator.stop();
+  await receiver.stop();
+});
+afterEach(() => emulator.configure({ selfCancelMode: 'remove' }));
+
+const control = (method: string, route: string, data?: unknown) =>
+  axios.request({ method, url: `${emulator.controlUrl}${route}`, data, validateStatus: () => true });
+
+async function newWebinar(): Promise<string> {
+  const answer = await control('POST', '/webinars', { topic: 'Control API test' });
+  expect(answer.status).toBe(201);
+  return (answer.data as { id: string }).id;
+}
+
+describe('control API', () => {
+  test('register, then act by email: each action answers with the registrant and the webhook sent', async () => {
+    const w = await newWebinar();
+    const registered = await control('POST', `/webinars/${w}/registrants`, {
+      email: 'ada@example.com',
+      first_name: 'Ada',
+    });
+    expect(registered.status).toBe(201);
+    expect(registered.data).toMatchObject({
+      registrant: { email: 'ada@example.com', status: 'approved' },
+      webhook: { event: 'webinar.registration_created', operator: null, delivery: { state: 'pending' } },
+    });
+    const id = (registered.data as { registrant: { id: string } }).registrant.id;
+
+    const cancelled = await control('POST', `/webinars/${w}/registrants/ada@example.com/cancel-as-admin`);
+    expect(cancelled.status).toBe(200);
+    expect(cancelled.data).toMatchObject({
+      registrant: { id, status: 'denied' },
+      webhook: {
+        event: 'webinar.registration_cancelled',
+        operator: 'host@example.com',
+        operator_id: expect.any(String),
+      },
+    });
+    const approved = await control('POST', `/webinars/${w}/registrants/${id}/approve`);
+    expect(approved.data).toMatchObject({
+      registrant: { status: 'approved' },
+      webhook: { event: 'webinar.registration_approved' },
+    });
+
+    await emulator.deliveriesIdle();
+    const deliveries = await control('GET', `/deliveries?registrant=${id}`);
+    expect((deliveries.data as Array<{ event: string; state: string }>).map((d) => [d.event, d.state])).toEqual([
+      ['webinar.registration_created', 'delivered'],
+      ['webinar.registration_cancelled', 'delivered'],
+      ['webinar.registration_approved', 'delivered'],
+    ]);
+    const webinars = await control('GET', '/webinars');
+    expect(webinars.data).toContainEqual(
+      expect.objectContaining({ id: w, registrants: [expect.objectContaining({ id, status: 'approved' })] }),
+    );
+  });
+
+  test('a self-cancel: the registrant is the operator, with no operator_id; in remove mode they may register again', async () => {
+    const w = await newWebinar();
+    await control('POST', `/webinars/${w}/registrants`, { email: 'lin@example.com', first_name: 'Lin' });
+    const cancelled = await control('POST', `/webinars/${w}/registrants/lin@example.com/cancel-as-registrant`);
+    expect(cancelled.data).toMatchObject({
+      registrant: null,
+      webhook: { event: 'webinar.registration_cancelled', operator: 'lin@example.com', operator_id: null },
+    });
+    const again = await control('POST', `/webinars/${w}/registrants`, { email: 'lin@example.com', first_name: 'Lin' });
+    expect(again.status).toBe(201);
+  });
+
+  test('deny mode: a self-cancel leaves them denied, and registering again is blocked', async () => {
+    const w = await newWebinar();
+    await control('PATCH', '/settings', { selfCancelMode: 'deny' });
+    await control('POST', `/webinars/${w}/registrants`, { email: 'max@example.com', first_name: 'Max' });
+    const cancelled = await control('POST', `/webinars/${w}/registrants/max@example.com/cancel-as-registrant`);
+    expect(cancelled.data).toMatchObject({ registrant: { status: 'denied' } });
+    const again = await control('POST', `/webinars/${w}/registrants`, { email: 'max@example.com', first_name: 'Max' });
+    expect(again.status).toBe(409);
+    expect(again.data).toMatchObject({ error: { code: 'registration_blocked' } });
+  });
+
+  test.each([
+    ['POST', '/webinars/1/registrants', { email: 'x@example.com', first_name: 'X' }, 404, 'webinar_not_found'],
+    ['POST', '/webinars/{w}/registrants', { email: 'not-an-email', first_name: 'X' }, 400, 'invalid_request'],
+    ['POST', '/webinars/{w}/registrants/nobody@example.com/approve', undefined, 404, 'registrant_not_found'],
+    ['POST', '/webinars/{w}/registrants/nobody@example.com/teleport', undefined, 400, 'invalid_request'],
+    ['PATCH', '/settings', { dropRate: 3 }, 400, 'invalid_settings'],
+    ['PATCH', '/settings', { noSuchSetting: 1 }, 400, 'invalid_settings'],
+  ])('%s %s %j → %i %s', async (method, route, body, status, code) => {
+    const w = await newWebinar();
+    const answer = await control(method, route.replace('{w}', w), body);
+    expect(answer.status).toBe(status);
+    expect(answer.data).toMatchObject({ error: { code, message: expect.any(String) } });
+  });
+});
+
+describe('npm run simulate', () => {
+  async function simulate(...args: string[]) {
+    try {
+      const { stdout, stderr } = await promisify(execFile)(
+        process.execPath,
+        ['--import', 'tsx', 'tools/sandbox/simulate.ts', ...args],
+        { cwd: ROOT, env: { ...process.env, SANDBOX_URL: emulator.url } },
+      );
+      return { code: 0, stdout, stderr };
+    } catch (err) {
+      const failed = err as { code: number; stdout: string; stderr: string };
+      return { code: failed.code, stdout: failed.stdout, stderr: failed.stderr };
+    }
+  }
+
+  test('register and cancel as the registrant, as a newcomer would type it', async () => {
+    const w = await newWebinar();
+    const registered = await simulate('register', w, 'grace@example.com', 'Grace', 'Hopper');
+    expect(registered.code).toBe(0);
+    expect(registered.stdout).toMatch(/^registered: grace@example\.com \(\S+\) is now approved\n/);
+    expect(registered.stdout).toContain(`→ webinar.registration_created queued for ${emulator.settings.webhookUrl}`);
+
+    const cancelled = await simulate('cancel-as-registrant', w, 'grace@example.com');
+    expect(cancelled.stdout).toContain('cancel-as-registrant: the registration is gone');
+    expect(cancelled.stdout).toContain('→ webinar.registration_cancelled operator=grace@example.com (no operator_id)');
+    await emulator.deliveriesIdle();
+    const listed = await simulate('deliveries');
+    expect(listed.stdout).toMatch(/webinar\.registration_cancelled registrant \S+ event_ts \d+: delivered \[200\]/);
+  });
+
+  test('settings are shown and changed with key=value', async () => {
+    const changed = await simulate('settings', 'selfCancelMode=deny', 'consistencyDelayMs=0');
+    expect(changed.code).toBe(0);
+    expect(changed.stdout).toContain('selfCancelMode="deny"');
+    expect(emulator.settings.selfCancelMode).toBe('deny');
+  });
+
+  test.each([
+    [['teleport'], 2, 'unknown action "teleport"'],
+    [['approve', 'abc', 'x'], 2, 'webinarId must be digits'],
+    [['settings', 'dropRate=7'], 2, 'dropRate: must be between 0 and 1'],
+    [['approve', '123'], 2, 'wrong number of arguments for approve'],
+    [['approve', '123', 'nobody@example.com'], 1, '404: no webinar 123'],
+  ])('%j exits %i saying %s', async (args, code, message) => {
+    const result = await simulate(...args);
+    expect(result.code).toBe(code);
+    expect(result.stderr).toContain(message);
+  });
+});

@@ -1,0 +1,246 @@
+// The registrant workflow's state machine as pure code, without Temporal: arrival orders, duplicates, echoes of our
+// own writes, stale verdicts and the app's requests. The workflow only adds I/O around these transitions.
+import { decideCancellation } from '../../src/domain/decision';
+import type { Evidence } from '../../src/domain/evidence';
+import type { RegistrationEvent, RegistrationKind } from '../../src/domain/registration';
+import { RegistrantState } from '../../src/workflows/registrant/state';
+
+const W = '81234567890';
+const R = 'reg1';
+
+function event(kind: RegistrationKind, eventTs: number, extra: Partial<RegistrationEvent> = {}): RegistrationEvent {
+  return {
+    kind,
+    eventTs,
+    webinarId: W,
+    occurrenceId: null,
+    registrant: { id: R, email: 'ada@example.com', first_name: 'Ada', last_name: 'L' },
+    registrantStatus: kind === 'created' ? 'approved' : null,
+    operator: kind === 'created' ? null : 'host@example.com',
+    operatorId: kind === 'created' ? null : 'host-id',
+    ...extra,
+  };
+}
+
+const fresh = () => RegistrantState.start({ webinarId: W, registrantId: R });
+
+/** Applies every waiting event as the workflow does: earliest event_ts first, state moved, then marked applied. */
+function applyAll(state: RegistrantState): string[] {
+  const applied: string[] = [];
+  for (let next = state.nextEvent(); next; next = state.nextEvent()) {
+    const to = state.take(next);
+    if (to) state.enter(to, next.eventTs);
+    state.markApplied(next);
+    applied.push(`${next.kind}@${next.eventTs}`);
+  }
+  return applied;
+}
+
+function permutations<T>(items: T[]): T[][] {
+  if (items.length <= 1) return [items];
+  return items.flatMap((item, i) =>
+    permutations([...items.slice(0, i), ...items.slice(i + 1)]).map((rest) => [item, ...rest]),
+  );
+}
+
+describe('arrivals', () => {
+  test('events are applied in event_ts order, whatever order they arrive in', () => {
+    const events = [event('created', 10), event('approved', 20), event('cancelled', 30), event('denied', 40)];
+    for (const order of permutations(events)) {
+      const state = fresh();
+      order.forEach((e) => expect(state.receive(e)).toBe('queued'));
+      expect(applyAll(state)).toEqual(['created@10', 'approved@20', 'cancelled@30', 'denied@40']);
+      expect(state.view).toMatchObject({ state: 'denied', last_event_ts: 40 });
+    }
+  });
+
+  test.each([
+    ['the same event again', event('created', 10), 'duplicate'],
+    ['another kind at the same event_ts', event('approved', 10), 'queued'],
+    ['the same kind at another event_ts', event('created', 11), 'queued'],
+    ['an event of another registrant', event('created', 12, { webinarId: '1' }), 'foreign'],
+    ['a hand-made signal without a registrant', { kind: 'created', eventTs: 13 }, 'malformed'],
+    ['an unknown kind', { ...event('created', 14), kind: 'updated' }, 'malformed'],
+  ])('after created@10, %s is %s', (_what, second, arrival) => {
+    const state = fresh();
+    state.receive(event('created', 10));
+    expect(state.receive(second)).toBe(arrival);
+    expect(state.view.duplicates_ignored).toBe(arrival === 'duplicate' ? 1 : 0);
+  });
+
+  test('a redelivery is still a duplicate after continue-as-new, applied or still waiting', () => {
+    const before = fresh();
+    before.receive(event('created', 10));
+    applyAll(before);
+    before.receive(event('approved', 20));
+    const after = RegistrantState.start({ webinarId: W, registrantId: R, carried: before.carry() });
+    expect(after.receive(event('created', 10))).toBe('duplicate');
+    expect(after.receive(event('approved', 20))).toBe('duplicate');
+    expect(after.nextEvent()).toMatchObject({ kind: 'approved', eventTs: 20 });
+  });
+
+  test('an older event never overwrites the state a later one set; a settled outcome may (force)', () => {
+    const state = fresh();
+    expect(state.enter('approved', 20)).toBe(true);
+    expect(state.enter('pending', 10)).toBe(false);
+    expect(state.view.state).toBe('approved');
+    expect(state.enter('admin_cancelled', 15, true)).toBe(true);
+    expect(state.view).toMatchObject({ state: 'admin_cancelled', cancelled_by: 'admin' });
+  });
+});
+
+describe('the decision does not depend on the arrival order', () => {
+  const deniedLookup = (followUps: Evidence['follow_ups']): Evidence => ({
+    lookup: 'denied',
+    operator: 'admin',
+    follow_ups: followUps,
+  });
+
+  test.each([
+    [[event('approved', 40)], 'reinstated'],
+    [[event('denied', 40)], 'cancelled'],
+    [[event('approved', 40), event('denied', 50)], 'cancelled'],
+    [[event('denied', 40), event('approved', 50)], 'reinstated'],
+    [[event('approved', 20)], 'wait'],
+  ])('cancel@30 with %j: %s', (others, kind) => {
+    const cancel = event('cancelled', 30);
+    const outcomes = permutations([event('created', 10), cancel, ...others]).map((order) => {
+      const state = fresh();
+      order.forEach((e) => state.receive(e));
+      applyAll(state);
+      const evidence = deniedLookup(state.followUpsOf(cancel));
+      return decideCancellation(evidence, { lookupFinished: true, followUpWindowOver: false }).kind;
+    });
+    expect(new Set(outcomes)).toEqual(new Set([kind]));
+  });
+});
+
+describe('echoes of our own writes', () => {
+  function cancelledByUs(succeeded: boolean) {
+    const state = fresh();
+    state.receive(event('created', 10));
+    applyAll(state);
+    state.beginOwnWrite(100);
+    const echo = event('cancelled', 101);
+    state.receive(echo);
+    applyAll(state);
+    expect(state.classifyCancel(echo)).toBe('held');
+    return { state, echo, released: state.endOwnWrite(succeeded) };
+  }
+
+  test('a cancellation arriving while our write is in flight is its echo once the write succeeded', () => {
+    const { state, released } = cancelledByUs(true);
+    expect(released).toEqual([]);
+    expect(state.view.echoes_absorbed).toBe(1);
+    // A redelivery of Zoom's webhook for our write, at another event_ts: still ours.
+    expect(state.classifyCancel(event('cancelled', 102))).toBe('echo');
+    expect(state.view.echoes_absorbed).toBe(2);
+  });
+
+  test('when our write failed, what arrived meanwhile is a real cancellation to settle', () => {
+    const { state, echo, released } = cancelledByUs(false);
+    expect(released).toEqual([echo]);
+    expect(state.view.echoes_absorbed).toBe(0);
+    expect(state.classifyCancel(event('cancelled', 102))).toBe('settle');
+  });
+
+  test('a deny after our own cancel confirms it; a registration after it starts anew', () => {
+    const { state } = cancelledByUs(true);
+    state.enter('admin_cancelled', 100, true);
+    expect(state.take(event('denied', 103))).toBeNull();
+    expect(state.take(event('created', 104))).toBe('approved');
+    // The registrant came back: a later cancellation is theirs, not our echo.
+    expect(state.classifyCancel(event('cancelled', 105))).toBe('settle');
+  });
+
+  test('without a write of ours, every cancellation is a case to settle', () => {
+    expect(fresh().classifyCancel(event('cancelled', 30))).toBe('settle');
+  });
+});
+
+describe("an operator's verdict", () => {
+  test.each([
+    [null, { cancelled_by: 'admin' }, /nothing to resolve: the registrant is without state, not needs_review/],
+    ['admin_cancelled', { cancelled_by: 'admin' }, /the registrant is admin_cancelled, not needs_review/],
+    ['needs_review', { cancelled_by: 'someone' }, /cancelled_by must be registrant or admin/],
+    ['needs_review', { cancelled_by: 'admin', can_reregister: 'no' }, /can_reregister true or false/],
+    ['needs_review', null, /cancelled_by must be registrant or admin/],
+  ] as const)('in state %s, %j is refused', (current, verdict, reason) => {
+    const state = fresh();
+    if (current) state.enter(current, 1, true);
+    expect(state.resolutionProblem(verdict)).toMatch(reason);
+  });
+
+  test.each([{ cancelled_by: 'registrant' }, { cancelled_by: 'admin', can_reregister: false }])(
+    'in needs_review, %j is taken',
+    (verdict) => {
+      const state = fresh();
+      state.enter('needs_review', 1, true);
+      expect(state.resolutionProblem(verdict)).toBeNull();
+    },
+  );
+});
+
+describe("the app's cancellation requests", () => {
+  test('a repeated id is the same request; a malformed one is dropped', () => {
+    const state = fresh();
+    expect(state.request({ id: 'k1', by: 'registrant', reason: null })).toBe('queued');
+    expect(state.request({ id: 'k1', by: 'admin', reason: null })).toBe('repeat');
+    expect(state.request({ id: 'k2', by: 'nobody', reason: null })).toBe('malformed');
+    expect(state.view.cancellations).toEqual([
+      { id: 'k1', by: 'registrant', reason: null, status: 'pending', outcome: null, refusal: null },
+    ]);
+    expect(state.nextRequest()).toEqual({ id: 'k1', by: 'registrant', reason: null });
+    expect(state.hasWork).toBe(false);
+  });
+
+  test.each([
+    ['registered', false, null],
+    ['self_cancelled', false, 'the registrant has already cancelled'],
+    ['admin_cancelled', false, 'an admin has already cancelled this registrant'],
+    ['needs_review', true, 'a cancellation of this registrant awaits an operator (needs_review)'],
+    ['approved', true, 'a cancellation of this registrant is being settled'],
+  ] as const)('in state %s (settling: %s) a request is refused with %j', (current, settling, message) => {
+    const state = fresh();
+    state.enter(current, 1);
+    if (settling) state.beginSettlement();
+    const refusal = state.refusalNow();
+    expect(refusal && refusal.message).toBe(message);
+    if (refusal) expect(refusal).toMatchObject({ status: 409, code: 'already_cancelled' });
+  });
+});
+
+describe('callbacks the app refused', () => {
+  const outbound = {
+    webhookId: 'zr_1_2_3_created',
+    callback: {
+      type: 'registrant.created' as const,
+      timestamp: new Date(0).toISOString(),
+      data: {
+        webinar_id: W,
+        occurrence_id: null,
+        registrant: { id: R, email: 'a@example.com', first_name: 'A', last_name: '' },
+        event_ts: 3,
+      },
+    },
+  };
+
+  test('wait for a re-drive, count each refusal, and end up delivered once', () => {
+    const state = fresh();
+    state.callbackFailed(outbound, 'the app answered HTTP 500');
+    expect(state.view.failed_callbacks).toEqual([
+      { webhook_id: outbound.webhookId, type: 'registrant.created', error: 'the app answered HTTP 500' },
+    ]);
+    state.callbackRedriven(outbound.webhookId);
+    state.callbackFailed(outbound, 'the app could not be reached: ECONNREFUSED');
+    expect(state.failuresOf(outbound.webhookId)).toBe(2);
+    expect(state.view.failed_callbacks).toHaveLength(1);
+    state.callbackRedriven(outbound.webhookId);
+    state.callbackDelivered(outbound);
+    expect(state.wasDelivered(outbound.webhookId)).toBe(true);
+    expect(state.view).toMatchObject({
+      failed_callbacks: [],
+      callbacks: [{ webhook_id: outbound.webhookId, type: 'registrant.created', event_ts: 3 }],
+    });
+  });
+});

@@ -1,0 +1,249 @@
+// The Zoom client and the lookup activity against the emulator over real HTTP (no stubbed client).
+import { ApplicationFailure } from '@temporalio/common';
+import { MockActivityEnvironment } from '@temporalio/testing';
+import { cancelInZoom } from '../../src/activities/cancel-in-zoom';
+import { lookupRegistrant } from '../../src/activities/lookup-registrant';
+import { ZoomApiError, ZoomClient, parseRetryAfter } from '../../src/zoom/client';
+import { ZoomEmulator } from '../../tools/sandbox/emulator';
+
+const credentials = { accountId: 'acct', clientId: 'id', clientSecret: 'secret' };
+let emulator: ZoomEmulator;
+let zoom: ZoomClient;
+
+beforeAll(async () => {
+  emulator = new ZoomEmulator(credentials);
+  await emulator.start();
+});
+afterAll(() => emulator.stop());
+beforeEach(() => {
+  zoom = new ZoomClient({ apiBaseUrl: emulator.apiBaseUrl, tokenUrl: emulator.tokenUrl, ...credentials });
+});
+
+function seed() {
+  const webinar = emulator.addWebinar();
+  const person = emulator.addRegistrant(webinar.id, { email: 'ada@example.com', first_name: 'Ada' });
+  return { webinarId: webinar.id, registrantId: person.id };
+}
+
+const tokenRequests = () => emulator.countRequests('POST', '/oauth/token');
+
+test('a found registrant, with one token request for several calls, even concurrent ones', async () => {
+  const { webinarId, registrantId } = seed();
+  const before = tokenRequests();
+  const results = await Promise.all([1, 2, 3].map(() => zoom.getRegistrant(webinarId, registrantId)));
+  await zoom.getRegistrant(webinarId, registrantId);
+  expect(results[0]).toMatchObject({ found: true, registrant: { email: 'ada@example.com', status: 'approved' } });
+  expect(tokenRequests() - before).toBe(1);
+});
+
+test('a 401 drops the token and fetches a new one once', async () => {
+  const { webinarId, registrantId } = seed();
+  await zoom.getRegistrant(webinarId, registrantId);
+  const before = tokenRequests();
+  emulator.expireTokens();
+  await expect(zoom.getRegistrant(webinarId, registrantId)).resolves.toMatchObject({ found: true });
+  expect(tokenRequests() - before).toBe(1);
+});
+
+test('wrong credentials are a permanent auth failure', async () => {
+  const bad = new ZoomClient({
+    apiBaseUrl: emulator.apiBaseUrl,
+    tokenUrl: emulator.tokenUrl,
+    ...credentials,
+    clientSecret: 'nope',
+  });
+  const { webinarId, registrantId } = seed();
+  const err = await bad.getRegistrant(webinarId, registrantId).catch((e: unknown) => e);
+  expect(err).toBeInstanceOf(ZoomApiError);
+  expect(err).toMatchObject({ kind: 'auth', status: 401, retryable: false });
+});
+
+test.each([
+  [{ respond: 'not_found' }, { found: false, missing: 'registrant', code: 3000 }],
+  [{ respond: 'webinar_not_found' }, { found: false, missing: 'webinar', code: 3001 }],
+  [
+    { respond: 'status', status: 'all' },
+    { found: true, registrant: { status: 'all' } },
+  ],
+  [
+    { respond: 'status', status: 'denied' },
+    { found: true, registrant: { status: 'denied' } },
+  ],
+  [
+    { respond: 'error', status: 404, code: 1001, message: 'User does not exist' },
+    { found: false, missing: 'registrant', code: 1001 },
+  ],
+] as const)('lookup answer %j', async (step, expected) => {
+  const { webinarId, registrantId } = seed();
+  emulator.scriptLookup(webinarId, registrantId, [step]);
+  await expect(zoom.getRegistrant(webinarId, registrantId)).resolves.toMatchObject(expected);
+});
+
+test.each([
+  [
+    { respond: 'rate_limited', retryAfter: '2' },
+    { kind: 'rate_limited', status: 429, code: 429, retryAfterMs: 2000, retryable: true },
+  ],
+  [
+    { respond: 'server_error', status: 502 },
+    { kind: 'unavailable', status: 502, retryable: true },
+  ],
+  [
+    { respond: 'error', status: 400, code: 300, message: 'Invalid registrant id' },
+    { kind: 'rejected', status: 400, code: 300, retryable: false },
+  ],
+] as const)('lookup failure %j', async (step, expected) => {
+  const { webinarId, registrantId } = seed();
+  emulator.scriptLookup(webinarId, registrantId, [step]);
+  await expect(zoom.getRegistrant(webinarId, registrantId)).rejects.toMatchObject(expected);
+});
+
+test('Retry-After: seconds, or an ISO date for daily limits', () => {
+  const now = Date.parse('2026-11-24T10:00:00Z');
+  expect(parseRetryAfter('3', now)).toBe(3000);
+  expect(parseRetryAfter('2026-11-25T00:00:00Z', now)).toBe(14 * 3600 * 1000);
+  expect(parseRetryAfter('soon', now)).toBeNull();
+  expect(parseRetryAfter(undefined, now)).toBeNull();
+});
+
+test('Zoom unreachable is a retryable network failure', async () => {
+  const offline = new ZoomClient({
+    apiBaseUrl: 'http://127.0.0.1:9/v2',
+    tokenUrl: 'http://127.0.0.1:9/oauth/token',
+    ...credentials,
+  });
+  await expect(offline.getRegistrant('1', 'r')).rejects.toMatchObject({ kind: 'network', retryable: true });
+});
+
+describe('lookupRegistrant activity', () => {
+  const run = (webinarId: string, registrantId: string) =>
+    new MockActivityEnvironment().run(lookupRegistrant, zoom, { webinarId, registrantId, occurrenceId: null });
+
+  test('removed and denied are results', async () => {
+    const { webinarId, registrantId } = seed();
+    emulator.scriptLookup(webinarId, registrantId, [{ respond: 'not_found' }, { respond: 'status', status: 'denied' }]);
+    await expect(run(webinarId, registrantId)).resolves.toBe('not_found');
+    await expect(run(webinarId, registrantId)).resolves.toBe('denied');
+  });
+
+  test.each([
+    [
+      { respond: 'status', status: 'approved' },
+      { type: 'RegistrantNotSettled', nonRetryable: false, details: ['approved'] },
+    ],
+    [
+      { respond: 'rate_limited', retryAfter: '7' },
+      { type: 'ZoomRateLimited', nonRetryable: false, nextRetryDelay: 7000 },
+    ],
+    [{ respond: 'server_error' }, { type: 'ZoomUnavailable', nonRetryable: false }],
+    [
+      { respond: 'error', status: 400, code: 4711, message: 'Invalid access token, does not contain scopes' },
+      { type: 'ZoomRequestRejected', nonRetryable: true },
+    ],
+  ] as const)('%j becomes an ApplicationFailure Temporal can act on', async (step, expected) => {
+    const { webinarId, registrantId } = seed();
+    emulator.scriptLookup(webinarId, registrantId, [step]);
+    const err = await run(webinarId, registrantId).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(ApplicationFailure);
+    expect(err).toMatchObject(expected);
+  });
+});
+
+describe('writes: DELETE and PUT status', () => {
+  test('DELETE removes the registrant; a second DELETE is "registrant missing" (Zoom answers 400 code 3000)', async () => {
+    const { webinarId, registrantId } = seed();
+    await expect(zoom.deleteRegistrant(webinarId, registrantId)).resolves.toEqual({ found: true });
+    expect(emulator.registrant(webinarId, registrantId)).toBeUndefined();
+    await expect(zoom.deleteRegistrant(webinarId, registrantId)).resolves.toMatchObject({
+      found: false,
+      missing: 'registrant',
+      code: 3000,
+    });
+    await expect(zoom.deleteRegistrant('99999999999', registrantId)).resolves.toMatchObject({
+      found: false,
+      missing: 'webinar',
+      code: 3001,
+    });
+  });
+
+  test('PUT status cancel leaves the registrant denied', async () => {
+    const { webinarId, registrantId } = seed();
+    await expect(zoom.updateRegistrantStatus(webinarId, registrantId, 'cancel')).resolves.toEqual({ found: true });
+    expect(emulator.registrant(webinarId, registrantId)?.status).toBe('denied');
+    await expect(zoom.updateRegistrantStatus('99999999999', registrantId, 'cancel')).resolves.toMatchObject({
+      missing: 'webinar',
+    });
+  });
+});
+
+describe('cancelInZoom activity', () => {
+  const run = (webinarId: string, registrantId: string, by: 'registrant' | 'admin', attempt = 1) =>
+    new MockActivityEnvironment({ attempt }).run(cancelInZoom, zoom, {
+      webinarId,
+      registrantId,
+      occurrenceId: null,
+      by,
+    });
+
+  test('by registrant DELETEs, by admin PUTs cancel, each with the registrant Zoom had', async () => {
+    const a = seed();
+    await expect(run(a.webinarId, a.registrantId, 'registrant')).resolves.toEqual({
+      done: true,
+      zoomCall: 'DELETE',
+      registrant: { id: a.registrantId, email: 'ada@example.com', first_name: 'Ada', last_name: '' },
+    });
+    const b = seed();
+    await expect(run(b.webinarId, b.registrantId, 'admin')).resolves.toMatchObject({
+      done: true,
+      zoomCall: 'PUT cancel',
+    });
+    expect(emulator.registrant(b.webinarId, b.registrantId)?.status).toBe('denied');
+  });
+
+  test('a registrant Zoom already denied is not cancellable; on a retry, it is our own earlier PUT', async () => {
+    const { webinarId, registrantId } = seed();
+    emulator.cancelAsAdmin(webinarId, registrantId);
+    await expect(run(webinarId, registrantId, 'admin')).resolves.toMatchObject({
+      done: false,
+      refusal: { status: 409, code: 'not_cancellable' },
+    });
+    await expect(run(webinarId, registrantId, 'admin', 2)).resolves.toMatchObject({ done: true });
+  });
+
+  test('a registrant Zoom does not know is 404; on a retry of a DELETE, it is our own earlier DELETE', async () => {
+    const { webinarId } = seed();
+    await expect(run(webinarId, 'gone', 'registrant')).resolves.toMatchObject({
+      done: false,
+      refusal: { status: 404, code: 'registrant_not_found', zoom_code: 3000 },
+    });
+    await expect(run(webinarId, 'gone', 'registrant', 2)).resolves.toEqual({
+      done: true,
+      zoomCall: 'DELETE',
+      registrant: null,
+    });
+  });
+
+  test('429 and 5xx are retryable failures; a 4xx refusal is an answer with Zoom status and code', async () => {
+    const { webinarId, registrantId } = seed();
+    emulator.scriptLookup(webinarId, registrantId, [
+      { respond: 'rate_limited', retryAfter: '3' },
+      { respond: 'server_error' },
+      { respond: 'error', status: 400, code: 1010, message: 'User does not belong to this account' },
+    ]);
+    await expect(run(webinarId, registrantId, 'admin')).rejects.toMatchObject({
+      type: 'ZoomRateLimited',
+      nextRetryDelay: 3000,
+    });
+    await expect(run(webinarId, registrantId, 'admin')).rejects.toMatchObject({ type: 'ZoomUnavailable' });
+    await expect(run(webinarId, registrantId, 'admin')).resolves.toEqual({
+      done: false,
+      refusal: {
+        status: 400,
+        code: 'zoom_refused',
+        message: 'Zoom answered 400 (code 1010): User does not belong to this account',
+        zoom_code: 1010,
+      },
+    });
+    expect(emulator.registrant(webinarId, registrantId)?.status).toBe('approved');
+  });
+});

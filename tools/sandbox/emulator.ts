@@ -1,0 +1,634 @@
+// A Zoom emulator: a real HTTP server with Zoom's Server-to-Server OAuth, the webinar registrant endpoints, their
+// status codes and error bodies (zoom-platform.md), rate limits per label, eventual consistency, injected faults,
+// per-registrant scripted answers for tests, and webhooks signed and delivered (with retries) as Zoom does.
+// Tests and `npm run dev` use it in-process; `npm run sandbox` runs it alone. People act through the methods below,
+// the control API under /_sandbox (control-api.ts) or `npm run simulate`.
+import { randomBytes } from 'node:crypto';
+import Fastify, { type FastifyInstance, type FastifyReply } from 'fastify';
+import { z } from 'zod';
+import { describeIssue } from '../../src/errors';
+import { ZOOM_CODES } from '../../src/zoom/rest';
+import type { RegistrationKind } from '../../src/domain/registration';
+import { LaggingView } from './consistency';
+import { registerControlApi } from './control-api';
+import { SandboxError } from './errors';
+import { WebhookDelivery, type DeliveryRecord } from './delivery';
+import { RateLimiter, type RateLimitLabel } from './rate-limits';
+import { DEFAULT_SETTINGS, settingsPatchSchema, type SandboxSettings, type SettingsPatch } from './settings';
+import { buildRegistrationEvent, deliverWebhook, signedRequest, type Operator, type ZoomWebhookBody } from './webhooks';
+import { ZoomWorld, type NewRegistrant, type Registrant, type Webinar } from './world';
+
+export type { Registrant, Webinar } from './world';
+export type { ZoomWebhookBody } from './webhooks';
+export { SandboxError } from './errors';
+
+export interface ZoomEmulatorOptions {
+  accountId: string;
+  clientId: string;
+  clientSecret: string;
+  tokenTtlSeconds?: number;
+  /** What a registrant's own cancel does to the record: the 2020 reports say `remove`, later ones `deny`. */
+  selfCancelMode?: 'remove' | 'deny';
+  /** Everything else the sandbox can be told (settings.ts); all off by default. */
+  settings?: SettingsPatch;
+  /** The source of every random choice (faults, duplicates, drops), so that tests can fix it. */
+  random?: () => number;
+  /** How long a webhook endpoint has to answer (Zoom: 3 s). */
+  webhookResponseTimeoutMs?: number;
+}
+
+/** The routes that can be scripted: GET one, DELETE one, and PUT status naming the registrant. */
+export type ScriptedRoute = 'get' | 'delete' | 'status';
+
+/** One scripted answer to a registrant's route (`status` only makes sense for GET). */
+export type LookupStep =
+  | { respond: 'status'; status: 'approved' | 'pending' | 'denied' | 'all' }
+  | { respond: 'not_found' }
+  | { respond: 'webinar_not_found' }
+  | { respond: 'rate_limited'; retryAfter: string }
+  | { respond: 'server_error'; status?: number }
+  | { respond: 'error'; status: number; code: number; message: string };
+
+export interface RecordedRequest {
+  method: string;
+  path: string;
+  status: number;
+  at: number;
+}
+
+// The label of each route (zoom-platform.md 6), by Fastify's route pattern.
+const ROUTE_LABELS: Record<string, RateLimitLabel> = {
+  'GET /v2/webinars/:webinarId/registrants/:registrantId': 'Light',
+  'GET /v2/webinars/:webinarId/registrants': 'Medium',
+  'POST /v2/webinars/:webinarId/registrants': 'Light',
+  'PUT /v2/webinars/:webinarId/registrants/status': 'Medium',
+  'DELETE /v2/webinars/:webinarId/registrants/:registrantId': 'Light',
+};
+
+const PER_SECOND_LIMIT_MESSAGE = 'You have reached the maximum per-second rate limit for this API. Try again later.';
+const MAX_STATUS_BATCH = 30;
+const MAX_PAGE_SIZE = 300;
+const PAGE_TOKEN_TTL_MS = 15 * 60 * 1000;
+
+const statusUpdateSchema = z.object({
+  action: z.enum(['approve', 'deny', 'cancel']),
+  registrants: z
+    .array(z.object({ id: z.string().optional(), email: z.string().optional() }))
+    .min(1)
+    .max(MAX_STATUS_BATCH),
+});
+const addRegistrantSchema = z.looseObject({
+  email: z.string().includes('@'),
+  first_name: z.string().min(1),
+  last_name: z.string().optional(),
+});
+const listQuerySchema = z.object({
+  status: z.enum(['approved', 'pending', 'denied']).default('approved'),
+  page_size: z.coerce.number().int().min(1).max(MAX_PAGE_SIZE).default(30),
+  next_page_token: z.string().optional(),
+});
+
+function zoomError(reply: FastifyReply, status: number, code: number, message: string) {
+  return reply.code(status).send({ code, message });
+}
+
+const webinarNotFound = (reply: FastifyReply, webinarId: string) =>
+  zoomError(reply, 404, ZOOM_CODES.webinarNotFound, `Webinar does not exist: ${webinarId}.`);
+
+const invalidField = (reply: FastifyReply, error: z.ZodError) =>
+  zoomError(reply, 400, ZOOM_CODES.invalidId, `Invalid field: ${error.issues[0]?.path.join('.')}`);
+
+export class ZoomEmulator {
+  readonly requests: RecordedRequest[] = [];
+  private readonly world = new ZoomWorld();
+  private readonly tokens = new Map<string, number>();
+  private readonly scripts = new Map<string, { steps: LookupStep[]; repeatLast: boolean }>();
+  private readonly pageTokens = new Map<string, { offset: number; expiresAt: number }>();
+  private readonly app: FastifyInstance;
+  private readonly rateLimiter = new RateLimiter();
+  private readonly lagging = new LaggingView();
+  private readonly delivery: WebhookDelivery;
+  private readonly random: () => number;
+  private current: SandboxSettings;
+  private origin: string | null = null;
+
+  constructor(private readonly options: ZoomEmulatorOptions) {
+    this.current = {
+      ...DEFAULT_SETTINGS,
+      ...(options.selfCancelMode ? { selfCancelMode: options.selfCancelMode } : {}),
+      ...settingsPatchSchema.parse(options.settings ?? {}),
+    };
+    this.random = options.random ?? Math.random;
+    this.delivery = new WebhookDelivery(() => this.current, this.random, options.webhookResponseTimeoutMs);
+    // A held (timed-out) request must not keep stop() waiting.
+    this.app = Fastify({ forceCloseConnections: true });
+    this.app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string' }, (_req, body, done) =>
+      done(null, Object.fromEntries(new URLSearchParams(body as string))),
+    );
+    this.app.addHook('onSend', (_req, reply, payload, done) => {
+      reply.header('x-zm-trackingid', `v=2.0;clid=us06;rid=WEB_${randomBytes(16).toString('hex')}`);
+      done(null, payload);
+    });
+    this.app.addHook('onResponse', (req, reply, done) => {
+      this.requests.push({
+        method: req.method,
+        path: req.url.split('?')[0] ?? req.url,
+        status: reply.statusCode,
+        at: Date.now(),
+      });
+      done();
+    });
+    this.routes();
+    registerControlApi(this.app, this);
+  }
+
+  async start(port = 0, host = '127.0.0.1'): Promise<void> {
+    this.origin = await this.app.listen({ port, host });
+  }
+
+  async stop(): Promise<void> {
+    await this.delivery.stop();
+    await this.app.close();
+  }
+
+  // --- settings and webhook delivery ---------------------------------------------------------------------------
+
+  get settings(): Readonly<SandboxSettings> {
+    return this.current;
+  }
+
+  /**
+   * Changes settings at runtime. A new webhook URL is validated as Zoom validates endpoints (the endpoint must
+   * answer the challenge) before any event is sent there.
+   */
+  async configure(patch: unknown): Promise<SandboxSettings> {
+    const parsed = settingsPatchSchema.safeParse(patch);
+    if (!parsed.success) {
+      throw new SandboxError(400, 'invalid_settings', describeIssue(parsed.error, '', 'settings'));
+    }
+    const next = { ...this.current, ...parsed.data };
+    if (next.webhookUrl && (next.webhookUrl !== this.current.webhookUrl || parsed.data.webhookSecret)) {
+      const validation = await this.delivery.validate(next.webhookUrl, next.webhookSecret);
+      if (!validation.ok) {
+        throw new SandboxError(422, 'endpoint_validation_failed', `${next.webhookUrl}: ${validation.detail}`);
+      }
+    }
+    this.current = next;
+    return this.current;
+  }
+
+  /** Every webhook the emulator sent or tried to send, with each attempt. */
+  get deliveries(): readonly DeliveryRecord[] {
+    return this.delivery.log;
+  }
+
+  /** Resolves once no delivery is in flight or scheduled (tests). */
+  deliveriesIdle(): Promise<void> {
+    return this.delivery.idle();
+  }
+
+  /** Queues the event for the subscribed endpoint, if there is one; returns what happened to it. */
+  private emit(event: ZoomWebhookBody): ZoomWebhookBody {
+    this.delivery.enqueue(event);
+    return event;
+  }
+
+  get apiBaseUrl(): string {
+    return `${this.requireOrigin()}/v2`;
+  }
+
+  get tokenUrl(): string {
+    return `${this.requireOrigin()}/oauth/token`;
+  }
+
+  /** The base URL `npm run simulate` talks to (SANDBOX_URL). */
+  get url(): string {
+    return this.requireOrigin();
+  }
+
+  get controlUrl(): string {
+    return `${this.requireOrigin()}/_sandbox`;
+  }
+
+  // --- the world ---------------------------------------------------------------------------------------------
+
+  addWebinar(w?: { id?: string; hostId?: string; hostEmail?: string; topic?: string }): Webinar {
+    return this.world.addWebinar(w);
+  }
+
+  addRegistrant(webinarId: string, r: NewRegistrant): Registrant {
+    return this.world.addRegistrant(this.webinar(webinarId), r);
+  }
+
+  registrant(webinarId: string, registrantId: string): Registrant | undefined {
+    return this.world.webinars.get(webinarId)?.registrants.get(registrantId);
+  }
+
+  webinars(): Webinar[] {
+    return [...this.world.webinars.values()];
+  }
+
+  /** Scripts the next answers of one registrant's route; they come before the record, once each. */
+  script(
+    route: ScriptedRoute,
+    webinarId: string,
+    registrantId: string,
+    steps: LookupStep[],
+    opts: { repeatLast?: boolean } = {},
+  ): void {
+    this.scripts.set(`${route}:${webinarId}/${registrantId}`, {
+      steps: [...steps],
+      repeatLast: opts.repeatLast ?? false,
+    });
+  }
+
+  scriptLookup(
+    webinarId: string,
+    registrantId: string,
+    steps: LookupStep[],
+    opts: { repeatLast?: boolean } = {},
+  ): void {
+    this.script('get', webinarId, registrantId, steps, opts);
+  }
+
+  /** Invalidates every token issued so far, as if they had expired. */
+  expireTokens(): void {
+    this.tokens.clear();
+  }
+
+  countRequests(method: string, pathPattern: string | RegExp): number {
+    return this.requests.filter(
+      (r) =>
+        r.method === method && (typeof pathPattern === 'string' ? r.path === pathPattern : pathPattern.test(r.path)),
+    ).length;
+  }
+
+  // --- webhooks, and acting as people ------------------------------------------------------------------------
+
+  buildEvent(
+    kind: RegistrationKind,
+    webinarId: string,
+    registrantId: string,
+    opts: { eventTs?: number } & Operator = {},
+  ): ZoomWebhookBody {
+    const webinar = this.webinar(webinarId);
+    const registrant = this.existing(webinarId, registrantId);
+    const operator =
+      kind === 'created'
+        ? {}
+        : {
+            operator: opts.operator ?? webinar.hostEmail,
+            operatorId: opts.operatorId === undefined ? webinar.hostId : opts.operatorId,
+          };
+    return buildRegistrationEvent(kind, this.options.accountId, webinar, registrant, operator, opts.eventTs);
+  }
+
+  signedRequest(body: unknown, secret: string, opts?: { timestampSeconds?: number }) {
+    return signedRequest(body, secret, opts);
+  }
+
+  deliverWebhook(url: string, body: unknown, secret: string, opts?: { timestampSeconds?: number }) {
+    return deliverWebhook(url, body, secret, opts);
+  }
+
+  /** Someone registers on Zoom's page; a denied email is blocked, as Zoom blocks it. */
+  register(webinarId: string, r: NewRegistrant): { registrant: Registrant; event: ZoomWebhookBody } {
+    const webinar = this.webinar(webinarId);
+    if (this.world.findByEmail(webinar, r.email)?.status === 'denied') {
+      throw new SandboxError(409, 'registration_blocked', `Zoom blocks ${r.email}: denied for webinar ${webinarId}`);
+    }
+    const registrant = this.mutate(webinar, null, () => this.world.addRegistrant(webinar, r));
+    return { registrant, event: this.emit(this.buildEvent('created', webinarId, registrant.id)) };
+  }
+
+  /** The link in the confirmation email: operator is the registrant's own email, with no operator_id. */
+  cancelAsRegistrant(webinarId: string, registrantId: string): ZoomWebhookBody {
+    const registrant = this.existing(webinarId, registrantId);
+    const event = this.buildEvent('cancelled', webinarId, registrantId, {
+      operator: registrant.email,
+      operatorId: null,
+    });
+    const webinar = this.webinar(webinarId);
+    this.mutate(webinar, registrantId, () => {
+      if (this.current.selfCancelMode === 'deny') registrant.status = 'denied';
+      else webinar.registrants.delete(registrantId);
+    });
+    return this.emit(event);
+  }
+
+  /** The host cancels in Zoom's UI or with `PUT .../registrants/status` `cancel`: Zoom marks them denied. */
+  cancelAsAdmin(webinarId: string, registrantId: string): ZoomWebhookBody {
+    this.setStatus(webinarId, registrantId, 'denied');
+    return this.emit(this.buildEvent('cancelled', webinarId, registrantId));
+  }
+
+  approve(webinarId: string, registrantId: string): ZoomWebhookBody {
+    this.setStatus(webinarId, registrantId, 'approved');
+    return this.emit(this.buildEvent('approved', webinarId, registrantId));
+  }
+
+  deny(webinarId: string, registrantId: string): ZoomWebhookBody {
+    this.setStatus(webinarId, registrantId, 'denied');
+    return this.emit(this.buildEvent('denied', webinarId, registrantId));
+  }
+
+  private setStatus(webinarId: string, registrantId: string, status: Registrant['status']): void {
+    const registrant = this.existing(webinarId, registrantId);
+    this.mutate(this.webinar(webinarId), registrantId, () => {
+      registrant.status = status;
+    });
+  }
+
+  /** Applies a change now, and lets readers see it only after the consistency delay. */
+  private mutate<T extends Registrant | void>(webinar: Webinar, registrantId: string | null, change: () => T): T {
+    const before = registrantId ? (webinar.registrants.get(registrantId) ?? null) : null;
+    const snapshot = before && { ...before };
+    const result = change();
+    const id = registrantId ?? (result as Registrant).id;
+    const after = webinar.registrants.get(id) ?? null;
+    this.lagging.change(`${webinar.id}/${id}`, snapshot, after, this.current.consistencyDelayMs);
+    return result;
+  }
+
+  /** A registrant as GET and list see it now (eventual consistency). */
+  private visible(webinar: Webinar, registrantId: string): Registrant | null {
+    return this.lagging.read(`${webinar.id}/${registrantId}`, webinar.registrants.get(registrantId) ?? null);
+  }
+
+  // --- HTTP ----------------------------------------------------------------------------------------------------
+
+  private routes(): void {
+    this.app.post('/oauth/token', (req, reply) => {
+      const params = { ...(req.query as Record<string, string>), ...(req.body as Record<string, string> | undefined) };
+      const expected = `Basic ${Buffer.from(`${this.options.clientId}:${this.options.clientSecret}`).toString('base64')}`;
+      if (req.headers.authorization !== expected) {
+        return reply.code(401).send({ reason: 'Invalid client_id or client_secret', error: 'invalid_client' });
+      }
+      if (params.grant_type !== 'account_credentials') {
+        return reply.code(400).send({ reason: 'Unsupported grant type', error: 'unsupported_grant_type' });
+      }
+      if (params.account_id !== this.options.accountId) {
+        return reply.code(400).send({ reason: 'Invalid account_id', error: 'invalid_request' });
+      }
+      const ttl = this.options.tokenTtlSeconds ?? 3600;
+      const token = randomBytes(24).toString('base64url');
+      this.tokens.set(token, Date.now() + ttl * 1000);
+      return reply.send({
+        access_token: token,
+        token_type: 'bearer',
+        expires_in: ttl,
+        scope: 'webinar:read:admin webinar:write:admin',
+      });
+    });
+
+    this.app.register(
+      (api, _opts, done) => {
+        api.addHook('onRequest', (req, reply, next) => {
+          const token = /^Bearer (.+)$/.exec(req.headers.authorization ?? '')?.[1];
+          const expiresAt = token ? this.tokens.get(token) : undefined;
+          if (!expiresAt || expiresAt < Date.now()) {
+            void zoomError(reply, 401, ZOOM_CODES.invalidToken, 'Invalid access token.');
+            return;
+          }
+          next();
+        });
+        api.addHook('onRequest', (req, reply, next) => {
+          const { timeoutRate, timeoutMs, serverErrorRate, plan } = this.current;
+          if (timeoutRate > 0 && this.random() < timeoutRate) {
+            // No answer until the caller has long given up; then a gateway timeout, as a proxy in front would say.
+            setTimeout(() => void zoomError(reply, 504, 504, 'Gateway timeout.'), timeoutMs).unref();
+            return;
+          }
+          if (serverErrorRate > 0 && this.random() < serverErrorRate) {
+            void zoomError(reply, 500, 500, 'Internal server error.');
+            return;
+          }
+          const label = ROUTE_LABELS[`${req.method} ${req.routeOptions.url ?? ''}`];
+          const verdict = label ? this.rateLimiter.check(plan, label) : null;
+          if (verdict) reply.headers(verdict.headers);
+          if (verdict && !verdict.allowed) {
+            void zoomError(reply, 429, ZOOM_CODES.rateLimited, PER_SECOND_LIMIT_MESSAGE);
+            return;
+          }
+          next();
+        });
+        api.get('/webinars/:webinarId/registrants/:registrantId', (req, reply) => {
+          const { webinarId, registrantId } = req.params as { webinarId: string; registrantId: string };
+          const step = this.nextStep('get', webinarId, registrantId);
+          return step
+            ? this.answerStep(reply, step, webinarId, registrantId)
+            : this.answerRecord(reply, webinarId, registrantId);
+        });
+        api.get('/webinars/:webinarId/registrants', (req, reply) =>
+          this.list(req.params as { webinarId: string }, req.query, reply),
+        );
+        api.post('/webinars/:webinarId/registrants', (req, reply) =>
+          this.add((req.params as { webinarId: string }).webinarId, req.body, reply),
+        );
+        api.put('/webinars/:webinarId/registrants/status', (req, reply) =>
+          this.updateStatus((req.params as { webinarId: string }).webinarId, req.body, reply),
+        );
+        api.delete('/webinars/:webinarId/registrants/:registrantId', (req, reply) => {
+          const { webinarId, registrantId } = req.params as { webinarId: string; registrantId: string };
+          const step = this.nextStep('delete', webinarId, registrantId);
+          const webinar = this.world.webinars.get(webinarId);
+          // DELETE documents all its errors as HTTP 400 (zoom-platform.md 1.4).
+          if (!webinar || step?.respond === 'webinar_not_found') {
+            return zoomError(reply, 400, ZOOM_CODES.webinarNotFound, 'Webinar does not exist.');
+          }
+          if (!webinar.registrants.has(registrantId) || step?.respond === 'not_found') {
+            return zoomError(reply, 400, ZOOM_CODES.registrantNotFound, `Registrant ${registrantId} was not found.`);
+          }
+          if (step) return this.answerStep(reply, step, webinarId, registrantId);
+          const echo = this.buildEvent('cancelled', webinarId, registrantId);
+          this.mutate(webinar, registrantId, () => void webinar.registrants.delete(registrantId));
+          if (this.current.webhookOnApiWrites) this.emit(echo);
+          return reply.code(204).send();
+        });
+        done();
+      },
+      { prefix: '/v2' },
+    );
+
+    this.app.setNotFoundHandler((_req, reply) => zoomError(reply, 404, 404, 'Not found'));
+  }
+
+  private nextStep(route: ScriptedRoute, webinarId: string, registrantId: string): LookupStep | undefined {
+    const script = this.scripts.get(`${route}:${webinarId}/${registrantId}`);
+    if (!script || script.steps.length === 0) return undefined;
+    return script.repeatLast && script.steps.length === 1 ? script.steps[0] : script.steps.shift();
+  }
+
+  private answerStep(reply: FastifyReply, step: LookupStep, webinarId: string, registrantId: string) {
+    switch (step.respond) {
+      case 'status': {
+        const webinar = this.world.webinars.get(webinarId);
+        const record = webinar && this.visible(webinar, registrantId);
+        const base = record ?? { id: registrantId, email: 'unknown@example.com', first_name: 'Unknown' };
+        return reply.send({ ...base, status: step.status });
+      }
+      case 'not_found':
+        return this.registrantNotFound(reply, registrantId);
+      case 'webinar_not_found':
+        return webinarNotFound(reply, webinarId);
+      case 'rate_limited': {
+        const daily = Number.isNaN(Number(step.retryAfter));
+        return reply
+          .code(429)
+          .headers({
+            'retry-after': step.retryAfter,
+            'x-ratelimit-category': 'Light',
+            'x-ratelimit-type': daily ? 'Daily-limit' : 'QPS',
+          })
+          .send({ code: ZOOM_CODES.rateLimited, message: PER_SECOND_LIMIT_MESSAGE });
+      }
+      case 'server_error':
+        return zoomError(reply, step.status ?? 500, step.status ?? 500, 'Internal server error.');
+      case 'error':
+        return zoomError(reply, step.status, step.code, step.message);
+    }
+  }
+
+  private answerRecord(reply: FastifyReply, webinarId: string, registrantId: string) {
+    const webinar = this.world.webinars.get(webinarId);
+    if (!webinar) return webinarNotFound(reply, webinarId);
+    const record = this.visible(webinar, registrantId);
+    return record ? reply.send(record) : this.registrantNotFound(reply, registrantId);
+  }
+
+  // What GET answers for a removed registrant is UNCONFIRMED (zoom-platform.md 1.2): 404 with DELETE's code 3000.
+  private registrantNotFound(reply: FastifyReply, registrantId: string) {
+    return zoomError(reply, 404, ZOOM_CODES.registrantNotFound, `Registrant ${registrantId} was not found.`);
+  }
+
+  private list(params: { webinarId: string }, query: unknown, reply: FastifyReply) {
+    const webinar = this.world.webinars.get(params.webinarId);
+    if (!webinar) return webinarNotFound(reply, params.webinarId);
+    const parsed = listQuerySchema.safeParse(query);
+    if (!parsed.success) return invalidField(reply, parsed.error);
+    let offset = 0;
+    if (parsed.data.next_page_token) {
+      const page = this.pageTokens.get(parsed.data.next_page_token);
+      if (!page || page.expiresAt < Date.now()) {
+        return zoomError(reply, 400, ZOOM_CODES.invalidId, 'The next page token is invalid or expired.');
+      }
+      offset = page.offset;
+    }
+    // Registrants as readers see them now: just-deleted ones may still show, just-added ones not yet.
+    const ids = new Set([
+      ...webinar.registrants.keys(),
+      ...this.lagging
+        .keys()
+        .filter((key) => key.startsWith(`${webinar.id}/`))
+        .map((key) => key.slice(webinar.id.length + 1)),
+    ]);
+    const matching = [...ids]
+      .map((id) => this.visible(webinar, id))
+      .filter((r): r is Registrant => r !== null && r.status === parsed.data.status);
+    const pageItems = matching.slice(offset, offset + parsed.data.page_size);
+    let nextPageToken = '';
+    if (offset + pageItems.length < matching.length) {
+      nextPageToken = randomBytes(16).toString('base64url');
+      this.pageTokens.set(nextPageToken, {
+        offset: offset + pageItems.length,
+        expiresAt: Date.now() + PAGE_TOKEN_TTL_MS,
+      });
+    }
+    return reply.send({
+      page_size: parsed.data.page_size,
+      total_records: matching.length,
+      next_page_token: nextPageToken,
+      registrants: pageItems,
+    });
+  }
+
+  private add(webinarId: string, body: unknown, reply: FastifyReply) {
+    const webinar = this.world.webinars.get(webinarId);
+    if (!webinar) return webinarNotFound(reply, webinarId);
+    const parsed = addRegistrantSchema.safeParse(body);
+    if (!parsed.success) return invalidField(reply, parsed.error);
+    const spent = this.rateLimiter.checkDaily(this.current.plan, 'add', parsed.data.email.toLowerCase());
+    if (spent)
+      return reply.code(429).headers(spent.headers).send({ code: ZOOM_CODES.rateLimited, message: spent.message });
+    const existing = this.world.findByEmail(webinar, parsed.data.email);
+    // A denied email cannot register again; the exact message Zoom gives is a guess.
+    if (existing?.status === 'denied') {
+      return zoomError(
+        reply,
+        400,
+        ZOOM_CODES.registrantNotFound,
+        'You have been blocked from registering for this webinar.',
+      );
+    }
+    // Users report that adding an email that is already registered returns the existing registration.
+    let registrant = existing;
+    if (!registrant) {
+      const added = this.mutate(webinar, null, () => this.world.addRegistrant(webinar, parsed.data));
+      if (this.current.webhookOnApiWrites) this.emit(this.buildEvent('created', webinarId, added.id));
+      registrant = added;
+    }
+    return reply.code(201).send({
+      id: Number(webinar.id),
+      registrant_id: registrant.id,
+      join_url: registrant.join_url,
+      start_time: webinar.startTime,
+      topic: webinar.topic,
+    });
+  }
+
+  private updateStatus(webinarId: string, body: unknown, reply: FastifyReply) {
+    const webinar = this.world.webinars.get(webinarId);
+    if (!webinar) return webinarNotFound(reply, webinarId);
+    const parsed = statusUpdateSchema.safeParse(body);
+    if (!parsed.success) return invalidField(reply, parsed.error);
+    const targets = parsed.data.registrants.flatMap((target) => {
+      const registrant = target.id
+        ? webinar.registrants.get(target.id)
+        : target.email
+          ? this.world.findByEmail(webinar, target.email)
+          : undefined;
+      return registrant ? [registrant] : [];
+    });
+    // A scripted answer for any registrant named answers for the whole request, which then changes nothing.
+    for (const registrant of targets) {
+      const step = this.nextStep('status', webinarId, registrant.id);
+      if (step) return this.answerStep(reply, step, webinarId, registrant.id);
+    }
+    for (const registrant of targets) {
+      const spent = this.rateLimiter.checkDaily(this.current.plan, 'status', `${webinarId}/${registrant.id}`);
+      if (spent)
+        return reply.code(429).headers(spent.headers).send({ code: ZOOM_CODES.rateLimited, message: spent.message });
+    }
+    const { action } = parsed.data;
+    for (const registrant of targets) {
+      // Both cancel and deny leave the registrant denied (zoom-platform.md 1.3).
+      this.mutate(webinar, registrant.id, () => {
+        registrant.status = action === 'approve' ? 'approved' : 'denied';
+      });
+      if (this.current.webhookOnApiWrites) {
+        const kind = action === 'approve' ? 'approved' : action === 'deny' ? 'denied' : 'cancelled';
+        this.emit(this.buildEvent(kind, webinarId, registrant.id));
+      }
+    }
+    return reply.code(204).send();
+  }
+
+  private webinar(webinarId: string): Webinar {
+    const webinar = this.world.webinars.get(webinarId);
+    if (!webinar) throw new SandboxError(404, 'webinar_not_found', `no webinar ${webinarId}`);
+    return webinar;
+  }
+
+  private existing(webinarId: string, registrantId: string): Registrant {
+    const registrant = this.webinar(webinarId).registrants.get(registrantId);
+    if (!registrant) {
+      throw new SandboxError(404, 'registrant_not_found', `no registrant ${registrantId} in webinar ${webinarId}`);
+    }
+    return registrant;
+  }
+
+  private requireOrigin(): string {
+    if (!this.origin) throw new Error('the emulator is not started');
+    return this.origin;
+  }
+}

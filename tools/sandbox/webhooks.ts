@@ -1,0 +1,119 @@
+// Webhooks as Zoom builds, signs and sends them (zoom-platform.md sections 2 to 4).
+import { randomBytes } from 'node:crypto';
+import axios from 'axios';
+import { SIGNATURE_HEADER, TIMESTAMP_HEADER, zoomSignature } from '../../src/zoom/signature';
+import type { RegistrationKind } from '../../src/domain/registration';
+import type { Registrant, Webinar } from './world';
+
+export interface ZoomWebhookBody {
+  event: `webinar.registration_${RegistrationKind}`;
+  event_ts: number;
+  payload: {
+    account_id: string;
+    operator?: string;
+    operator_id?: string;
+    object: {
+      uuid: string;
+      id: number;
+      host_id: string;
+      topic: string;
+      type: number;
+      start_time: string;
+      duration: number;
+      timezone: string;
+      registrant: Record<string, unknown>;
+    };
+  };
+}
+
+export interface Operator {
+  operator?: string | null;
+  operatorId?: string | null;
+}
+
+// Zoom's event_ts is in ms; successive events of one emulator stay strictly ordered even within a millisecond.
+let lastEventTs = 0;
+export function nextEventTs(): number {
+  lastEventTs = Math.max(Date.now(), lastEventTs + 1);
+  return lastEventTs;
+}
+
+/** The registrant fields each event carries, per Rivet's types: only `created` has status, only it and approved join_url. */
+function registrantFields(kind: RegistrationKind, r: Registrant): Record<string, unknown> {
+  const base = {
+    id: r.id,
+    first_name: r.first_name,
+    ...(r.last_name ? { last_name: r.last_name } : {}),
+    email: r.email,
+  };
+  if (kind === 'created') return { ...base, status: r.status, join_url: r.join_url };
+  if (kind === 'approved') return { ...base, join_url: r.join_url };
+  return base;
+}
+
+export function buildRegistrationEvent(
+  kind: RegistrationKind,
+  accountId: string,
+  webinar: Webinar,
+  registrant: Registrant,
+  operator: Operator,
+  eventTs = nextEventTs(),
+): ZoomWebhookBody {
+  return {
+    event: `webinar.registration_${kind}`,
+    event_ts: eventTs,
+    payload: {
+      account_id: accountId,
+      ...(operator.operator ? { operator: operator.operator } : {}),
+      ...(operator.operatorId ? { operator_id: operator.operatorId } : {}),
+      object: {
+        uuid: webinar.uuid,
+        id: Number(webinar.id),
+        host_id: webinar.hostId,
+        topic: webinar.topic,
+        type: 5,
+        start_time: webinar.startTime,
+        duration: 60,
+        timezone: 'UTC',
+        registrant: registrantFields(kind, registrant),
+      },
+    },
+  };
+}
+
+/** The exact bytes and headers of one delivery. */
+export function signedRequest(
+  body: unknown,
+  secret: string,
+  opts: { timestampSeconds?: number } = {},
+): { headers: Record<string, string>; rawBody: string } {
+  const rawBody = JSON.stringify(body);
+  const timestamp = String(opts.timestampSeconds ?? Math.floor(Date.now() / 1000));
+  return {
+    rawBody,
+    headers: {
+      'content-type': 'application/json; charset=utf-8',
+      'user-agent': 'Zoom Marketplace/1.0a',
+      [TIMESTAMP_HEADER]: timestamp,
+      [SIGNATURE_HEADER]: zoomSignature(secret, timestamp, rawBody),
+      'x-zm-trackingid': `v=2.0;clid=us06;rid=WEB_${randomBytes(16).toString('hex')}`,
+    },
+  };
+}
+
+/** One delivery attempt; Zoom counts no answer within 3 s as a failure. */
+export async function deliverWebhook(
+  url: string,
+  body: unknown,
+  secret: string,
+  opts: { timestampSeconds?: number } = {},
+): Promise<{ status: number; body: unknown }> {
+  const request = signedRequest(body, secret, opts);
+  const response = await axios.post(url, request.rawBody, {
+    headers: request.headers,
+    timeout: 3_000,
+    validateStatus: () => true,
+    transformRequest: (data: unknown) => data,
+  });
+  return { status: response.status, body: response.data as unknown };
+}
