@@ -97,12 +97,12 @@ describe('the decision does not depend on the arrival order', () => {
   });
 
   test.each([
-    [[event('approved', 40)], 'reinstated'],
-    [[event('denied', 40)], 'cancelled'],
-    [[event('approved', 40), event('denied', 50)], 'cancelled'],
-    [[event('denied', 40), event('approved', 50)], 'reinstated'],
-    [[event('approved', 20)], 'wait'],
-  ])('cancel@30 with %j: %s', (others, kind) => {
+    ['approved@40', [event('approved', 40)], 'reinstated'],
+    ['denied@40', [event('denied', 40)], 'cancelled'],
+    ['approved@40, denied@50', [event('approved', 40), event('denied', 50)], 'cancelled'],
+    ['denied@40, approved@50', [event('denied', 40), event('approved', 50)], 'reinstated'],
+    ['approved@20 (before the cancel)', [event('approved', 20)], 'wait'],
+  ])('created@10, cancelled@30 and %s, in any arrival order: %s', (_label, others, kind) => {
     const cancel = event('cancelled', 30);
     const outcomes = permutations([event('created', 10), cancel, ...others]).map((order) => {
       const state = fresh();
@@ -120,12 +120,12 @@ describe('echoes of our own writes', () => {
     const state = fresh();
     state.receive(event('created', 10));
     applyAll(state);
-    state.beginOwnWrite(100);
+    state.ownWrites.begin(100);
     const echo = event('cancelled', 101);
     state.receive(echo);
     applyAll(state);
-    expect(state.classifyCancel(echo)).toBe('held');
-    return { state, echo, released: state.endOwnWrite(succeeded) };
+    expect(state.ownWrites.classify(echo)).toBe('held');
+    return { state, echo, released: state.ownWrites.end(succeeded) };
   }
 
   test('a cancellation arriving while our write is in flight is its echo once the write succeeded', () => {
@@ -133,7 +133,7 @@ describe('echoes of our own writes', () => {
     expect(released).toEqual([]);
     expect(state.view.echoes_absorbed).toBe(1);
     // A redelivery of Zoom's webhook for our write, at another event_ts: still ours.
-    expect(state.classifyCancel(event('cancelled', 102))).toBe('echo');
+    expect(state.ownWrites.classify(event('cancelled', 102))).toBe('echo');
     expect(state.view.echoes_absorbed).toBe(2);
   });
 
@@ -141,7 +141,7 @@ describe('echoes of our own writes', () => {
     const { state, echo, released } = cancelledByUs(false);
     expect(released).toEqual([echo]);
     expect(state.view.echoes_absorbed).toBe(0);
-    expect(state.classifyCancel(event('cancelled', 102))).toBe('settle');
+    expect(state.ownWrites.classify(event('cancelled', 102))).toBe('settle');
   });
 
   test('a deny after our own cancel confirms it; a registration after it starts anew', () => {
@@ -150,11 +150,11 @@ describe('echoes of our own writes', () => {
     expect(state.take(event('denied', 103))).toBeNull();
     expect(state.take(event('created', 104))).toBe('approved');
     // The registrant came back: a later cancellation is theirs, not our echo.
-    expect(state.classifyCancel(event('cancelled', 105))).toBe('settle');
+    expect(state.ownWrites.classify(event('cancelled', 105))).toBe('settle');
   });
 
   test('without a write of ours, every cancellation is a case to settle', () => {
-    expect(fresh().classifyCancel(event('cancelled', 30))).toBe('settle');
+    expect(fresh().ownWrites.classify(event('cancelled', 30))).toBe('settle');
   });
 });
 
@@ -227,17 +227,17 @@ describe('callbacks the app refused', () => {
 
   test('wait for a re-drive, count each refusal, and end up delivered once', () => {
     const state = fresh();
-    state.callbackFailed(outbound, 'the app answered HTTP 500');
+    state.callbacks.refused(outbound, 'the app answered HTTP 500');
     expect(state.view.failed_callbacks).toEqual([
       { webhook_id: outbound.webhookId, type: 'registrant.created', error: 'the app answered HTTP 500' },
     ]);
-    state.callbackRedriven(outbound.webhookId);
-    state.callbackFailed(outbound, 'the app could not be reached: ECONNREFUSED');
-    expect(state.failuresOf(outbound.webhookId)).toBe(2);
+    state.callbacks.redriven(outbound.webhookId);
+    state.callbacks.refused(outbound, 'the app could not be reached: ECONNREFUSED');
+    expect(state.callbacks.refusalsOf(outbound.webhookId)).toBe(2);
     expect(state.view.failed_callbacks).toHaveLength(1);
-    state.callbackRedriven(outbound.webhookId);
-    state.callbackDelivered(outbound);
-    expect(state.wasDelivered(outbound.webhookId)).toBe(true);
+    state.callbacks.redriven(outbound.webhookId);
+    state.callbacks.delivered(outbound);
+    expect(state.callbacks.wasDelivered(outbound.webhookId)).toBe(true);
     expect(state.view).toMatchObject({
       failed_callbacks: [],
       callbacks: [{ webhook_id: outbound.webhookId, type: 'registrant.created', event_ts: 3 }],

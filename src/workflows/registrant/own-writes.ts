@@ -55,8 +55,7 @@ export async function cancelOnBehalf(ctx: RegistrantContext, request: Cancellati
     zoom_status: request.by === 'registrant' ? ('removed' as const) : ('denied' as const),
   };
   registrant.settle(outcome);
-  const unknownPerson = { id: registrantId, email: '', first_name: '', last_name: '' };
-  const outbound = callbackAbout(ctx.subject(actedAt, registrant.view.occurrence_id, unknownPerson), {
+  const outbound = callbackAbout(ctx.subject(actedAt, registrant.view.occurrence_id), {
     type: 'registrant.cancelled',
     outcome,
     evidence,
@@ -98,9 +97,9 @@ async function ownZoomWrite<T>(
   write: () => Promise<T>,
   succeeded: (result: T) => boolean,
 ): Promise<T> {
-  ctx.registrant.beginOwnWrite(Date.now());
+  ctx.registrant.ownWrites.begin(Date.now());
   const result = await write();
   // A write that failed provoked nothing: what arrived meanwhile are real cancellations.
-  ctx.registrant.endOwnWrite(succeeded(result)).forEach((cancel) => ctx.settleInTurn(cancel));
+  ctx.registrant.ownWrites.end(succeeded(result)).forEach((cancel) => ctx.settleInTurn(cancel));
   return result;
 }

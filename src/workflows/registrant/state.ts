@@ -1,6 +1,5 @@
 // The registrant's state and its named transitions, with no Temporal in it: the workflow calls these and does the
 // I/O (activities, timers, search attributes) around them, and the tests drive them directly.
-import type { Outbound } from '../../app/callback';
 import {
   alreadyCancelled,
   blocksCancellation,
@@ -10,28 +9,15 @@ import {
 } from '../../domain/cancellation';
 import type { Resolution } from '../../domain/decision';
 import type { Evidence, FollowUp } from '../../domain/evidence';
-import {
-  CANCELLED_BY,
-  REGISTRATION_KINDS,
-  type Registrant,
-  type RegistrationEvent,
-  type RegistrationKind,
-  type RegistrationState,
-} from '../../domain/registration';
+import type { Registrant, RegistrationEvent, RegistrationKind, RegistrationState } from '../../domain/registration';
+import { CallbackLedger } from './callbacks';
+import { isCancellationRequest, isRegistrationEvent, isResolution } from './guards';
 import type { CancellationOutcome, RegistrantView, RegistrantWorkflowInput } from './messages';
+import { OwnWrites, type OwnWrite } from './own-write-echoes';
 
 interface AppliedEvent {
   kind: RegistrationKind;
   eventTs: number;
-}
-
-/**
- * A write of ours in Zoom (an API cancellation, or deleting a denied record): Zoom may answer it with a
- * `registration_cancelled` webhook, which is an echo of our act and not a new cancellation.
- */
-interface OwnWrite {
-  startedAt: number;
-  inFlight: boolean;
 }
 
 /** What a run hands to the next one at continue-as-new. Its shape is what running workflows already carry. */
@@ -48,9 +34,6 @@ export interface CarriedState {
 /** What became of a delivered `registrationEvent` signal. */
 export type Arrival = 'queued' | 'duplicate' | 'malformed' | 'foreign';
 
-/** What a `registration_cancelled` event is to us: a case to settle, or Zoom's echo of our own write. */
-export type CancelKind = 'settle' | 'echo' | 'held';
-
 const dedupKey = (kind: RegistrationKind, eventTs: number) => `${kind}:${eventTs}`;
 
 export class RegistrantState {
@@ -60,21 +43,21 @@ export class RegistrantState {
   redrives = 0;
   /** Cancellations being settled or waiting for their turn. */
   private settlements = 0;
-  // Cancellations that arrived while our own write was in flight: echoes if it succeeds, real ones if it fails.
-  private heldCancels: RegistrationEvent[] = [];
   private readonly seen: Set<string>;
-  /** Failures so far per callback, so that a re-drive can tell "refused again" from "still refused". */
-  private readonly callbackFailures = new Map<string, number>();
+  /** The callbacks sent, and those the app refused (see CallbackLedger). */
+  readonly callbacks: CallbackLedger;
 
   private constructor(
     readonly view: RegistrantView,
     private readonly applied: AppliedEvent[],
     private readonly inbox: RegistrationEvent[],
     private readonly requests: CancellationRequest[],
-    private ownWrite: OwnWrite | null,
+    /** Our own writes in Zoom, whose webhooks are echoes (see OwnWrites). */
+    readonly ownWrites: OwnWrites,
     // event_ts of whatever set the current state: an older event never overwrites a newer one.
     private stateTs: number,
   ) {
+    this.callbacks = new CallbackLedger(view);
     this.seen = new Set([...applied, ...inbox].map((e) => dedupKey(e.kind, e.eventTs)));
   }
 
@@ -103,14 +86,14 @@ export class RegistrantState {
       carried?.applied ?? [],
       carried?.inbox ?? [],
       carried?.cancelRequests ?? [],
-      carried?.ownWrite ?? null,
+      new OwnWrites(view, carried?.ownWrite ?? null),
       carried?.stateTs ?? 0,
     );
   }
 
   carry(): CarriedState {
-    const { view, applied, inbox, stateTs, requests: cancelRequests, ownWrite } = this;
-    return { view, applied, inbox, stateTs, cancelRequests, ownWrite };
+    const { view, applied, inbox, stateTs, requests: cancelRequests } = this;
+    return { view, applied, inbox, stateTs, cancelRequests, ownWrite: this.ownWrites.carry() };
   }
 
   // ---- Arrivals (signal handlers) ----
@@ -170,14 +153,8 @@ export class RegistrantState {
       this.view.last_event_ts = event.eventTs;
     }
     if (event.kind === 'cancelled') return null;
-    // The registrant came back after our own write: a later cancellation is a new one, not its echo.
-    const own = this.ownWrite;
-    if (own && !own.inFlight && event.kind !== 'denied' && event.eventTs > own.startedAt) this.ownWrite = null;
-    const confirmsOwnCancel =
-      event.kind === 'denied' &&
-      this.ownWrite !== null &&
-      (this.view.state === 'admin_cancelled' || this.view.state === 'self_cancelled');
-    return confirmsOwnCancel ? null : stateOf(event);
+    this.ownWrites.see(event);
+    return this.ownWrites.confirmedBy(event) ? null : stateOf(event);
   }
 
   /** Recorded once its callback went out, so that a reinstatement is always told after the approval. */
@@ -213,35 +190,7 @@ export class RegistrantState {
     return true;
   }
 
-  // ---- Cancellations from Zoom ----
-
-  /** While our write is in flight we cannot tell yet; once it succeeded, the registrant's cancellation is ours. */
-  classifyCancel(cancel: RegistrationEvent): CancelKind {
-    if (!this.ownWrite) return 'settle';
-    if (this.ownWrite.inFlight) {
-      this.heldCancels.push(cancel);
-      return 'held';
-    }
-    this.view.echoes_absorbed += 1;
-    return 'echo';
-  }
-
-  beginOwnWrite(now: number): void {
-    this.ownWrite = { startedAt: now, inFlight: true };
-  }
-
-  /** Ends our write: the cancellations held meanwhile were its echoes, or, when it failed, cases to settle. */
-  endOwnWrite(succeeded: boolean): RegistrationEvent[] {
-    const held = this.heldCancels;
-    this.heldCancels = [];
-    if (succeeded && this.ownWrite) {
-      this.ownWrite = { ...this.ownWrite, inFlight: false };
-      this.view.echoes_absorbed += held.length;
-      return [];
-    }
-    this.ownWrite = null;
-    return held;
-  }
+  // ---- Cancellations being settled ----
 
   beginSettlement(): void {
     this.settlements += 1;
@@ -307,63 +256,6 @@ export class RegistrantState {
     const record = this.cancellation(id);
     if (record) Object.assign(record, { status: 'settled', outcome });
   }
-
-  // ---- Callbacks ----
-
-  callbackFailed({ webhookId, callback }: Outbound, error: string): void {
-    this.view.failed_callbacks.push({ webhook_id: webhookId, type: callback.type, error });
-    this.callbackFailures.set(webhookId, (this.callbackFailures.get(webhookId) ?? 0) + 1);
-  }
-
-  callbackRedriven(webhookId: string): void {
-    this.view.failed_callbacks = this.view.failed_callbacks.filter((f) => f.webhook_id !== webhookId);
-  }
-
-  callbackDelivered({ webhookId, callback }: Outbound): void {
-    this.view.callbacks.push({ webhook_id: webhookId, type: callback.type, event_ts: callback.data.event_ts });
-  }
-
-  failuresOf(webhookId: string): number {
-    return this.callbackFailures.get(webhookId) ?? 0;
-  }
-
-  wasDelivered(webhookId: string): boolean {
-    return this.view.callbacks.some((c) => c.webhook_id === webhookId);
-  }
-}
-
-function isRegistrationEvent(value: unknown): value is RegistrationEvent {
-  const event = value as Partial<RegistrationEvent> | null;
-  return (
-    typeof event === 'object' &&
-    event !== null &&
-    REGISTRATION_KINDS.includes(event.kind as RegistrationKind) &&
-    typeof event.eventTs === 'number' &&
-    typeof event.webinarId === 'string' &&
-    typeof event.registrant?.id === 'string' &&
-    typeof event.registrant.email === 'string'
-  );
-}
-
-function isCancellationRequest(value: unknown): value is CancellationRequest {
-  const request = value as Partial<CancellationRequest> | null;
-  return (
-    typeof request === 'object' &&
-    request !== null &&
-    typeof request.id === 'string' &&
-    CANCELLED_BY.includes(request.by as CancellationRequest['by']) &&
-    (request.reason === null || typeof request.reason === 'string')
-  );
-}
-
-function isResolution(value: unknown): value is Resolution {
-  const verdict = value as Partial<Resolution> | null;
-  return (
-    typeof verdict === 'object' &&
-    verdict !== null &&
-    CANCELLED_BY.includes(verdict.cancelled_by as Resolution['cancelled_by']) &&
-    (verdict.can_reregister === undefined || typeof verdict.can_reregister === 'boolean')
-  );
 }
 
 function stateOf(event: RegistrationEvent): RegistrationState {

@@ -64,24 +64,12 @@ export async function registrantWorkflow(input: RegistrantWorkflowInput): Promis
   setHandler(
     redriveCallbacksUpdate,
     async () => {
-      const waiting = registrant.view.failed_callbacks.map((f) => ({
-        ...f,
-        failures: registrant.failuresOf(f.webhook_id),
-      }));
+      const waiting = registrant.callbacks.waitingForRedrive();
       registrant.redrives += 1;
-      const settled = (w: (typeof waiting)[number]) =>
-        registrant.wasDelivered(w.webhook_id) || registrant.failuresOf(w.webhook_id) > w.failures;
-      await condition(() => waiting.every(settled));
-      return waiting.map(({ webhook_id, type }) => {
-        const delivered = registrant.wasDelivered(webhook_id);
-        const failed = registrant.view.failed_callbacks.find((f) => f.webhook_id === webhook_id);
-        return { webhook_id, type, delivered, error: delivered ? null : (failed?.error ?? null) };
-      });
+      await condition(() => registrant.callbacks.answered(waiting));
+      return registrant.callbacks.report(waiting);
     },
-    {
-      validator: () =>
-        refuseIf(registrant.view.failed_callbacks.length === 0 ? 'no failed callback waits for a re-drive' : null),
-    },
+    { validator: () => refuseIf(registrant.callbacks.redriveProblem()) },
   );
   setHandler(
     cancellationOutcomeUpdate,
@@ -137,16 +125,16 @@ export async function registrantWorkflow(input: RegistrantWorkflowInput): Promis
         break;
       } catch (err) {
         if (!(err instanceof ActivityFailure)) throw err;
-        registrant.callbackFailed(outbound, errorMessage(err));
+        registrant.callbacks.refused(outbound, errorMessage(err));
         setCurrentDetails(
           `The app did not accept ${outbound.callback.type} (${outbound.webhookId}): ${errorMessage(err)}. Fix the app, then re-drive it: npm run ops -- redrive ${webinarId} ${registrantId}`,
         );
         const before = registrant.redrives;
         await condition(() => registrant.redrives > before);
-        registrant.callbackRedriven(outbound.webhookId);
+        registrant.callbacks.redriven(outbound.webhookId);
       }
     }
-    registrant.callbackDelivered(outbound);
+    registrant.callbacks.delivered(outbound);
   }
 
   // Cancellations (Zoom's and the app's) are settled one at a time, beside the loop that keeps applying the
@@ -210,7 +198,7 @@ export async function registrantWorkflow(input: RegistrantWorkflowInput): Promis
     const event = registrant.nextEvent() as RegistrationEvent;
     await applyEvent(event);
     if (event.kind === 'cancelled') {
-      const kind = registrant.classifyCancel(event);
+      const kind = registrant.ownWrites.classify(event);
       if (kind === 'settle') ctx.settleInTurn(event);
       else log.info('cancellation webhook taken as the echo of our own Zoom write', { eventTs: event.eventTs });
     }
