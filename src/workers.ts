@@ -1,6 +1,6 @@
 // The registration workers: two on one connection. The main queue runs the registrant workflows and the app
 // callbacks; the Zoom queue runs Zoom API calls under one server-enforced rate limit for all workers.
-import { Worker, type NativeConnection, type WorkflowBundle } from '@temporalio/worker';
+import { Worker, type NativeConnection, type WorkerOptions } from '@temporalio/worker';
 import { createActivities } from './activities';
 import { AppNotifier } from './app/notifier';
 import type { WorkerConfig } from './config';
@@ -10,8 +10,8 @@ import { ZoomClient } from './zoom/client';
 export interface RegistrationWorkersOptions {
   config: WorkerConfig;
   connection: NativeConnection;
-  /** A prebuilt bundle (tests build one per file); by default the worker bundles src/workflows itself. */
-  workflowBundle?: WorkflowBundle;
+  /** A prebuilt bundle (the tests build one per run); by default the worker bundles src/workflows itself. */
+  workflowBundle?: WorkerOptions['workflowBundle'];
   /** Continue-as-new threshold; tests lower it to exercise continue-as-new. */
   maxHistoryEvents?: number;
 }

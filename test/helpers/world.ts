@@ -1,14 +1,7 @@
 // Everything an integration test needs, all real: the dev server started by global-setup, the Zoom emulator,
 // the gateway on a real port, the registration workers, and an app receiving callbacks.
 import { Client, Connection } from '@temporalio/client';
-import {
-  DefaultLogger,
-  NativeConnection,
-  Runtime,
-  bundleWorkflowCode,
-  type Worker,
-  type WorkflowBundle,
-} from '@temporalio/worker';
+import { DefaultLogger, NativeConnection, Runtime, type Worker } from '@temporalio/worker';
 import axios from 'axios';
 import pino from 'pino';
 import { parseConfig, workerConfigSchema, type WorkerConfig } from '../../src/config';
@@ -26,7 +19,13 @@ export const WEBHOOK_SECRET = 'zoom-webhook-secret-for-tests';
 export const API_TOKEN = 'api-token-for-tests';
 
 let runtimeInstalled = false;
-let bundle: Promise<WorkflowBundle> | null = null;
+
+/** The workflow code global-setup bundled once for the run. */
+function workflowBundlePath(): string {
+  const codePath = process.env.TEST_WORKFLOW_BUNDLE;
+  if (!codePath) throw new Error('TEST_WORKFLOW_BUNDLE is not set: run integration tests through jest (global-setup)');
+  return codePath;
+}
 
 export function temporalAddress(): string {
   const address = process.env.TEST_TEMPORAL_ADDRESS;
@@ -91,10 +90,6 @@ export async function startWorld({
     Runtime.install({ logger: new DefaultLogger('ERROR') });
     runtimeInstalled = true;
   }
-  bundle ??= bundleWorkflowCode({
-    workflowsPath: require.resolve('../../src/workflows'),
-    logger: new DefaultLogger('WARN'),
-  });
 
   const emulator = new ZoomEmulator({ ...emulatorOptions, ...ZOOM_CREDENTIALS });
   await emulator.start();
@@ -135,7 +130,7 @@ export async function startWorld({
       const workers = await createRegistrationWorkers({
         config,
         connection: nativeConnection,
-        workflowBundle: await bundle!,
+        workflowBundle: { codePath: workflowBundlePath() },
         maxHistoryEvents,
       });
       running = { workers, done: Promise.all(workers.map((w) => w.run())) };
