@@ -2,6 +2,7 @@
 // does not need Zoom's OAuth credentials and a worker does not need the webhook secret.
 import ms from 'ms';
 import { z } from 'zod';
+import { describeSetting } from './errors';
 
 const duration = (fallback: string) =>
   z
@@ -79,9 +80,7 @@ export function parseConfig<S extends z.ZodType>(schema: S, env: NodeJS.ProcessE
   const present = Object.fromEntries(Object.entries(env).filter(([, value]) => value !== ''));
   const result = schema.safeParse(present);
   if (result.success) return result.data;
-  const issue = result.error.issues[0];
-  const name = issue?.path.join('.') || 'environment';
-  throw new ConfigError(`${name} ${issue?.message ?? 'is invalid'}`);
+  throw new ConfigError(describeSetting(result.error));
 }
 
 /** For process entry points: a bad variable stops the process with one line on stderr. */

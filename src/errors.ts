@@ -18,6 +18,12 @@ export function describeProblem(
   return `${place || whole}: ${message}`;
 }
 
+/** For environment variables, whose messages read as predicates: "ZOOM_CLIENT_ID is required". */
+export function describeSetting(error: z.ZodError): string {
+  const issue = error.issues[0];
+  return `${issue?.path.join('.') || 'environment'} ${issue?.message ?? 'is invalid'}`;
+}
+
 /** For a command line parsed as a tuple: a wrong count says so; otherwise the first issue's own words. */
 export function argumentProblem(error: z.ZodError, command: string): string {
   const issue = error.issues[0];

@@ -5,6 +5,7 @@ import { log } from '@temporalio/activity';
 import axios, { type AxiosInstance } from 'axios';
 import { Webhook } from 'standardwebhooks';
 import type { Outbound } from './callback';
+import { unreachableDetail } from '../http';
 
 export interface AppCallbackTarget {
   url: string;
@@ -44,7 +45,7 @@ export class AppNotifier {
       });
       status = response.status;
     } catch (err) {
-      const detail = axios.isAxiosError(err) ? (err.code ?? err.message) : String(err);
+      const detail = unreachableDetail(err);
       throw ApplicationFailure.create({
         type: 'AppCallbackFailed',
         message: `the app could not be reached: ${detail}`,

@@ -169,6 +169,6 @@ async function main(): Promise<void> {
 }
 
 main().catch((err: unknown) => {
-  process.stderr.write(`ops: ${err instanceof Error ? err.message : String(err)}\n`);
+  process.stderr.write(`ops: ${errorMessage(err)}\n`);
   process.exit(1);
 });

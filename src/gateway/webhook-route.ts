@@ -4,7 +4,7 @@ import type { Client } from '@temporalio/client';
 import type { FastifyPluginCallback } from 'fastify';
 import type { Logger } from 'pino';
 import type { GatewayConfig } from '../config';
-import { errorMessage } from '../errors';
+import { describeIssue, errorMessage } from '../errors';
 import { SIGNATURE_HEADER, TIMESTAMP_HEADER, urlValidationAnswer, verifyZoomSignature } from '../zoom/signature';
 import {
   REGISTRATION_EVENT_NAMES,
@@ -65,9 +65,7 @@ export function webhookRoute({ config, client, logger }: WebhookOptions): Fastif
 
       const parsed = registrationEventSchema.safeParse(json);
       if (!parsed.success) {
-        const issue = parsed.error.issues[0];
-        const where = issue?.path.join('.') || 'body';
-        return sendError(reply, 400, 'invalid_event', `${eventName}: ${where} ${issue?.message ?? 'is invalid'}`);
+        return sendError(reply, 400, 'invalid_event', describeIssue(parsed.error, eventName));
       }
       const event = parsed.data;
       const ids = {

@@ -8,6 +8,7 @@ import {
   zoomTokenResponseSchema,
   type ZoomRegistrant,
 } from './rest';
+import { unreachableDetail } from '../http';
 
 export interface ZoomClientOptions {
   apiBaseUrl: string;
@@ -218,6 +219,6 @@ function failureFrom(response: AxiosResponse, forcedKind?: ZoomFailureKind): Zoo
 }
 
 function networkFailure(err: unknown): ZoomApiError {
-  const detail = axios.isAxiosError(err) ? (err.code ?? err.message) : String(err);
+  const detail = unreachableDetail(err);
   return new ZoomApiError('network', `Zoom could not be reached: ${detail}`);
 }

@@ -85,13 +85,13 @@ describe('POST /zoom/webhook', () => {
       'a cancellation without the registrant email',
       cancelled.replace('"email":"ada@example.com",', ''),
       'invalid_event',
-      'webinar.registration_cancelled: payload.object.registrant.email Invalid input: expected string, received undefined',
+      'webinar.registration_cancelled payload.object.registrant.email: Invalid input: expected string, received undefined',
     ],
     [
       'an approval without operator',
       cancelled.replace('registration_cancelled', 'registration_approved').replace('"operator":"ada@example.com",', ''),
       'invalid_event',
-      'webinar.registration_approved: payload.operator is required on this event',
+      'webinar.registration_approved payload.operator: is required on this event',
     ],
   ])('signed, but %s: 400', async (_what, body, code, message) => {
     const answer = await webhook(body, signed(body));

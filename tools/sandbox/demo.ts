@@ -5,6 +5,7 @@ import axios, { type AxiosInstance } from 'axios';
 import { z } from 'zod';
 import { loadConfigOrExit } from '../../src/config';
 import type { RegistrantView } from '../../src/workflows/registrant/messages';
+import { unreachableDetail } from '../../src/http';
 
 const envSchema = z.object({
   SANDBOX_URL: z.url({ error: 'must be an http(s) URL' }).default('http://127.0.0.1:9090'),
@@ -220,7 +221,7 @@ async function main(): Promise<void> {
   try {
     demo = await Demo.create();
   } catch (err) {
-    const detail = axios.isAxiosError(err) ? (err.code ?? err.message) : String(err);
+    const detail = unreachableDetail(err);
     process.stderr.write(
       `demo: the sandbox at ${env.SANDBOX_URL} is not reachable (${detail}): start npm run dev first\n`,
     );
