@@ -9,9 +9,8 @@ import type { Logger } from 'pino';
 import { z } from 'zod';
 import type { GatewayConfig } from '../config';
 import type { CancellationRecord } from '../domain/cancellation';
-import { cancelledBySchema } from '../domain/evidence';
 import { registrantIdSchema, webinarIdSchema } from '../domain/ids';
-import { REGISTRATION_STATES } from '../domain/registration';
+import { CANCELLED_BY, REGISTRATION_STATES } from '../domain/registration';
 import { errorMessage } from '../errors';
 import { cancellationOutcomeUpdate, requestCancellationSignal } from '../workflows/registrant/messages';
 import { registrantWorkflowId } from '../workflows/registrant/names';
@@ -38,7 +37,9 @@ const listQuery = z.strictObject({
 });
 export const cancellationBodySchema = z.strictObject(
   {
-    by: cancelledBySchema,
+    by: z.enum(CANCELLED_BY, {
+      error: (issue) => (issue.input === undefined ? 'is required' : 'must be registrant or admin'),
+    }),
     reason: z.string().trim().min(1, 'must not be empty').max(500, 'must be at most 500 characters').optional(),
   },
   { error: (issue) => (issue.input === undefined || issue.input === null ? 'a JSON object is required' : undefined) },
