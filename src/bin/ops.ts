@@ -1,7 +1,14 @@
 // `npm run ops -- <command>`: what an operator does to registrant workflows, from a terminal. It talks to Temporal
 // as the API does (src/gateway/registrant-reads.ts), so it works wherever the gateway works, Web UI or not.
 import { parseArgs } from 'node:util';
-import { Client, Connection, WorkflowUpdateFailedError } from '@temporalio/client';
+import {
+  Client,
+  Connection,
+  WorkflowNotFoundError,
+  WorkflowUpdateFailedError,
+  type WorkflowHandle,
+  type WorkflowUpdateHandle,
+} from '@temporalio/client';
 import { z } from 'zod';
 import { loadConfigOrExit, temporalSchema } from '../config';
 import { cancelledBySchema } from '../domain/evidence';
@@ -78,18 +85,35 @@ async function mustRead(client: Client, w: string, r: string): Promise<Registran
   return record;
 }
 
-/** Runs an update and waits for its answer; a refusal (the validator's reason) or no worker in time is an OpsError. */
-async function update<T>(client: Client, w: string, r: string, call: () => Promise<T>): Promise<T> {
+/**
+ * Sends an update and waits for its answer. What can go wrong is told apart: the workflow refused it (the
+ * validator's reason), no worker took it in time, or it was taken but is still at work (a re-drive while the app
+ * still refuses keeps retrying for CALLBACK_RETRY_WINDOW).
+ */
+async function update<Ret>(
+  client: Client,
+  w: string,
+  r: string,
+  start: (workflow: WorkflowHandle) => Promise<WorkflowUpdateHandle<Ret>>,
+  stillAtWork: string,
+): Promise<Ret> {
+  const workflow = client.workflow.getHandle(registrantWorkflowId(w, r));
+  const deadline = Date.now() + UPDATE_WAIT_MS;
+  let accepted: WorkflowUpdateHandle<Ret>;
   try {
-    return await client.withDeadline(Date.now() + UPDATE_WAIT_MS, call);
+    accepted = await client.withDeadline(deadline, () => start(workflow));
+  } catch (err) {
+    if (err instanceof WorkflowNotFoundError) throw new OpsError(`no workflow ${registrantWorkflowId(w, r)}`);
+    throw new OpsError(
+      `no worker took it within ${UPDATE_WAIT_MS / 1000} s (${errorMessage(err)}): is a worker running? ` +
+        'One may still apply it when it starts; check with `show`.',
+    );
+  }
+  try {
+    return await client.withDeadline(deadline, () => accepted.result());
   } catch (err) {
     if (err instanceof WorkflowUpdateFailedError) throw new OpsError(`refused: ${errorMessage(err)}`);
-    const status = (await readRegistrant(client, w, r))?.workflow.status;
-    if (!status) throw new OpsError(`no workflow ${registrantWorkflowId(w, r)}`);
-    throw new OpsError(
-      `no answer within ${UPDATE_WAIT_MS / 1000} s (${errorMessage(err)}): is a worker running? ` +
-        'A worker may still apply it when it starts; check with `show`.',
-    );
+    throw new OpsError(stillAtWork);
   }
 }
 
@@ -126,16 +150,26 @@ async function run(client: Client, cmd: Command): Promise<void> {
         cancelled_by: cancelledBy,
         ...(cmd.canReregister ? { can_reregister: cmd.canReregister === 'true' } : {}),
       };
-      const handle = client.workflow.getHandle(registrantWorkflowId(w, r));
-      const result = await update(client, w, r, () => handle.executeUpdate(resolveUpdate, { args: [verdict] }));
+      const result = await update(
+        client,
+        w,
+        r,
+        (workflow) => workflow.startUpdate(resolveUpdate, { args: [verdict], waitForStage: 'ACCEPTED' }),
+        'taken, but not settled yet: see `show`',
+      );
       say(`resolved: ${result.state ?? '-'} (cancelled_by ${result.outcome?.cancelled_by ?? '-'})`);
       if (result.outcome) say('the app is told registrant.cancelled');
       return;
     }
     case 'redrive': {
       const [w, r] = cmd.args;
-      const handle = client.workflow.getHandle(registrantWorkflowId(w, r));
-      const results = await update(client, w, r, () => handle.executeUpdate(redriveCallbacksUpdate));
+      const results = await update(
+        client,
+        w,
+        r,
+        (workflow) => workflow.startUpdate(redriveCallbacksUpdate, { waitForStage: 'ACCEPTED' }),
+        're-driven, but not delivered yet: the app still refuses (see `show` for the latest error)',
+      );
       for (const c of results) {
         say(
           `re-driving ${c.type} (${c.webhook_id}): ${c.delivered ? 'delivered' : `refused again: ${c.error ?? '?'}`}`,

@@ -91,6 +91,14 @@ test('a callback the app refused for CALLBACK_RETRY_WINDOW waits; redrive delive
     expect(view.failed_callbacks).toEqual([
       { webhook_id: expect.stringMatching(/_created$/), type: 'registrant.created', error: expect.any(String) },
     ]);
+
+    // Re-driven while the app still refuses: retried for CALLBACK_RETRY_WINDOW, then the update says so.
+    const stillRefused = await ops('redrive', webinar.id, registrant.id);
+    expect(stillRefused.code).toBe(1);
+    expect(stillRefused.stdout).toMatch(
+      /re-driving registrant\.created \(.*_created\): refused again: the app answered HTTP 500/,
+    );
+    expect(stillRefused.stderr).toContain('not all were delivered');
   } finally {
     world.app.failNext = 0;
   }
