@@ -167,18 +167,40 @@ describe("an operator's verdict", () => {
     ['needs_review', null, /cancelled_by must be registrant or admin/],
   ] as const)('in state %s, %j is refused', (current, verdict, reason) => {
     const state = fresh();
+    if (current === 'needs_review') state.openReview();
     if (current) state.enter(current, 1, true);
     expect(state.resolutionProblem(verdict)).toMatch(reason);
   });
 
   test.each([{ cancelled_by: 'registrant' }, { cancelled_by: 'admin', can_reregister: false }])(
-    'in needs_review, %j is taken',
+    'in an open needs_review case, %j is taken',
     (verdict) => {
       const state = fresh();
+      state.openReview();
       state.enter('needs_review', 1, true);
       expect(state.resolutionProblem(verdict)).toBeNull();
     },
   );
+
+  test('a case settles once: after its outcome, a verdict is stale even if needs_review stayed the state', () => {
+    const state = fresh();
+    state.openReview();
+    state.enter('needs_review', 10, true);
+    state.verdict = { cancelled_by: 'admin' };
+    expect(state.awaitsVerdict).toBe(true);
+    state.settle({ cancelled_by: 'admin', can_reregister: false, zoom_status: 'denied' });
+    expect(state.awaitsVerdict).toBe(false);
+    expect(state.resolutionProblem({ cancelled_by: 'registrant' })).toBe(
+      'nothing to resolve: no open case awaits a verdict',
+    );
+  });
+
+  test('opening a case forgets a verdict given to an earlier one', () => {
+    const state = fresh();
+    state.verdict = { cancelled_by: 'admin' };
+    state.openReview();
+    expect(state.verdict).toBeNull();
+  });
 });
 
 describe("the app's cancellation requests", () => {

@@ -82,8 +82,8 @@ export async function settleCancellation(ctx: RegistrantContext, cancel: Registr
     setCurrentDetails(
       `Needs review: ${decision.reason}. Settle it with the "resolve" update, e.g. {"cancelled_by": "admin", "can_reregister": false}.`,
     );
-    // Cleared before the state opens `resolve`, so that a verdict given during the callback counts.
-    registrant.verdict = null;
+    // Opened before the state says so, so that a verdict given during the callback counts.
+    registrant.openReview();
     ctx.enter('needs_review', cancel.eventTs, true);
     await ctx.tell(
       callbackAbout(ctx.subject(cancel.eventTs, cancel.occurrenceId, cancel.registrant), {
@@ -99,12 +99,12 @@ export async function settleCancellation(ctx: RegistrantContext, cancel: Registr
     if (registrant.verdict) evidence.resolved_by_operator = true;
   }
 
-  // 4. Act on the decision, and tell the app once.
-  const subject = ctx.subject(cancel.eventTs, cancel.occurrenceId, cancel.registrant);
+  // 4. Act on the decision, and tell the app once (about the registrant as they are by then).
+  const subject = () => ctx.subject(cancel.eventTs, cancel.occurrenceId, cancel.registrant);
   if (decision.kind === 'reinstated') {
     ctx.enter('approved', registrant.latestAppliedTs, true);
     registrant.settle(null);
-    await ctx.tell(callbackAbout(subject, { type: 'registrant.reinstated' }));
+    await ctx.tell(callbackAbout(subject(), { type: 'registrant.reinstated' }));
   } else if (decision.kind === 'cancelled') {
     const settled =
       decision.cancelledBy === 'registrant' && decision.zoomStatus === 'denied' && settings.restoreReregistration
@@ -119,7 +119,7 @@ export async function settleCancellation(ctx: RegistrantContext, cancel: Registr
       zoom_status: settled.zoomStatus,
     };
     registrant.settle(outcome);
-    await ctx.tell(callbackAbout(subject, { type: 'registrant.cancelled', outcome, evidence }));
+    await ctx.tell(callbackAbout(subject(), { type: 'registrant.cancelled', outcome, evidence }));
   }
 }
 

@@ -43,6 +43,8 @@ export class RegistrantState {
   redrives = 0;
   /** Cancellations being settled or waiting for their turn. */
   private settlements = 0;
+  /** A `needs_review` case is open: from the moment it is opened until its outcome is settled. */
+  private reviewOpen = false;
   private readonly seen: Set<string>;
   /** The callbacks sent, and those the app refused (see CallbackLedger). */
   readonly callbacks: CallbackLedger;
@@ -220,8 +222,20 @@ export class RegistrantState {
     this.view.needs_review_reason = reason;
   }
 
+  /** Opens the case to an operator; a verdict from before does not count. */
+  openReview(): void {
+    this.verdict = null;
+    this.reviewOpen = true;
+  }
+
+  get awaitsVerdict(): boolean {
+    return this.reviewOpen;
+  }
+
+  /** The case's outcome (null for a reinstatement): it closes any review. */
   settle(outcome: CancellationOutcome | null): void {
     this.view.outcome = outcome;
+    this.reviewOpen = false;
   }
 
   /** Why an operator's verdict cannot be taken now, or null when it can. */
@@ -229,6 +243,8 @@ export class RegistrantState {
     if (this.view.state !== 'needs_review') {
       return `nothing to resolve: the registrant is ${this.view.state ?? 'without state'}, not needs_review`;
     }
+    // needs_review without an open case: a later event kept the settled outcome from replacing it.
+    if (!this.reviewOpen) return 'nothing to resolve: no open case awaits a verdict';
     if (!isResolution(verdict)) {
       return 'cancelled_by must be registrant or admin, and can_reregister true or false when given';
     }

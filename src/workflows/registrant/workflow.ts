@@ -56,7 +56,8 @@ export async function registrantWorkflow(input: RegistrantWorkflowInput): Promis
     resolveUpdate,
     async (verdict) => {
       registrant.verdict = verdict;
-      await condition(() => registrant.view.state !== 'needs_review');
+      // Answered once the case has settled on it, whatever state that leaves the registrant in.
+      await condition(() => !registrant.awaitsVerdict);
       return { state: registrant.view.state, outcome: registrant.view.outcome };
     },
     { validator: (verdict) => refuseIf(registrant.resolutionProblem(verdict)) },
