@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { cancelledBySchema, evidenceSchema } from '../domain/evidence';
 import type { Registrant } from '../domain/registration';
 
-export const callbackRegistrantSchema = z.object({
+const callbackRegistrantSchema = z.object({
   id: z.string(),
   email: z.string(),
   first_name: z.string(),

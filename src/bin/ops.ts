@@ -11,9 +11,8 @@ import {
 } from '@temporalio/client';
 import { z } from 'zod';
 import { loadConfigOrExit, temporalSchema } from '../config';
-import { cancelledBySchema } from '../domain/evidence';
 import { REGISTRANT_ID_PATTERN, WEBINAR_ID_PATTERN } from '../domain/ids';
-import { REGISTRATION_STATES } from '../domain/registration';
+import { CANCELLED_BY, REGISTRATION_STATES } from '../domain/registration';
 import { argumentProblem, errorMessage } from '../errors';
 import { listRegistrants, readRegistrant, type RegistrantRecord } from '../gateway/registrant-reads';
 import { redriveCallbacksUpdate, resolveUpdate } from '../workflows/registrant/messages';
@@ -48,7 +47,7 @@ const commandSchema = z.discriminatedUnion('command', [
     args: z.tuple([
       webinarId,
       registrantId,
-      z.enum(cancelledBySchema.options, { error: 'who cancelled must be registrant or admin' }),
+      z.enum(CANCELLED_BY, { error: 'who cancelled must be registrant or admin' }),
     ]),
     canReregister: z.enum(['true', 'false'], { error: '--can-reregister must be true or false' }).optional(),
   }),
@@ -79,9 +78,11 @@ function parseCommand(argv: string[]): Command {
 /** How long the CLI waits for a worker to take an update before saying what it knows. */
 const UPDATE_WAIT_MS = 30_000;
 
+const noWorkflow = (w: string, r: string) => new OpsError(`no workflow ${registrantWorkflowId(w, r)}`);
+
 async function mustRead(client: Client, w: string, r: string): Promise<RegistrantRecord> {
   const record = await readRegistrant(client, w, r);
-  if (!record) throw new OpsError(`no workflow ${registrantWorkflowId(w, r)}`);
+  if (!record) throw noWorkflow(w, r);
   return record;
 }
 
@@ -103,7 +104,7 @@ async function update<Ret>(
   try {
     accepted = await client.withDeadline(deadline, () => start(workflow));
   } catch (err) {
-    if (err instanceof WorkflowNotFoundError) throw new OpsError(`no workflow ${registrantWorkflowId(w, r)}`);
+    if (err instanceof WorkflowNotFoundError) throw noWorkflow(w, r);
     throw new OpsError(
       `no worker took it within ${UPDATE_WAIT_MS / 1000} s (${errorMessage(err)}): is a worker running? ` +
         'One may still apply it when it starts; check with `show`.',

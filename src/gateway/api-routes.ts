@@ -35,7 +35,7 @@ const listQuery = z.strictObject({
     .regex(/^[A-Za-z0-9_-]+$/, 'must be a next_cursor from a previous page')
     .optional(),
 });
-export const cancellationBodySchema = z.strictObject(
+const cancellationBodySchema = z.strictObject(
   {
     by: z.enum(CANCELLED_BY, {
       error: (issue) => (issue.input === undefined ? 'is required' : 'must be registrant or admin'),

@@ -28,20 +28,16 @@ export class TemporalUnavailableError extends Error {
 }
 
 /** Runs `call` with a gRPC deadline, and gives up locally too in case connecting itself hangs. */
-export async function withTemporalDeadline<T>(
-  client: Client,
-  call: () => Promise<T>,
-  deadlineMs = TEMPORAL_DEADLINE_MS,
-): Promise<T> {
+export async function withTemporalDeadline<T>(client: Client, call: () => Promise<T>): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<never>((_, reject) => {
     timer = setTimeout(
-      () => reject(new TemporalUnavailableError(`Temporal did not answer within ${deadlineMs} ms`)),
-      deadlineMs + 200,
+      () => reject(new TemporalUnavailableError(`Temporal did not answer within ${TEMPORAL_DEADLINE_MS} ms`)),
+      TEMPORAL_DEADLINE_MS + 200,
     );
   });
   try {
-    return await Promise.race([client.withDeadline(Date.now() + deadlineMs, call), timeout]);
+    return await Promise.race([client.withDeadline(Date.now() + TEMPORAL_DEADLINE_MS, call), timeout]);
   } catch (err) {
     if (err instanceof TemporalUnavailableError) throw err;
     throw new TemporalUnavailableError(`Temporal did not accept the call: ${String(err)}`, { cause: err });

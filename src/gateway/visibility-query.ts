@@ -3,7 +3,7 @@
 
 type Clause = [field: string, operator: '=' | '!=', value: string];
 
-export function literal(value: string): string {
+function literal(value: string): string {
   return `'${value.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;
 }
 
