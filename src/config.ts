@@ -60,6 +60,7 @@ export const workerConfigSchema = temporalSchema
       });
     }
   });
+export type TemporalConfig = z.output<typeof temporalSchema>;
 export type WorkerConfig = z.output<typeof workerConfigSchema>;
 
 export const gatewayConfigSchema = temporalSchema.extend({

@@ -4,7 +4,12 @@ import type { z } from 'zod';
 
 export function describeIssue(error: z.ZodError, where = '', whole = 'input'): string {
   const issue = error.issues[0];
-  return describeProblem(where, issue?.path ?? [], issue?.message, whole);
+  return describeProblem(where, issue?.path ?? [], issue && wording(issue), whole);
+}
+
+/** An issue's own words, except that zod's "expected string, received undefined" of a missing field is said plainly. */
+function wording(issue: z.core.$ZodIssue): string {
+  return issue.code === 'invalid_type' && / received undefined$/.test(issue.message) ? 'is required' : issue.message;
 }
 
 /** `where path: what is wrong`, e.g. "body reason: must not be empty" or "path webinarId: must be Zoom digits". */
@@ -21,7 +26,7 @@ export function describeProblem(
 /** For environment variables, whose messages read as predicates: "ZOOM_CLIENT_ID is required". */
 export function describeSetting(error: z.ZodError): string {
   const issue = error.issues[0];
-  return `${issue?.path.join('.') || 'environment'} ${issue?.message ?? 'is invalid'}`;
+  return `${issue?.path.join('.') || 'environment'} ${issue ? wording(issue) : 'is invalid'}`;
 }
 
 /** For a command line parsed as a tuple: a wrong count says so; otherwise the first issue's own words. */
@@ -29,7 +34,9 @@ export function argumentProblem(error: z.ZodError, command: string): string {
   const issue = error.issues[0];
   return issue?.code === 'too_small' || issue?.code === 'too_big'
     ? `wrong number of arguments for ${command}`
-    : (issue?.message ?? 'invalid arguments');
+    : issue
+      ? wording(issue)
+      : 'invalid arguments';
 }
 
 /**

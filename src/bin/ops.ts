@@ -2,9 +2,8 @@
 // as the API does (src/gateway/registrant-reads.ts), so it works wherever the gateway works, Web UI or not.
 import { parseArgs } from 'node:util';
 import {
-  Client,
-  Connection,
   WorkflowNotFoundError,
+  type Client,
   WorkflowUpdateFailedError,
   type WorkflowHandle,
   type WorkflowUpdateHandle,
@@ -12,16 +11,17 @@ import {
 import { z } from 'zod';
 import { loadConfigOrExit, temporalSchema } from '../config';
 import { REGISTRANT_ID_PATTERN, WEBINAR_ID_PATTERN } from '../domain/ids';
-import { CANCELLED_BY, REGISTRATION_STATES } from '../domain/registration';
+import { CANCELLED_BY, LISTED_STATES } from '../domain/registration';
 import { argumentProblem, errorMessage } from '../errors';
 import { listRegistrants, readRegistrant, type RegistrantRecord } from '../gateway/registrant-reads';
+import { connectClient } from '../temporal-connection';
 import { redriveCallbacksUpdate, resolveUpdate } from '../workflows/registrant/messages';
 import { registrantWorkflowId } from '../workflows/registrant/names';
 
 const USAGE = `usage: npm run ops -- <command>
 
   needs-review <webinarId>                    registrants whose cancellation awaits an operator
-  list <webinarId> <state>                    registrants in a state (${REGISTRATION_STATES.join(', ')})
+  list <webinarId> <state>                    registrants in a state (${LISTED_STATES.join(', ')})
   show <webinarId> <registrantId>             state, evidence, callbacks and API cancellations, as JSON
   resolve <webinarId> <registrantId> registrant|admin [--can-reregister true|false]
                                               settle a needs_review case; the app is then told registrant.cancelled
@@ -36,10 +36,7 @@ const commandSchema = z.discriminatedUnion('command', [
   z.object({ command: z.literal('needs-review'), args: z.tuple([webinarId]) }),
   z.object({
     command: z.literal('list'),
-    args: z.tuple([
-      webinarId,
-      z.enum(REGISTRATION_STATES, { error: `state must be one of ${REGISTRATION_STATES.join(', ')}` }),
-    ]),
+    args: z.tuple([webinarId, z.enum(LISTED_STATES, { error: `state must be one of ${LISTED_STATES.join(', ')}` })]),
   }),
   z.object({ command: z.literal('show'), args: z.tuple([webinarId, registrantId]) }),
   z.object({
@@ -61,11 +58,7 @@ class OpsError extends Error {}
 const say = (line: string) => process.stdout.write(`${line}\n`);
 
 function parseCommand(argv: string[]): Command {
-  const { positionals, values } = parseArgs({
-    args: argv,
-    allowPositionals: true,
-    options: { 'can-reregister': { type: 'string' }, help: { type: 'boolean', short: 'h' } },
-  });
+  const { positionals, values } = parseOptions(argv);
   const [command, ...args] = positionals;
   if (!command || values.help) throw new UsageError('');
   const parsed = commandSchema.safeParse({ command, args, canReregister: values['can-reregister'] });
@@ -73,6 +66,24 @@ function parseCommand(argv: string[]): Command {
   const known = commandSchema.options.map((o) => o.shape.command.value);
   if (!known.includes(command as (typeof known)[number])) throw new UsageError(`unknown command "${command}"`);
   throw new UsageError(argumentProblem(parsed.error, command));
+}
+
+const OPTIONS = { 'can-reregister': { type: 'string' }, help: { type: 'boolean', short: 'h' } } as const;
+
+/** Node's parser, with our words for a flag it does not know (its own advice is about positionals). */
+function parseOptions(argv: string[]) {
+  try {
+    return parseArgs({ args: argv, allowPositionals: true, options: OPTIONS });
+  } catch (err) {
+    const code = (err as { code?: unknown }).code;
+    if (code !== 'ERR_PARSE_ARGS_UNKNOWN_OPTION' && code !== 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE') throw err;
+    const flag = /'(-[^' ]*)/.exec(errorMessage(err))?.[1] ?? 'an option';
+    throw new UsageError(
+      code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION'
+        ? `unknown option ${flag}: the options are --can-reregister true|false (resolve) and --help`
+        : `${flag} needs a value, e.g. --can-reregister false`,
+    );
+  }
 }
 
 /** How long the CLI waits for a worker to take an update before saying what it knows. */
@@ -195,9 +206,9 @@ async function main(): Promise<void> {
     process.exit(2);
   }
   const config = loadConfigOrExit(temporalSchema);
-  const connection = await Connection.connect({ address: config.TEMPORAL_ADDRESS });
+  const { client, connection } = await connectClient(config);
   try {
-    await run(new Client({ connection, namespace: config.TEMPORAL_NAMESPACE }), cmd);
+    await run(client, cmd);
   } finally {
     await connection.close();
   }

@@ -1,20 +1,19 @@
 // `npm run worker` (compiled: `node lib/bin/worker.js`): the registration workers until SIGINT or SIGTERM.
-import { DefaultLogger, NativeConnection, Runtime } from '@temporalio/worker';
+import { Runtime } from '@temporalio/worker';
 import { loadConfigOrExit, workerConfigSchema } from '../config';
 import { logger } from '../logger';
+import { runtimeLogger } from '../runtime-logger';
+import { connectWorker, TemporalUnreachableError } from '../temporal-connection';
 import { createRegistrationWorkers } from '../workers';
 
 async function main(): Promise<void> {
   const config = loadConfigOrExit(workerConfigSchema);
   Runtime.install({
-    logger: new DefaultLogger('INFO', ({ level, message, meta }) => {
-      const method = ({ TRACE: 'trace', DEBUG: 'debug', INFO: 'info', WARN: 'warn', ERROR: 'error' } as const)[level];
-      logger[method](meta ?? {}, message);
-    }),
+    logger: runtimeLogger(logger),
     // Workers drain and stop on these; run() then resolves.
     shutdownSignals: ['SIGINT', 'SIGTERM'],
   });
-  const connection = await NativeConnection.connect({ address: config.TEMPORAL_ADDRESS });
+  const connection = await connectWorker(config);
   try {
     const workers = await createRegistrationWorkers({ config, connection });
     logger.info({ taskQueue: config.TEMPORAL_TASK_QUEUE, address: config.TEMPORAL_ADDRESS }, 'worker started');
@@ -26,6 +25,8 @@ async function main(): Promise<void> {
 }
 
 main().catch((err: unknown) => {
-  logger.error({ err }, 'worker failed');
+  // A start-up problem is one line that says what to do; anything else keeps its stack.
+  if (err instanceof TemporalUnreachableError) logger.error(err.message);
+  else logger.error({ err }, 'worker failed');
   process.exit(1);
 });

@@ -18,6 +18,13 @@ export const REGISTRATION_STATES = [
 ] as const;
 export type RegistrationState = (typeof REGISTRATION_STATES)[number];
 
+/**
+ * What the `RegistrationState` search attribute shows, and what operators and the API list by: the registrant's
+ * state, or `settling` while a cancellation of theirs is being settled (until it settles or needs review).
+ */
+export const LISTED_STATES = [...REGISTRATION_STATES, 'settling'] as const;
+export type ListedState = (typeof LISTED_STATES)[number];
+
 /** The person, as the app is told about them. */
 export interface Registrant {
   id: string;

@@ -10,12 +10,12 @@ import { z } from 'zod';
 import type { GatewayConfig } from '../config';
 import type { CancellationRecord } from '../domain/cancellation';
 import { registrantIdSchema, webinarIdSchema } from '../domain/ids';
-import { CANCELLED_BY, REGISTRATION_STATES } from '../domain/registration';
+import { CANCELLED_BY, LISTED_STATES } from '../domain/registration';
 import { errorMessage } from '../errors';
 import { cancellationOutcomeUpdate, requestCancellationSignal } from '../workflows/registrant/messages';
 import { registrantWorkflowId } from '../workflows/registrant/names';
 import { ApiError } from './errors';
-import { listRegistrants, readCancellation, readRegistrant } from './registrant-reads';
+import { forgetRefusedRun, listRegistrants, readCancellation, readRegistrant } from './registrant-reads';
 import { TEMPORAL_DEADLINE_MS, signalRegistrant, withTemporalDeadline, type RegistrantRef } from './temporal';
 
 export interface ApiOptions {
@@ -28,7 +28,7 @@ const registrantParams = z.object({ webinarId: webinarIdSchema, registrantId: re
 const cancellationParams = registrantParams.extend({ cancellationId: z.string().min(1).max(200) });
 const webinarParams = registrantParams.pick({ webinarId: true });
 const listQuery = z.strictObject({
-  state: z.enum(REGISTRATION_STATES, { error: `must be one of ${REGISTRATION_STATES.join(', ')}` }),
+  state: z.enum(LISTED_STATES, { error: `must be one of ${LISTED_STATES.join(', ')}` }),
   limit: z.coerce.number().int().min(1).max(100).default(50),
   cursor: z
     .string()
@@ -113,6 +113,18 @@ export function apiRoutes({ config, client, logger }: ApiOptions): FastifyPlugin
     }
   }
 
+  /** A refused request leaves no trace that looks like a registrant (see forgetRefusedRun); best effort. */
+  async function forgetIfRefusedOnly(p: RegistrantRef): Promise<void> {
+    try {
+      const deleted = await client.withDeadline(Date.now() + TEMPORAL_DEADLINE_MS, () =>
+        forgetRefusedRun(client, p.webinarId, p.registrantId),
+      );
+      if (deleted) logger.info(p, 'deleted the workflow of a registrant Zoom does not know (refused request)');
+    } catch (err) {
+      logger.warn({ ...p, err: errorMessage(err) }, 'could not delete the workflow of a refused request');
+    }
+  }
+
   return (api, _opts, done) => {
     api.addHook('onRequest', (request, reply, next) => {
       if (!config.API_TOKEN) {
@@ -157,6 +169,7 @@ export function apiRoutes({ config, client, logger }: ApiOptions): FastifyPlugin
             `Idempotency-Key ${id} was used for a cancellation by ${record.by}`,
           );
         }
+        if (record?.status === 'refused') await forgetIfRefusedOnly(p);
         return answer(reply, p, id, record);
       },
     );
@@ -170,6 +183,7 @@ export function apiRoutes({ config, client, logger }: ApiOptions): FastifyPlugin
         if (!record) {
           throw new ApiError(404, 'cancellation_not_found', `no cancellation ${p.cancellationId} for this registrant`);
         }
+        if (record.status === 'refused') await forgetIfRefusedOnly(p);
         return answer(reply, p, p.cancellationId, record);
       },
     );

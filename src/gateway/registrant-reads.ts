@@ -4,7 +4,7 @@ import { WorkflowNotFoundError, type Client } from '@temporalio/client';
 import { defaultPayloadConverter } from '@temporalio/common';
 import { google, temporal } from '@temporalio/proto';
 import type { CancellationRecord } from '../domain/cancellation';
-import type { CancelledBy, RegistrationState } from '../domain/registration';
+import type { CancelledBy, ListedState } from '../domain/registration';
 import { stateQuery, type RegistrantView } from '../workflows/registrant/messages';
 import { REGISTRANT_WORKFLOW_TYPE, registrantWorkflowId, searchAttributes } from '../workflows/registrant/names';
 import type { registrantWorkflow } from '../workflows/registrant/workflow';
@@ -17,13 +17,52 @@ export interface RegistrantRecord {
 
 /**
  * The registrant's state and evidence: the `state` query while its workflow runs, its result once it has closed.
- * Null when Temporal has no workflow for it (no event ever came, or the namespace no longer retains it).
+ * Null when Temporal knows nothing of the registrant: no workflow (no event ever came, or the namespace no longer
+ * retains it), or one that only held the app's refused requests.
  */
 export async function readRegistrant(
   client: Client,
   webinarId: string,
   registrantId: string,
 ): Promise<RegistrantRecord | null> {
+  const record = await readWorkflow(client, webinarId, registrantId);
+  return record && knowsRegistrant(record.view) ? record : null;
+}
+
+export async function readCancellation(
+  client: Client,
+  webinarId: string,
+  registrantId: string,
+  cancellationId: string,
+): Promise<CancellationRecord | null> {
+  const record = await readWorkflow(client, webinarId, registrantId);
+  return record?.view.cancellations.find((c) => c.id === cancellationId) ?? null;
+}
+
+/**
+ * A run that only held refused requests ends at once (a request for a registrant Zoom does not know, say); deleting
+ * it leaves nothing in the Web UI or the listings that looks like a registrant. True when it was deleted. A run that
+ * knows the registrant, or one that has not ended (started before it ended by itself), is left alone.
+ */
+export async function forgetRefusedRun(client: Client, webinarId: string, registrantId: string): Promise<boolean> {
+  const workflowId = registrantWorkflowId(webinarId, registrantId);
+  const { runId, status } = await client.workflow.getHandle(workflowId).describe();
+  if (status.name !== 'RUNNING' && status.name !== 'COMPLETED') return false;
+  const view = (await client.workflow.result(workflowId, runId, { followRuns: false })) as RegistrantView;
+  if (knowsRegistrant(view)) return false;
+  await client.workflowService.deleteWorkflowExecution({
+    namespace: client.options.namespace,
+    workflowExecution: { workflowId, runId },
+  });
+  return true;
+}
+
+/** Some event was applied, or the app's request made the registrant something. */
+function knowsRegistrant(view: RegistrantView): boolean {
+  return view.state !== null || view.last_event_ts !== null;
+}
+
+async function readWorkflow(client: Client, webinarId: string, registrantId: string): Promise<RegistrantRecord | null> {
   const handle = client.workflow.getHandle<typeof registrantWorkflow>(registrantWorkflowId(webinarId, registrantId));
   let status: string;
   try {
@@ -37,20 +76,10 @@ export async function readRegistrant(
   return { view, workflow: { id: handle.workflowId, status: status.toLowerCase() } };
 }
 
-export async function readCancellation(
-  client: Client,
-  webinarId: string,
-  registrantId: string,
-  cancellationId: string,
-): Promise<CancellationRecord | null> {
-  const record = await readRegistrant(client, webinarId, registrantId);
-  return record?.view.cancellations.find((c) => c.id === cancellationId) ?? null;
-}
-
 export interface ListedRegistrant {
   webinar_id: string;
   registrant_id: string;
-  state: RegistrationState | null;
+  state: ListedState | null;
   cancelled_by: CancelledBy | null;
   workflow_id: string;
   workflow_status: string;
@@ -70,7 +99,7 @@ export interface RegistrantPage {
  */
 export async function listRegistrants(
   client: Client,
-  query: { webinarId: string; state: RegistrationState; pageSize: number; cursor?: string },
+  query: { webinarId: string; state: ListedState; pageSize: number; cursor?: string },
 ): Promise<RegistrantPage> {
   const response = await client.workflowService.listWorkflowExecutions({
     namespace: client.options.namespace,
@@ -106,7 +135,7 @@ function listed(execution: temporal.api.workflow.v1.IWorkflowExecutionInfo): Lis
   return {
     webinar_id: keyword(searchAttributes.webinarId.name) ?? '',
     registrant_id: keyword(searchAttributes.registrantId.name) ?? '',
-    state: keyword(searchAttributes.registrationState.name) as RegistrationState | null,
+    state: keyword(searchAttributes.registrationState.name) as ListedState | null,
     cancelled_by: keyword(searchAttributes.cancelledBy.name) as CancelledBy | null,
     workflow_id: execution.execution?.workflowId ?? '',
     workflow_status: status.replace('WORKFLOW_EXECUTION_STATUS_', '').toLowerCase(),

@@ -4,6 +4,7 @@
 import { Client, Connection } from '@temporalio/client';
 import type { SignalDefinition } from '@temporalio/common';
 import type { RegistrationEvent } from '../domain/registration';
+import { registrantStaticDetails } from '../workflows/registrant/details';
 import { registrationEventSignal } from '../workflows/registrant/messages';
 import { REGISTRANT_WORKFLOW_TYPE, registrantWorkflowId, searchAttributes } from '../workflows/registrant/names';
 import type { registrantWorkflow } from '../workflows/registrant/workflow';
@@ -75,6 +76,7 @@ export async function signalRegistrant<Arg>(
         { key: searchAttributes.registrantId, value: registrantId },
       ],
       staticSummary: `Zoom registrant ${registrantId} of webinar ${webinarId}`,
+      staticDetails: registrantStaticDetails(webinarId, registrantId),
     }),
   );
   return workflowId;

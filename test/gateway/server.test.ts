@@ -85,7 +85,7 @@ describe('POST /zoom/webhook', () => {
       'a cancellation without the registrant email',
       cancelled.replace('"email":"ada@example.com",', ''),
       'invalid_event',
-      'webinar.registration_cancelled payload.object.registrant.email: Invalid input: expected string, received undefined',
+      'webinar.registration_cancelled payload.object.registrant.email: is required',
     ],
     [
       'an approval without operator',
@@ -188,7 +188,7 @@ describe('/api/v1', () => {
       'GET',
       '/api/v1/webinars/1/registrants?state=gone',
       undefined,
-      'query state: must be one of registered, approved, pending, denied, self_cancelled, admin_cancelled, needs_review',
+      'query state: must be one of registered, approved, pending, denied, self_cancelled, admin_cancelled, needs_review, settling',
     ],
     [
       'GET',

@@ -105,7 +105,7 @@ export async function startWorld({
   const gateway = buildGateway({
     config: { ZOOM_WEBHOOK_SECRET_TOKEN: WEBHOOK_SECRET, TEMPORAL_TASK_QUEUE: taskQueue, API_TOKEN },
     client: gatewayTemporal.client,
-    logger: pino({ level: 'silent' }),
+    logger: pino({ level: process.env.TEST_GATEWAY_LOG ?? 'silent' }),
   });
   const gatewayUrl = await gateway.listen({ port: 0, host: '127.0.0.1' });
   const webhookUrl = `${gatewayUrl}/zoom/webhook`;

@@ -1,7 +1,7 @@
 // Cancellations that leave the registrant denied: these wait for follow-ups (FOLLOW_UP_WINDOW is 4 s here), and the
 // lookup that never settles ends in needs_review (LOOKUP_TIMEOUT 5 s).
 import { resolveUpdate } from '../../src/workflows/registrant/messages';
-import { registrantWorkflowId } from '../../src/workflows/registrant/names';
+import { registrantWorkflowId, searchAttributes } from '../../src/workflows/registrant/names';
 import { callbacksAbout, startWorld, type World } from '../helpers/world';
 import { eventually } from '../helpers/eventually';
 
@@ -19,6 +19,12 @@ function seed(selfCancelMode?: 'deny') {
   return { webinarId: webinar.id, registrantId: person.id };
 }
 
+/** What the Web UI's RegistrationState column shows for the registrant (the workflow's own search attributes). */
+async function listedState(webinarId: string, registrantId: string): Promise<string | undefined> {
+  const described = await world.client.workflow.getHandle(registrantWorkflowId(webinarId, registrantId)).describe();
+  return described.typedSearchAttributes.get(searchAttributes.registrationState);
+}
+
 /** Waits until the workflow has its lookup answer and sits in the follow-up window. */
 const inFollowUpWindow = (webinarId: string, registrantId: string) =>
   eventually(async () => {
@@ -30,9 +36,10 @@ test('admin cancel (operator = host), lookup denied: after the window, one regis
   const { webinarId, registrantId } = seed();
   await world.deliver(world.emulator.cancelAsAdmin(webinarId, registrantId));
 
-  // Still settling while the follow-up window runs: nothing told yet.
+  // Still settling while the follow-up window runs: nothing told yet, and operators find it as `settling`.
   await inFollowUpWindow(webinarId, registrantId);
   expect(world.app.about(registrantId)).toEqual([]);
+  await eventually(async () => (await listedState(webinarId, registrantId)) === 'settling');
 
   const [cancelled] = await callbacksAbout(world, registrantId, 1);
   expect(cancelled).toMatchObject({
@@ -45,6 +52,7 @@ test('admin cancel (operator = host), lookup denied: after the window, one regis
     },
   });
   expect(await world.state(webinarId, registrantId)).toMatchObject({ state: 'admin_cancelled', cancelled_by: 'admin' });
+  expect(await listedState(webinarId, registrantId)).toBe('admin_cancelled');
 });
 
 test('self-cancel under the newer Zoom behaviour (hint registrant, lookup denied): {registrant, false}', async () => {

@@ -168,7 +168,32 @@ test("an unknown registrant or webinar is 404 with Zoom's reason, and nothing is
   expect(unknownWebinar.body.error).toMatchObject({ code: 'webinar_not_found', zoom_code: 3001 });
   expect(count('DELETE', zoomPath(webinar.id, 'NoSuchRegistrant1'))).toBe(0);
   expect(world.app.typesAbout('NoSuchRegistrant1')).toEqual([]);
-});
+
+  // Nothing refused leaves a trace that looks like a registrant: a GET is 404, and the workflow the request started
+  // is deleted (the dev server removes a deleted execution about 30 s later).
+  const refused = [
+    [webinar.id, 'NoSuchRegistrant1'],
+    ['99999999999', 'SomeRegistrant'],
+  ] as const;
+  for (const [w, r] of refused) {
+    const read = await callApi(world, 'GET', `/api/v1/webinars/${w}/registrants/${r}`);
+    expect(read.status).toBe(404);
+    expect(read.body.error).toMatchObject({ code: 'registrant_not_found' });
+  }
+  const gone = (w: string, r: string) =>
+    world.client.workflow
+      .getHandle(registrantWorkflowId(w, r))
+      .describe()
+      .then(
+        () => false,
+        (err: unknown) => err instanceof WorkflowNotFoundError,
+      );
+  await eventually(async () => (await Promise.all(refused.map(([w, r]) => gone(w, r)))).every(Boolean), {
+    timeoutMs: 90_000,
+  });
+  const listed = await world.client.workflow.count(refused.map(([, r]) => `ZoomRegistrantId = "${r}"`).join(' OR '));
+  expect(listed.count).toBe(0);
+}, 150_000);
 
 test('Zoom answering 429 and then 5xx: retried with backoff, then the settled outcome', async () => {
   const { webinarId, registrantId } = await registered();

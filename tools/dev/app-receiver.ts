@@ -17,12 +17,16 @@ export class AppReceiver {
   readonly deliveries: ReceivedCallback[] = [];
   /** Answer this many deliveries with 500 before accepting. */
   failNext = 0;
+  /** Answer 503 to the callbacks this picks (an app that is down for some of them). */
+  refuses: (callback: AppCallback) => boolean = () => false;
   /** Called with each verified, accepted delivery. */
   onCallback: (received: ReceivedCallback) => void = () => {};
+  /** Called with each verified delivery the receiver answered with an error. */
+  onRefused: (received: ReceivedCallback, status: number) => void = () => {};
   private server: Server | null = null;
   private readonly verifier = new Webhook(this.secret);
 
-  async start(): Promise<string> {
+  async start(port = 0, host = '127.0.0.1'): Promise<string> {
     this.server = createServer((req, res) => {
       const chunks: Buffer[] = [];
       req.on('data', (chunk: Buffer) => chunks.push(chunk));
@@ -34,20 +38,26 @@ export class AppReceiver {
           res.writeHead(401).end();
           return;
         }
-        if (this.failNext > 0) {
-          this.failNext -= 1;
-          res.writeHead(500).end();
-          return;
-        }
         const callback = appCallbackSchema.parse(JSON.parse(body));
         const received = { webhookId: String(req.headers['webhook-id']), callback };
+        if (this.failNext > 0 || this.refuses(callback)) {
+          this.failNext = Math.max(0, this.failNext - 1);
+          const status = this.refuses(callback) ? 503 : 500;
+          this.onRefused(received, status);
+          res.writeHead(status).end();
+          return;
+        }
         this.deliveries.push(received);
         this.onCallback(received);
         res.writeHead(204).end();
       });
     });
-    await new Promise<void>((resolve) => this.server?.listen(0, '127.0.0.1', resolve));
-    return `http://127.0.0.1:${(this.server.address() as AddressInfo).port}/zoom-callbacks`;
+    await new Promise<void>((resolve) => this.server?.listen(port, host, resolve));
+    return this.urlOn((this.server.address() as AddressInfo).port, host);
+  }
+
+  urlOn(port: number, host = '127.0.0.1'): string {
+    return `http://${host}:${port}/zoom-callbacks`;
   }
 
   /** Distinct callbacks (by webhook-id) about one registrant, in the order they first arrived. */

@@ -1,139 +1,225 @@
 // `npm run dev`: a whole local world with no Zoom account: a Temporal dev server with its Web UI, the Zoom emulator
 // (delivering its webhooks to the gateway as Zoom would, retries included), a worker and the gateway, wired
-// together. It then plays a self-cancel and an admin cancel through the real path (Zoom's webhook → gateway →
-// workflow → lookup against the emulator) so that both settle in the UI; `npm run simulate` and `npm run demo` act on
-// the same world.
-import { DefaultLogger, NativeConnection, Runtime } from '@temporalio/worker';
+// together. It seeds webinar 81234567890 with the same registrants on every start and plays one case of each kind
+// through the real path (Zoom's webhook → gateway → workflow → lookup against the emulator), so that the README's
+// commands and the Web UI have something real to show. `npm run simulate` and `npm run demo` act on the same world.
+import { DefaultLogger, Runtime } from '@temporalio/worker';
+import pino from 'pino';
+import pinoPretty from 'pino-pretty';
 import { gatewayConfigSchema, loadConfigOrExit, workerConfigSchema } from '../../src/config';
-import { AppReceiver } from './app-receiver';
-import { startTemporalDevServer } from './temporal-server';
 import { buildGateway } from '../../src/gateway/server';
+import { readRegistrant } from '../../src/gateway/registrant-reads';
 import { createGatewayClient } from '../../src/gateway/temporal';
-import { logger } from '../../src/logger';
-import { ZoomEmulator } from '../sandbox/emulator';
-import { seedDemoWebinar } from '../sandbox/seed';
+import { errorMessage } from '../../src/errors';
+import { connectWorker } from '../../src/temporal-connection';
+import type { RegistrantView } from '../../src/workflows/registrant/messages';
 import { createRegistrationWorkers } from '../../src/workers';
+import { ZoomEmulator } from '../sandbox/emulator';
+import { DEMO_PEOPLE, DEMO_WEBINAR_ID, seedDemoWebinar, type DemoPerson } from '../sandbox/seed';
+import { AppReceiver } from './app-receiver';
+import { portsInUse } from './ports';
+import { startTemporalDevServer } from './temporal-server';
 
 const DEV = {
-  temporalPort: 7233,
-  uiPort: 8233,
-  sandboxPort: 9090,
-  gatewayPort: 3000,
+  ports: {
+    'the Temporal dev server': 7233,
+    'its Web UI': 8233,
+    'the Zoom emulator': 9090,
+    'the gateway': 3000,
+    'the stand-in app': 3001,
+  },
   webhookSecret: 'sandbox-webhook-secret',
   zoom: { accountId: 'sandbox-account', clientId: 'sandbox-client', clientSecret: 'sandbox-secret' },
 };
+const host = '127.0.0.1';
+const say = (line = '') => process.stdout.write(`${line}\n`);
+// Human lines in this terminal; the processes log JSON in production.
+const log = pino({ level: 'warn' }, pinoPretty({ colorize: true, ignore: 'pid,hostname,service', singleLine: true }));
+
+/** The SDK's warnings as one line each: what failed, for which workflow, and why. */
+const sdkWarnings = new DefaultLogger('WARN', ({ level, message, meta }) => {
+  // The Zoom API queue's worker runs activities only: expected, not a warning worth a line here.
+  if (message.startsWith('No workflows registered')) return;
+  const m = (meta ?? {}) as { activityType?: string; attempt?: number; workflowId?: string; error?: unknown };
+  const what = m.activityType ? `: ${m.activityType} (attempt ${m.attempt ?? '?'}) of ${m.workflowId ?? '?'}` : '';
+  const why = m.error === undefined ? '' : ` (${errorMessage(m.error)})`;
+  log[level === 'ERROR' ? 'error' : 'warn'](`${message}${what}${why}`);
+});
+
+/** Everything started so far, stopped in reverse order on any way out. */
+const started: Array<() => Promise<unknown>> = [];
+async function stopAll(): Promise<void> {
+  for (const stop of started.reverse()) await stop().catch(() => {});
+}
 
 async function main(): Promise<void> {
-  const say = (line: string) => process.stdout.write(`${line}\n`);
-  say('starting the Temporal dev server (first run installs the Temporal CLI from PyPI)…');
-  const temporal = await startTemporalDevServer({ port: DEV.temporalPort, uiPort: DEV.uiPort });
+  // Short windows so that every case settles within a minute; override them like any variable.
+  const appUrlGiven = Boolean(process.env.APP_CALLBACK_URL);
+  const app = new AppReceiver();
+  const env: NodeJS.ProcessEnv = {
+    FOLLOW_UP_WINDOW: '20s',
+    LOOKUP_TIMEOUT: '2m',
+    CALLBACK_RETRY_WINDOW: '10s',
+    API_TOKEN: 'dev-api-token',
+    ...(appUrlGiven
+      ? {}
+      : { APP_CALLBACK_URL: app.urlOn(DEV.ports['the stand-in app'], host), APP_CALLBACK_SECRET: app.secret }),
+    ...process.env,
+    TEMPORAL_ADDRESS: `${host}:${DEV.ports['the Temporal dev server']}`,
+    ZOOM_ACCOUNT_ID: DEV.zoom.accountId,
+    ZOOM_CLIENT_ID: DEV.zoom.clientId,
+    ZOOM_CLIENT_SECRET: DEV.zoom.clientSecret,
+    ZOOM_API_BASE_URL: `http://${host}:${DEV.ports['the Zoom emulator']}/v2`,
+    ZOOM_OAUTH_TOKEN_URL: `http://${host}:${DEV.ports['the Zoom emulator']}/oauth/token`,
+    ZOOM_WEBHOOK_SECRET_TOKEN: DEV.webhookSecret,
+    PORT: String(DEV.ports['the gateway']),
+    HOST: host,
+  };
+  // Checked before anything starts, so that a mistake leaves nothing running.
+  const workerConfig = loadConfigOrExit(workerConfigSchema, env);
+  const gatewayConfig = loadConfigOrExit(gatewayConfigSchema, env);
+  const taken = await portsInUse(DEV.ports, host);
+  if (taken.length > 0) {
+    const list = taken.map(({ name, port }) => `${port} (${name})`).join(', ');
+    throw new DevWorldError(
+      `port ${list} already in use: is another \`npm run dev\` still running? Stop it with Ctrl-C in its terminal ` +
+        `(or find it with \`lsof -i :${taken[0]?.port}\`), then start again.`,
+    );
+  }
 
+  say('starting the Temporal dev server…');
+  const temporal = await startTemporalDevServer({
+    port: DEV.ports['the Temporal dev server'],
+    uiPort: DEV.ports['its Web UI'],
+    log: say,
+  });
+  started.push(() => temporal.stop());
   // Zoom's retries 5, 20 and 60 minutes apart become seconds; the Pro plan's rate limits apply.
   const emulator = new ZoomEmulator({
     ...DEV.zoom,
     settings: { plan: 'pro', timeScale: 60, webhookSecret: DEV.webhookSecret },
   });
-  await emulator.start(DEV.sandboxPort);
+  await emulator.start(DEV.ports['the Zoom emulator'], host);
+  started.push(() => emulator.stop());
   // Stands in for the app unless APP_CALLBACK_URL points at a real one.
-  const app = new AppReceiver();
-  const appUrl = process.env.APP_CALLBACK_URL ? null : await app.start();
+  if (!appUrlGiven) {
+    await app.start(DEV.ports['the stand-in app'], host);
+    started.push(() => app.stop());
+  }
 
-  // Short windows so that the admin cancel settles within a minute; override them like any variable.
-  const env = {
-    FOLLOW_UP_WINDOW: '20s',
-    LOOKUP_TIMEOUT: '2m',
-    API_TOKEN: 'dev-api-token',
-    ...(appUrl ? { APP_CALLBACK_URL: appUrl, APP_CALLBACK_SECRET: app.secret } : {}),
-    ...process.env,
-    TEMPORAL_ADDRESS: temporal.address,
-    ZOOM_ACCOUNT_ID: DEV.zoom.accountId,
-    ZOOM_CLIENT_ID: DEV.zoom.clientId,
-    ZOOM_CLIENT_SECRET: DEV.zoom.clientSecret,
-    ZOOM_API_BASE_URL: emulator.apiBaseUrl,
-    ZOOM_OAUTH_TOKEN_URL: emulator.tokenUrl,
-    ZOOM_WEBHOOK_SECRET_TOKEN: DEV.webhookSecret,
-    PORT: String(DEV.gatewayPort),
-    HOST: '127.0.0.1',
-  };
-  const workerConfig = loadConfigOrExit(workerConfigSchema, env);
-  const gatewayConfig = loadConfigOrExit(gatewayConfigSchema, env);
-
-  Runtime.install({ logger: new DefaultLogger('ERROR'), shutdownSignals: [] });
-  const nativeConnection = await NativeConnection.connect({ address: temporal.address });
+  Runtime.install({ logger: sdkWarnings, shutdownSignals: [] });
+  const nativeConnection = await connectWorker(workerConfig);
+  started.push(() => nativeConnection.close());
   const workers = await createRegistrationWorkers({ config: workerConfig, connection: nativeConnection });
   const running = Promise.all(workers.map((w) => w.run()));
+  started.push(() => (workers.forEach((w) => w.shutdown()), running));
 
-  const { client, connection } = createGatewayClient(temporal.address, gatewayConfig.TEMPORAL_NAMESPACE);
-  const gateway = buildGateway({ config: gatewayConfig, client, logger: logger.child({}, { level: 'warn' }) });
+  const { client, connection } = createGatewayClient(gatewayConfig.TEMPORAL_ADDRESS, gatewayConfig.TEMPORAL_NAMESPACE);
+  started.push(() => connection.close());
+  const gateway = buildGateway({ config: gatewayConfig, client, logger: log });
   await gateway.listen({ port: gatewayConfig.PORT, host: gatewayConfig.HOST });
-  const webhookUrl = `http://127.0.0.1:${gatewayConfig.PORT}/zoom/webhook`;
+  started.push(() => gateway.close());
+  const gatewayUrl = `http://${host}:${gatewayConfig.PORT}`;
   // Validated like Zoom validates an endpoint: the gateway answers the challenge.
-  await emulator.configure({ webhookUrl });
+  await emulator.configure({ webhookUrl: `${gatewayUrl}/zoom/webhook` });
 
-  say('');
-  say(`  Temporal Web UI   ${temporal.uiUrl ?? '(headless)'}`);
-  say(`  Temporal          ${temporal.address}`);
-  say(`  Zoom emulator     ${emulator.apiBaseUrl} (OAuth: ${emulator.tokenUrl})`);
-  say(`  sandbox control   ${emulator.controlUrl}  (npm run simulate -- help)`);
-  say(`  gateway           ${webhookUrl}  (webhook secret: ${DEV.webhookSecret})`);
-  say(
-    `  app API           http://127.0.0.1:${gatewayConfig.PORT}/api/v1  (Authorization: Bearer ${gatewayConfig.API_TOKEN})`,
-  );
-  say(
-    `  app callbacks     ${workerConfig.APP_CALLBACK_URL ?? ''}${appUrl ? ' (a stand-in app that prints them here)' : ''}`,
-  );
-  say('');
-
-  const { webinar, ada, grace } = seedDemoWebinar(emulator);
-  const names = new Map([
-    [ada.id, 'Ada'],
-    [grace.id, 'Grace'],
-  ]);
+  const webinar = seedDemoWebinar(emulator);
+  const nameOf = (id: string) => Object.values(DEMO_PEOPLE).find((p) => p.id === id)?.first_name;
   app.onCallback = ({ callback }) => {
-    const who = names.get(callback.data.registrant.id) ?? callback.data.registrant.email;
+    const { type, data } = callback;
     const detail =
-      callback.type === 'registrant.cancelled'
-        ? ` cancelled_by=${callback.data.cancelled_by} can_reregister=${callback.data.can_reregister}`
-        : '';
-    say(`  app told: ${callback.type} (${who})${detail}`);
+      type === 'registrant.cancelled' ? ` cancelled_by=${data.cancelled_by} can_reregister=${data.can_reregister}` : '';
+    say(`  app told: ${type} (${nameOf(data.registrant.id) ?? data.registrant.email})${detail}`);
   };
-  for (const [who, act] of [
-    ['Ada cancels her own registration', () => emulator.cancelAsRegistrant(webinar.id, ada.id)],
-    ['the host cancels Grace', () => emulator.cancelAsAdmin(webinar.id, grace.id)],
-  ] as const) {
-    say(`  played: ${who} → Zoom sends ${act().event}`);
-  }
-  const ui = temporal.uiUrl ?? 'the Web UI';
-  say('');
-  say(
-    `  try this: npm run simulate -- register ${webinar.id} lin@example.com Lin && npm run simulate -- cancel-as-admin ${webinar.id} lin@example.com`,
-  );
-  say(
-    `            then watch it settle (FOLLOW_UP_WINDOW=${env.FOLLOW_UP_WINDOW}) in ${ui}/namespaces/default/workflows`,
-  );
-  say('  More: npm run demo (five scenarios with progress), npm run simulate -- help. Ctrl-C stops everything.');
-  say('');
+  app.onRefused = ({ callback }, status) =>
+    say(
+      `  app REFUSED: ${callback.type} (${nameOf(callback.data.registrant.id) ?? callback.data.registrant.id}) with HTTP ${status}`,
+    );
 
-  let stopping = false;
-  const stop = async () => {
-    if (stopping) return;
-    stopping = true;
-    say('stopping…');
-    workers.forEach((w) => w.shutdown());
-    await running;
-    await gateway.close();
-    await connection.close();
-    await nativeConnection.close();
-    await emulator.stop();
-    await app.stop();
-    await temporal.stop();
-    process.exit(0);
+  // One case of each kind, so that `ops`, the API and the Web UI have something to act on.
+  const { ada, grace, hedy, rosalind, joan } = DEMO_PEOPLE;
+  const joanIsRefused = { now: true };
+  app.refuses = (callback) => joanIsRefused.now && callback.data.registrant.id === joan.id;
+  const cancelWhileWebinarLost = (id: string) => {
+    emulator.scriptLookup(webinar.id, id, [{ respond: 'webinar_not_found' }]);
+    return emulator.cancelAsAdmin(webinar.id, id);
   };
-  process.once('SIGINT', () => void stop());
-  process.once('SIGTERM', () => void stop());
+  const plays: Array<[DemoPerson, string, () => { event: string }]> = [
+    ['ada', 'cancels her own registration', () => emulator.cancelAsRegistrant(webinar.id, ada.id)],
+    ['grace', 'is cancelled by the host', () => emulator.cancelAsAdmin(webinar.id, grace.id)],
+    ['hedy', "is cancelled by the host while Zoom's API has lost the webinar", () => cancelWhileWebinarLost(hedy.id)],
+    ['rosalind', 'likewise', () => cancelWhileWebinarLost(rosalind.id)],
+    ['joan', 'is approved by the host; the app refuses to hear it', () => emulator.approve(webinar.id, joan.id)],
+  ];
+  say();
+  for (const [who, what, act] of plays)
+    say(`  played: ${DEMO_PEOPLE[who].first_name} ${what} → Zoom sends ${act().event}`);
+
+  // Ready once the cases an operator acts on are in place (Grace settles after FOLLOW_UP_WINDOW, meanwhile).
+  const read = async (id: string): Promise<RegistrantView | null> =>
+    (await readRegistrant(client, webinar.id, id).catch(() => null))?.view ?? null;
+  for (const { id } of [hedy, rosalind]) await until(async () => (await read(id))?.state === 'needs_review');
+  await until(async () => ((await read(joan.id))?.failed_callbacks.length ?? 0) > 0);
+  joanIsRefused.now = false;
+  say(
+    `  Joan's callback now waits for a re-drive (CALLBACK_RETRY_WINDOW=${env.CALLBACK_RETRY_WINDOW}); the app is fixed.`,
+  );
+
+  const ui = temporal.uiUrl ?? 'the Web UI';
+  const api = `${gatewayUrl}/api/v1/webinars/${DEMO_WEBINAR_ID}/registrants`;
+  say();
+  say(`  Temporal Web UI   ${ui}/namespaces/default/workflows`);
+  say(`  Temporal          ${temporal.address}`);
+  say(`  Zoom emulator     ${emulator.apiBaseUrl}  (control: ${emulator.controlUrl}; npm run simulate -- help)`);
+  say(`  gateway           ${gatewayUrl}/zoom/webhook  (webhook secret: ${DEV.webhookSecret})`);
+  say(`  app API           ${gatewayUrl}/api/v1  (Authorization: Bearer ${gatewayConfig.API_TOKEN ?? ''})`);
+  say(
+    `  app callbacks     ${workerConfig.APP_CALLBACK_URL ?? ''}${appUrlGiven ? '' : ' (a stand-in app that prints them here)'}`,
+  );
+  say();
+  say(`  Webinar ${DEMO_WEBINAR_ID} (the same on every start):`);
+  for (const person of Object.values(DEMO_PEOPLE)) say(`    ${person.first_name.padEnd(10)} ${person.id}`);
+  say();
+  say('  Try, in a second terminal (the README has more):');
+  say(`    npm run ops -- resolve ${DEMO_WEBINAR_ID} ${hedy.id} admin`);
+  say(`    npm run ops -- redrive ${DEMO_WEBINAR_ID} ${joan.id}`);
+  say(`    curl -sS --fail-with-body -X POST ${api}/${DEMO_PEOPLE.katherine.id}/cancellations \\`);
+  say(
+    `      -H 'Authorization: Bearer ${gatewayConfig.API_TOKEN ?? ''}' -H 'Content-Type: application/json' -d '{"by": "registrant"}'`,
+  );
+  say(
+    `    npm run simulate -- cancel-as-admin ${DEMO_WEBINAR_ID} mary@example.com   # settles after FOLLOW_UP_WINDOW=${env.FOLLOW_UP_WINDOW}`,
+  );
+  say('    npm run demo');
+  say('  Ctrl-C stops everything.');
+  say();
+  say('ready');
 }
 
-main().catch((err: unknown) => {
-  logger.error({ err }, 'npm run dev failed');
-  process.exit(1);
+class DevWorldError extends Error {}
+
+async function until(check: () => Promise<boolean>, timeoutMs = 60_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new DevWorldError('the played cases did not reach their states within a minute');
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+}
+
+let stopping = false;
+async function stop(code: number): Promise<never> {
+  if (!stopping) {
+    stopping = true;
+    if (started.length > 0) say('stopping…');
+    await stopAll();
+    if (started.length > 0) say('stopped');
+  }
+  process.exit(code);
+}
+process.once('SIGINT', () => void stop(0));
+process.once('SIGTERM', () => void stop(0));
+
+main().catch(async (err: unknown) => {
+  process.stderr.write(`npm run dev: ${err instanceof DevWorldError ? err.message : String(err)}\n`);
+  await stop(1);
 });

@@ -55,7 +55,7 @@ async function main(): Promise<void> {
       say(`webhooks        NOT delivered: ${err.message}`);
     });
   }
-  const { webinar, ada, grace } = seedDemoWebinar(emulator);
+  const webinar = seedDemoWebinar(emulator);
 
   say(`Zoom emulator   ZOOM_API_BASE_URL=${emulator.apiBaseUrl}`);
   say(`                ZOOM_OAUTH_TOKEN_URL=${emulator.tokenUrl}`);
@@ -67,7 +67,7 @@ async function main(): Promise<void> {
     `webhooks        ${emulator.settings.webhookUrl ?? 'not delivered (set SANDBOX_WEBHOOK_URL)'}; retries 5/20/60 min ÷ ${config.SANDBOX_TIME_SCALE}`,
   );
   say(`self-cancel     ${config.SANDBOX_SELF_CANCEL_MODE}; rate limits: ${config.SANDBOX_PLAN}`);
-  say(`seeded webinar  ${webinar.id}: registrants ${ada.id} (ada@example.com), ${grace.id} (grace@example.com)`);
+  say(`seeded webinar  ${webinar.id}: ${[...webinar.registrants.values()].map((r) => r.email).join(', ')}`);
   say(`try this        npm run simulate -- cancel-as-registrant ${webinar.id} ada@example.com`);
 
   for (const signal of ['SIGINT', 'SIGTERM'] as const) {

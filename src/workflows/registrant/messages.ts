@@ -73,6 +73,21 @@ export const redriveCallbacksUpdate = defineUpdate<RedriveResult, []>('redriveCa
 /** Waits until the app's cancellation request (by its id) is settled or refused: the API's answer, pushed. */
 export const cancellationOutcomeUpdate = defineUpdate<CancellationRecord, [string]>('cancellationOutcome');
 
+/** What the Web UI shows beside each signal, query and update of a registrant workflow. */
+export const HANDLER_DESCRIPTIONS = {
+  registrationEvent: 'A Zoom registration webhook, as the gateway received it: applied once, in event_ts order.',
+  requestCancellation:
+    "The app's cancellation request (POST .../cancellations): cancels in Zoom on the registrant's or an admin's behalf.",
+  state: "The registrant's state, the evidence of the last cancellation, the callbacks sent and the API's requests.",
+  resolve:
+    'Settles a needs_review case: {"cancelled_by": "registrant" | "admin", "can_reregister"?: boolean}. Refused, with the reason, when no case awaits a verdict.',
+  redriveCallbacks:
+    'Sends again the callbacks the app did not accept within CALLBACK_RETRY_WINDOW; answers which were delivered.',
+  cancellationOutcome:
+    "Waits until the app's cancellation request (by its id) is settled or refused: what the API answers.",
+  legacy: 'Kept for runs started when this was a signal; use the update of the same name.',
+} as const;
+
 // `resolve` and `redriveCallbacks` were signals before they became updates: runs that started then replay them,
 // and an older CLI may still send them.
 export const legacyResolveSignal = defineSignal<[Resolution]>('resolve');

@@ -22,6 +22,14 @@ export const searchAttributes = {
   cancelledBy: defineSearchAttributeKey('CancelledBy', SearchAttributeType.KEYWORD),
 } as const;
 
+/** `patched()` ids of changes made while registrant workflows were running (each replays what came before it). */
+export const PATCHES = {
+  /** `RegistrationState` shows `settling` while a cancellation is being settled. */
+  settlingState: 'registration-state-settling',
+  /** A run that only ever held refused API requests ends, instead of waiting DEDUP_WINDOW like a registrant. */
+  refusedRequestLeavesNothing: 'refused-request-leaves-nothing',
+} as const;
+
 /** ApplicationFailure types of the Zoom API activities, read by the workflow's retry policies and decision. */
 export const ZOOM_FAILURES = {
   notSettled: 'RegistrantNotSettled',

@@ -14,6 +14,7 @@ import type { Evidence, LookupEvidence } from '../../domain/evidence';
 import type { RegistrationEvent } from '../../domain/registration';
 import { callbackAbout } from './callbacks';
 import type { RegistrantContext } from './context';
+import { describeDuration } from './details';
 import { ZOOM_FAILURES } from './names';
 import { restoreReregistration } from './own-writes';
 
@@ -27,7 +28,10 @@ export async function settleCancellation(ctx: RegistrantContext, cancel: Registr
   };
   registrant.openCase(evidence);
   // What operators read in the Web UI ("current details") while a case is open.
-  setCurrentDetails(`Cancellation of event_ts ${cancel.eventTs}: looking the registrant up in Zoom.`);
+  const which = `the cancellation of ${new Date(cancel.eventTs).toISOString()} (event_ts ${cancel.eventTs})`;
+  setCurrentDetails(
+    `Settling ${which}: looking the registrant up in Zoom until it has settled them, retried with backoff for up to ${describeDuration(settings.lookupTimeoutMs)} (LOOKUP_TIMEOUT).`,
+  );
   let lookupFinished = false;
   let followUpWindowOver = false;
   const decide = (): CancellationDecision => {
@@ -67,7 +71,7 @@ export async function settleCancellation(ctx: RegistrantContext, cancel: Registr
   if (decision.kind === 'wait') {
     const deadline = Date.now() + settings.followUpWindowMs;
     setCurrentDetails(
-      `Cancellation of event_ts ${cancel.eventTs}: Zoom says ${evidence.lookup}; waiting for follow-up events until ${new Date(deadline).toISOString()}.`,
+      `Settling ${which}: Zoom says ${evidence.lookup}; waiting ${describeDuration(settings.followUpWindowMs)} (FOLLOW_UP_WINDOW, until ${new Date(deadline).toISOString()}) for a follow-up event: an approval would reinstate them.`,
     );
     while (decision.kind === 'wait') {
       const remaining = deadline - Date.now();
@@ -80,7 +84,7 @@ export async function settleCancellation(ctx: RegistrantContext, cancel: Registr
   if (decision.kind === 'needs_review') {
     registrant.needsReview(decision.reason);
     setCurrentDetails(
-      `Needs review: ${decision.reason}. Settle it with the "resolve" update, e.g. {"cancelled_by": "admin", "can_reregister": false}.`,
+      `Needs review: ${decision.reason}. Waiting for an operator: npm run ops -- resolve ${webinarId} ${registrantId} admin (or registrant), or the "resolve" update with {"cancelled_by": "admin"}.`,
     );
     // Opened before the state says so, so that a verdict given during the callback counts.
     registrant.openReview();

@@ -9,7 +9,13 @@ import {
 } from '../../domain/cancellation';
 import type { Resolution } from '../../domain/decision';
 import type { Evidence, FollowUp } from '../../domain/evidence';
-import type { Registrant, RegistrationEvent, RegistrationKind, RegistrationState } from '../../domain/registration';
+import type {
+  ListedState,
+  Registrant,
+  RegistrationEvent,
+  RegistrationKind,
+  RegistrationState,
+} from '../../domain/registration';
 import { CallbackLedger } from './callbacks';
 import { isCancellationRequest, isRegistrationEvent, isResolution } from './guards';
 import type { CancellationOutcome, RegistrantView, RegistrantWorkflowInput } from './messages';
@@ -206,6 +212,26 @@ export class RegistrantState {
 
   get isSettling(): boolean {
     return this.settlements > 0;
+  }
+
+  /** The `RegistrationState` search attribute: in-flight cases show as `settling` until they need an operator. */
+  get listedState(): ListedState | null {
+    return this.isSettling && this.view.state !== 'needs_review' ? 'settling' : this.view.state;
+  }
+
+  /**
+   * Only the app's requests ever reached this run, and all were refused (say, Zoom knows no such registrant): it
+   * knows nothing of a registrant, so it ends instead of looking like one.
+   */
+  get heldOnlyRefusals(): boolean {
+    return (
+      this.view.state === null &&
+      this.applied.length === 0 &&
+      !this.hasWork &&
+      !this.isSettling &&
+      this.view.cancellations.length > 0 &&
+      this.view.cancellations.every((c) => c.status === 'refused')
+    );
   }
 
   /** Zoom's own record of the person, read while acting for them. */

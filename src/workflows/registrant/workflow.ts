@@ -6,6 +6,7 @@ import {
   condition,
   continueAsNew,
   log,
+  patched,
   setCurrentDetails,
   setHandler,
   upsertSearchAttributes,
@@ -14,7 +15,7 @@ import {
 import { Mutex } from 'async-mutex';
 import type { Outbound } from '../../app/callback';
 import type { CancellationRecord } from '../../domain/cancellation';
-import type { RegistrationEvent, RegistrationState } from '../../domain/registration';
+import type { ListedState, RegistrationEvent, RegistrationState } from '../../domain/registration';
 import { errorMessage } from '../../errors';
 import { loadSettings, registrantActivities } from './proxies';
 import { callbackAbout } from './callbacks';
@@ -28,10 +29,12 @@ import {
   requestCancellationSignal,
   resolveUpdate,
   stateQuery,
+  HANDLER_DESCRIPTIONS,
   type RegistrantView,
   type RegistrantWorkflowInput,
 } from './messages';
-import { searchAttributes } from './names';
+import { PATCHES, searchAttributes } from './names';
+import { describeDuration } from './details';
 import { cancelOnBehalf } from './own-writes';
 import { settleCancellation } from './settle-cancellation';
 import { RegistrantState } from './state';
@@ -42,16 +45,24 @@ export async function registrantWorkflow(input: RegistrantWorkflowInput): Promis
   const registrant = RegistrantState.start(input);
 
   // Handlers first: the signal that started this run is delivered in its first workflow task.
-  setHandler(registrationEventSignal, (event) => {
-    const arrival = registrant.receive(event);
-    if (arrival === 'duplicate') log.info('duplicate delivery ignored', { kind: event.kind, eventTs: event.eventTs });
-    if (arrival === 'malformed') log.warn('malformed registrationEvent signal ignored');
-    if (arrival === 'foreign') log.warn('event for another registrant ignored', { webinarId: event.webinarId });
-  });
-  setHandler(requestCancellationSignal, (request) => {
-    if (registrant.request(request) === 'malformed') log.warn('malformed requestCancellation signal ignored');
-  });
-  setHandler(stateQuery, () => registrant.view);
+  setHandler(
+    registrationEventSignal,
+    (event) => {
+      const arrival = registrant.receive(event);
+      if (arrival === 'duplicate') log.info('duplicate delivery ignored', { kind: event.kind, eventTs: event.eventTs });
+      if (arrival === 'malformed') log.warn('malformed registrationEvent signal ignored');
+      if (arrival === 'foreign') log.warn('event for another registrant ignored', { webinarId: event.webinarId });
+    },
+    { description: HANDLER_DESCRIPTIONS.registrationEvent },
+  );
+  setHandler(
+    requestCancellationSignal,
+    (request) => {
+      if (registrant.request(request) === 'malformed') log.warn('malformed requestCancellation signal ignored');
+    },
+    { description: HANDLER_DESCRIPTIONS.requestCancellation },
+  );
+  setHandler(stateQuery, () => registrant.view, { description: HANDLER_DESCRIPTIONS.state });
   setHandler(
     resolveUpdate,
     async (verdict) => {
@@ -60,7 +71,10 @@ export async function registrantWorkflow(input: RegistrantWorkflowInput): Promis
       await condition(() => !registrant.awaitsVerdict);
       return { state: registrant.view.state, outcome: registrant.view.outcome };
     },
-    { validator: (verdict) => refuseIf(registrant.resolutionProblem(verdict)) },
+    {
+      validator: (verdict) => refuseIf(registrant.resolutionProblem(verdict)),
+      description: HANDLER_DESCRIPTIONS.resolve,
+    },
   );
   setHandler(
     redriveCallbacksUpdate,
@@ -70,7 +84,10 @@ export async function registrantWorkflow(input: RegistrantWorkflowInput): Promis
       await condition(() => registrant.callbacks.answered(waiting));
       return registrant.callbacks.report(waiting);
     },
-    { validator: () => refuseIf(registrant.callbacks.redriveProblem()) },
+    {
+      validator: () => refuseIf(registrant.callbacks.redriveProblem()),
+      description: HANDLER_DESCRIPTIONS.redriveCallbacks,
+    },
   );
   setHandler(
     cancellationOutcomeUpdate,
@@ -81,16 +98,30 @@ export async function registrantWorkflow(input: RegistrantWorkflowInput): Promis
     {
       validator: (id: string) =>
         refuseIf(registrant.cancellation(id) ? null : `no cancellation ${id} for this registrant`),
+      description: HANDLER_DESCRIPTIONS.cancellationOutcome,
     },
   );
-  setHandler(legacyResolveSignal, (verdict) => {
-    const problem = registrant.resolutionProblem(verdict);
-    if (problem) log.warn(`resolve signal ignored: ${problem}`);
-    else registrant.verdict = verdict;
-  });
-  setHandler(legacyRedriveSignal, () => {
-    registrant.redrives += 1;
-  });
+  setHandler(
+    legacyResolveSignal,
+    (verdict) => {
+      const problem = registrant.resolutionProblem(verdict);
+      if (problem) log.warn(`resolve signal ignored: ${problem}`);
+      else registrant.verdict = verdict;
+    },
+    { description: HANDLER_DESCRIPTIONS.legacy },
+  );
+  setHandler(
+    legacyRedriveSignal,
+    () => {
+      registrant.redrives += 1;
+    },
+    { description: HANDLER_DESCRIPTIONS.legacy },
+  );
+
+  // Behaviour added while registrant workflows were running: decided once per run, so that runs started before
+  // replay as they ran (test/workflows/replay.test.ts) and every run started since gets it.
+  const showsSettling = patched(PATCHES.settlingState);
+  const endsWhenOnlyRefused = patched(PATCHES.refusedRequestLeavesNothing);
 
   const settings = await loadSettings();
   const activities = registrantActivities(settings);
@@ -101,11 +132,7 @@ export async function registrantWorkflow(input: RegistrantWorkflowInput): Promis
     settings,
     activities,
     enter(state: RegistrationState, eventTs: number, force = false) {
-      if (!registrant.enter(state, eventTs, force)) return;
-      upsertSearchAttributes([
-        { key: searchAttributes.registrationState, value: state },
-        { key: searchAttributes.cancelledBy, value: registrant.view.cancelled_by },
-      ]);
+      if (registrant.enter(state, eventTs, force)) showState(showsSettling ? registrant.listedState : state);
     },
     tell,
     settleInTurn: (cancel) => inTurn(() => settleCancellation(ctx, cancel)),
@@ -118,6 +145,14 @@ export async function registrantWorkflow(input: RegistrantWorkflowInput): Promis
         fallback ?? { id: registrantId, email: '', first_name: '', last_name: '' },
     }),
   };
+
+  /** The search attributes operators filter on in the Web UI, and the API lists by. */
+  function showState(state: ListedState | null): void {
+    upsertSearchAttributes([
+      { key: searchAttributes.registrationState, value: state },
+      { key: searchAttributes.cancelledBy, value: registrant.view.cancelled_by },
+    ]);
+  }
 
   async function tell(outbound: Outbound): Promise<void> {
     for (;;) {
@@ -144,6 +179,7 @@ export async function registrantWorkflow(input: RegistrantWorkflowInput): Promis
   const failures: Error[] = [];
   function inTurn(work: () => Promise<void>): void {
     registrant.beginSettlement();
+    if (showsSettling) showState(registrant.listedState);
     settling
       .runExclusive(work)
       .catch((err: unknown) => {
@@ -151,6 +187,7 @@ export async function registrantWorkflow(input: RegistrantWorkflowInput): Promis
       })
       .finally(() => {
         registrant.endSettlement();
+        if (showsSettling) showState(registrant.listedState);
         if (!registrant.isSettling) showSettled();
       });
   }
@@ -169,17 +206,25 @@ export async function registrantWorkflow(input: RegistrantWorkflowInput): Promis
 
   function showSettled(): void {
     setCurrentDetails(
-      `State: ${registrant.view.state ?? 'no event applied yet'}. Stays open ${Math.round(settings.dedupWindowMs / 60_000)} min after the last event to absorb Zoom's redeliveries.`,
+      `State: ${registrant.view.state ?? 'none yet'}. Nothing is being settled: waiting for Zoom's next event or the app's next request; completes after ${describeDuration(settings.dedupWindowMs)} without one (DEDUP_WINDOW, which absorbs Zoom's redeliveries).`,
     );
   }
 
-  /** Waits for an event or a request; false once DEDUP_WINDOW has passed with nothing new and nothing unsettled. */
+  /**
+   * Waits for an event or a request; false once DEDUP_WINDOW has passed with nothing new and nothing unsettled, or
+   * once every request this run held was refused.
+   */
   async function somethingArrived(): Promise<boolean> {
+    const nothingToKeep = () => endsWhenOnlyRefused && registrant.heldOnlyRefusals;
     for (;;) {
       if (!registrant.isSettling) showSettled();
-      const arrived = await condition(() => registrant.hasWork || failures.length > 0, settings.dedupWindowMs);
+      const arrived = await condition(
+        () => registrant.hasWork || failures.length > 0 || nothingToKeep(),
+        settings.dedupWindowMs,
+      );
       // A bug, not a Zoom answer: failing the workflow task lets a fixed worker replay and carry on.
       if (failures[0]) throw failures[0];
+      if (nothingToKeep()) return false;
       if (arrived) return true;
       if (!registrant.isSettling) return false;
       // An unsettled case keeps the workflow open; the de-duplication window starts again once it is settled.
