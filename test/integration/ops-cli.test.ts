@@ -1,12 +1,9 @@
 // The operators' CLI (`npm run ops -- ...`) as a real child process against the dev server: list needs_review,
 // show, resolve reaching registrant.cancelled, and re-driving a callback the app did not accept in time.
-import { execFile } from 'node:child_process';
-import path from 'node:path';
-import { promisify } from 'node:util';
 import { eventually } from '../helpers/eventually';
+import { runScript } from '../helpers/run-script';
 import { callbacksAbout, startWorld, temporalAddress, type World } from '../helpers/world';
 
-const ROOT = path.resolve(__dirname, '..', '..');
 let world: World;
 
 beforeAll(async () => {
@@ -16,22 +13,7 @@ beforeAll(async () => {
 });
 afterAll(() => world?.stop());
 
-async function ops(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  try {
-    const { stdout, stderr } = await promisify(execFile)(
-      process.execPath,
-      ['--import', 'tsx', 'src/bin/ops.ts', ...args],
-      {
-        cwd: ROOT,
-        env: { ...process.env, TEMPORAL_ADDRESS: temporalAddress() },
-      },
-    );
-    return { code: 0, stdout, stderr };
-  } catch (err) {
-    const failed = err as { code: number; stdout: string; stderr: string };
-    return { code: failed.code, stdout: failed.stdout, stderr: failed.stderr };
-  }
-}
+const ops = (...args: string[]) => runScript('src/bin/ops.ts', args, { TEMPORAL_ADDRESS: temporalAddress() });
 
 test('needs-review lists the case, show prints its evidence, resolve settles it and the app hears it', async () => {
   const webinar = world.emulator.addWebinar();

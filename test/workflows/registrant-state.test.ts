@@ -232,6 +232,44 @@ describe("the app's cancellation requests", () => {
   });
 });
 
+describe('what operators list by (RegistrationState)', () => {
+  test.each([
+    [null, false, null],
+    ['approved', false, 'approved'],
+    ['approved', true, 'settling'],
+    ['needs_review', true, 'needs_review'],
+    ['admin_cancelled', false, 'admin_cancelled'],
+  ] as const)('state %s, settling %s: listed as %s', (current, settling, listed) => {
+    const state = fresh();
+    if (current) state.enter(current, 1);
+    if (settling) state.beginSettlement();
+    expect(state.listedState).toBe(listed);
+  });
+
+  test('a run that only held refused requests holds nothing; one that knew the registrant, or still works, does', () => {
+    const refusedOnly = fresh();
+    expect(refusedOnly.heldOnlyRefusals).toBe(false);
+    refusedOnly.request({ id: 'k1', by: 'registrant', reason: null });
+    refusedOnly.nextRequest();
+    refusedOnly.beginSettlement();
+    expect(refusedOnly.heldOnlyRefusals).toBe(false);
+    refusedOnly.refuse('k1', { status: 404, code: 'registrant_not_found', message: 'gone', zoom_code: 3000 });
+    refusedOnly.endSettlement();
+    expect(refusedOnly.heldOnlyRefusals).toBe(true);
+    // Another request arrives before the run ends: it is not over.
+    refusedOnly.request({ id: 'k2', by: 'admin', reason: null });
+    expect(refusedOnly.heldOnlyRefusals).toBe(false);
+
+    const known = fresh();
+    known.receive(event('created', 1));
+    applyAll(known);
+    known.request({ id: 'k1', by: 'registrant', reason: null });
+    known.nextRequest();
+    known.refuse('k1', { status: 404, code: 'registrant_not_found', message: 'gone', zoom_code: 3000 });
+    expect(known.heldOnlyRefusals).toBe(false);
+  });
+});
+
 describe('callbacks the app refused', () => {
   const outbound = {
     webhookId: 'zr_1_2_3_created',

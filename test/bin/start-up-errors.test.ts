@@ -1,0 +1,53 @@
+// Mistakes a person makes when starting a process get one line that says what was wrong, with the wrong value, and
+// what to do: the entry points run as real child processes.
+import { runScript } from '../helpers/run-script';
+
+// Nothing listens here: connecting is refused at once.
+const NOWHERE = '127.0.0.1:1';
+const ZOOM = { ZOOM_ACCOUNT_ID: 'a', ZOOM_CLIENT_ID: 'b', ZOOM_CLIENT_SECRET: 'c' };
+
+test('ops with a wrong TEMPORAL_ADDRESS names the address and the variable', async () => {
+  const run = await runScript('src/bin/ops.ts', ['show', '81234567890', '9tboDiHUQAeOnbmudzWa5g'], {
+    TEMPORAL_ADDRESS: NOWHERE,
+  });
+  expect(run.code).toBe(1);
+  expect(run.stderr).toMatch(
+    /^ops: cannot reach Temporal at 127\.0\.0\.1:1 \(TEMPORAL_ADDRESS\): .+\. Is a Temporal server running there\?/,
+  );
+});
+
+test('the worker with a wrong TEMPORAL_ADDRESS says so in one line, without a stack', async () => {
+  const run = await runScript('src/bin/worker.ts', [], { TEMPORAL_ADDRESS: NOWHERE, ...ZOOM });
+  expect(run.code).toBe(1);
+  const line = JSON.parse(run.stdout.trim().split('\n').at(-1) ?? '{}') as { msg?: string; err?: unknown };
+  expect(line.msg).toMatch(/^cannot reach Temporal at 127\.0\.0\.1:1 \(TEMPORAL_ADDRESS\): connection refused\./);
+  expect(line.err).toBeUndefined();
+});
+
+test('a missing variable is "required", by name', async () => {
+  const run = await runScript('src/bin/worker.ts', [], {
+    ZOOM_ACCOUNT_ID: '',
+    ZOOM_CLIENT_ID: 'b',
+    ZOOM_CLIENT_SECRET: 'c',
+  });
+  expect(run.code).toBe(1);
+  expect(run.stderr.trim()).toMatch(/^configuration error: ZOOM_ACCOUNT_ID /);
+});
+
+test.each([
+  [
+    ['show', '81234567890', 'x', '--bogus'],
+    'ops: unknown option --bogus: the options are --can-reregister true|false (resolve) and --help',
+  ],
+  [
+    ['resolve', '81234567890', 'x', 'admin', '--can-reregister'],
+    'ops: --can-reregister needs a value, e.g. --can-reregister false',
+  ],
+  [['frobnicate'], 'ops: unknown command "frobnicate"'],
+  [['show', '81234567890'], 'ops: wrong number of arguments for show'],
+])('ops %j: %s, then the usage', async (args, message) => {
+  const run = await runScript('src/bin/ops.ts', args);
+  expect(run.code).toBe(2);
+  expect(run.stderr.split('\n')[0]).toBe(message);
+  expect(run.stderr).toContain('usage: npm run ops -- <command>');
+});
