@@ -246,6 +246,21 @@ describe('what operators list by (RegistrationState)', () => {
     expect(state.listedState).toBe(listed);
   });
 
+  test('once the outcome is decided it is listed, even while the app is still being told', () => {
+    const state = fresh();
+    state.enter('approved', 1);
+    state.beginSettlement();
+    state.beginSettlement();
+    state.settle({ cancelled_by: 'admin', can_reregister: false, zoom_status: 'denied' });
+    state.enter('admin_cancelled', 2);
+    // The second cancellation, queued behind the first, is still undecided.
+    expect(state.listedState).toBe('settling');
+    state.endSettlement();
+    // It ended without an outcome (say, a request refused as already cancelled).
+    state.endSettlement();
+    expect(state.listedState).toBe('admin_cancelled');
+  });
+
   test('a run that only held refused requests holds nothing; one that knew the registrant, or still works, does', () => {
     const refusedOnly = fresh();
     expect(refusedOnly.heldOnlyRefusals).toBe(false);

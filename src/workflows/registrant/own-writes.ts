@@ -47,7 +47,6 @@ export async function cancelOnBehalf(ctx: RegistrantContext, request: Cancellati
     api_request: { cancellation_id: request.id, reason: request.reason, zoom_call: result.zoomCall },
   };
   registrant.openCase(evidence);
-  ctx.enter(request.by === 'registrant' ? 'self_cancelled' : 'admin_cancelled', actedAt, true);
   const outcome = {
     cancelled_by: request.by,
     // DELETE frees the person; PUT cancel leaves them denied (zoom-platform.md 1.3, 1.4).
@@ -55,6 +54,7 @@ export async function cancelOnBehalf(ctx: RegistrantContext, request: Cancellati
     zoom_status: request.by === 'registrant' ? ('removed' as const) : ('denied' as const),
   };
   registrant.settle(outcome);
+  ctx.enter(request.by === 'registrant' ? 'self_cancelled' : 'admin_cancelled', actedAt, true);
   const outbound = callbackAbout(ctx.subject(actedAt, registrant.view.occurrence_id), {
     type: 'registrant.cancelled',
     outcome,

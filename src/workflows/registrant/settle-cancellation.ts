@@ -106,23 +106,23 @@ export async function settleCancellation(ctx: RegistrantContext, cancel: Registr
   // 4. Act on the decision, and tell the app once (about the registrant as they are by then).
   const subject = () => ctx.subject(cancel.eventTs, cancel.occurrenceId, cancel.registrant);
   if (decision.kind === 'reinstated') {
-    ctx.enter('approved', registrant.latestAppliedTs, true);
     registrant.settle(null);
+    ctx.enter('approved', registrant.latestAppliedTs, true);
     await ctx.tell(callbackAbout(subject(), { type: 'registrant.reinstated' }));
   } else if (decision.kind === 'cancelled') {
     const settled =
       decision.cancelledBy === 'registrant' && decision.zoomStatus === 'denied' && settings.restoreReregistration
         ? await restoreReregistration(ctx, decision, evidence, cancel.occurrenceId)
         : decision;
-    // A later deny is Zoom confirming an admin's cancel: the settled outcome is the more precise state.
-    const laterDeny = evidence.follow_ups.some((f) => f.event === 'denied');
-    ctx.enter(settled.cancelledBy === 'registrant' ? 'self_cancelled' : 'admin_cancelled', cancel.eventTs, laterDeny);
     const outcome = {
       cancelled_by: settled.cancelledBy,
       can_reregister: settled.canReregister,
       zoom_status: settled.zoomStatus,
     };
     registrant.settle(outcome);
+    // A later deny is Zoom confirming an admin's cancel: the settled outcome is the more precise state.
+    const laterDeny = evidence.follow_ups.some((f) => f.event === 'denied');
+    ctx.enter(settled.cancelledBy === 'registrant' ? 'self_cancelled' : 'admin_cancelled', cancel.eventTs, laterDeny);
     await ctx.tell(callbackAbout(subject(), { type: 'registrant.cancelled', outcome, evidence }));
   }
 }

@@ -49,6 +49,8 @@ export class RegistrantState {
   redrives = 0;
   /** Cancellations being settled or waiting for their turn. */
   private settlements = 0;
+  /** The one being settled (they run one at a time) has its outcome: it is no longer `settling` to operators. */
+  private outcomeDecided = false;
   /** A `needs_review` case is open: from the moment it is opened until its outcome is settled. */
   private reviewOpen = false;
   private readonly seen: Set<string>;
@@ -207,6 +209,7 @@ export class RegistrantState {
 
   endSettlement(): void {
     this.settlements -= 1;
+    this.outcomeDecided = false;
     this.view.settling = this.settlements > 0;
   }
 
@@ -214,9 +217,13 @@ export class RegistrantState {
     return this.settlements > 0;
   }
 
-  /** The `RegistrationState` search attribute: in-flight cases show as `settling` until they need an operator. */
+  /**
+   * The `RegistrationState` search attribute: `settling` while a cancellation's outcome is undecided (and no
+   * operator is needed), then the state it settled on, even while the app is still being told.
+   */
   get listedState(): ListedState | null {
-    return this.isSettling && this.view.state !== 'needs_review' ? 'settling' : this.view.state;
+    const undecided = this.settlements - (this.outcomeDecided ? 1 : 0);
+    return undecided > 0 && this.view.state !== 'needs_review' ? 'settling' : this.view.state;
   }
 
   /**
@@ -258,10 +265,11 @@ export class RegistrantState {
     return this.reviewOpen;
   }
 
-  /** The case's outcome (null for a reinstatement): it closes any review. */
+  /** The case's outcome (null for a reinstatement), decided: it closes any review. Called before the state moves. */
   settle(outcome: CancellationOutcome | null): void {
     this.view.outcome = outcome;
     this.reviewOpen = false;
+    this.outcomeDecided = true;
   }
 
   /** Why an operator's verdict cannot be taken now, or null when it can. */
