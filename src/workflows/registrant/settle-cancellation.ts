@@ -84,7 +84,7 @@ export async function settleCancellation(ctx: RegistrantContext, cancel: Registr
   if (decision.kind === 'needs_review') {
     registrant.needsReview(decision.reason);
     setCurrentDetails(
-      `Needs review: ${decision.reason}. Waiting for an operator: npm run ops -- resolve ${webinarId} ${registrantId} admin (or registrant), or the "resolve" update with {"cancelled_by": "admin"}.`,
+      `Needs review: ${decision.reason}. Waiting for an operator's verdict: \`npm run ops -- resolve ${webinarId} ${registrantId} admin\` (or \`registrant\`), or the \`resolve\` update with \`{"cancelled_by": "admin"}\`.`,
     );
     // Opened before the state says so, so that a verdict given during the callback counts.
     registrant.openReview();

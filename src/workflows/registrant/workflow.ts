@@ -163,7 +163,7 @@ export async function registrantWorkflow(input: RegistrantWorkflowInput): Promis
         if (!(err instanceof ActivityFailure)) throw err;
         registrant.callbacks.refused(outbound, errorMessage(err));
         setCurrentDetails(
-          `The app did not accept ${outbound.callback.type} (${outbound.webhookId}): ${errorMessage(err)}. Fix the app, then re-drive it: npm run ops -- redrive ${webinarId} ${registrantId}`,
+          `The app did not accept ${outbound.callback.type} (${outbound.webhookId}) within CALLBACK_RETRY_WINDOW: ${errorMessage(err)}. Waiting for a re-drive: fix the app, then \`npm run ops -- redrive ${webinarId} ${registrantId}\`.`,
         );
         const before = registrant.redrives;
         await condition(() => registrant.redrives > before);
