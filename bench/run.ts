@@ -128,7 +128,9 @@ async function benchApiCancellation(address: string) {
     ZOOM_CLIENT_SECRET: credentials.clientSecret,
     ZOOM_API_BASE_URL: emulator.apiBaseUrl,
     ZOOM_OAUTH_TOKEN_URL: emulator.tokenUrl,
-    ZOOM_API_RATE_LIMIT: '1000',
+    // The budget's pacing is measured, not its limit.
+    ZOOM_LIGHT_RATE_LIMIT: '1000',
+    ZOOM_MEDIUM_RATE_LIMIT: '1000',
   });
   Runtime.install({ logger: new DefaultLogger('WARN') });
   const connection = await NativeConnection.connect({ address });

@@ -18,6 +18,7 @@ const duration = (fallback: string) =>
     });
 
 const required = z.string({ error: 'is required' }).min(1, 'is required');
+const callsPerSecond = z.coerce.number({ error: 'must be a number' }).positive('must be positive');
 const url = z.url({ error: 'must be an http(s) URL' });
 
 export const temporalSchema = z.object({
@@ -39,7 +40,11 @@ export const workerConfigSchema = temporalSchema
     ZOOM_CLIENT_SECRET: required,
     ZOOM_API_BASE_URL: url.default('https://api.zoom.us/v2'),
     ZOOM_OAUTH_TOKEN_URL: url.default('https://zoom.us/oauth/token'),
-    ZOOM_API_RATE_LIMIT: z.coerce.number({ error: 'must be a number' }).positive('must be positive').default(10),
+    // Calls per second, all workers together, per Zoom rate-limit category; a Pro account's by default.
+    ZOOM_LIGHT_RATE_LIMIT: callsPerSecond.default(30),
+    ZOOM_MEDIUM_RATE_LIMIT: callsPerSecond.default(20),
+    // One cap on both, for an account whose budget other apps share.
+    ZOOM_API_RATE_LIMIT: callsPerSecond.optional(),
     APP_CALLBACK_URL: url.optional(),
     APP_CALLBACK_SECRET: callbackSecret.optional(),
     FOLLOW_UP_WINDOW: duration('10m'),

@@ -1,6 +1,8 @@
-// The registration workers: two on one connection. The main queue runs the registrant workflows and the app
-// callbacks; the Zoom queue runs Zoom API calls under one server-enforced rate limit for all workers.
+// The registration workers: two on one connection. The main queue runs the registrant workflows (and the Zoom API
+// budget they share) and the app callbacks; the Zoom queue runs the Zoom API calls, each paced by that budget.
+import { Client } from '@temporalio/client';
 import { Worker, type NativeConnection, type WorkerOptions } from '@temporalio/worker';
+import { SharedZoomBudget } from './activities/zoom-budget';
 import { createActivities } from './activities';
 import { AppNotifier } from './app/notifier';
 import type { WorkerConfig } from './config';
@@ -25,7 +27,17 @@ export async function createRegistrationWorkers({
   workflowBundle,
   maxHistoryEvents = DEFAULT_MAX_HISTORY_EVENTS,
 }: RegistrationWorkersOptions) {
+  const cap = config.ZOOM_API_RATE_LIMIT ?? Infinity;
+  const budget = new SharedZoomBudget(
+    new Client({ connection, namespace: config.TEMPORAL_NAMESPACE }),
+    config.TEMPORAL_TASK_QUEUE,
+    {
+      light: Math.min(config.ZOOM_LIGHT_RATE_LIMIT, cap),
+      medium: Math.min(config.ZOOM_MEDIUM_RATE_LIMIT, cap),
+    },
+  );
   const zoom = new ZoomClient({
+    budget,
     apiBaseUrl: config.ZOOM_API_BASE_URL,
     tokenUrl: config.ZOOM_OAUTH_TOKEN_URL,
     accountId: config.ZOOM_ACCOUNT_ID,
@@ -61,7 +73,6 @@ export async function createRegistrationWorkers({
       ...common,
       taskQueue: zoomApiTaskQueue(config.TEMPORAL_TASK_QUEUE),
       activities: { lookupRegistrant, cancelInZoom, deleteDeniedRegistrant },
-      maxTaskQueueActivitiesPerSecond: config.ZOOM_API_RATE_LIMIT,
     }),
   ]);
 }

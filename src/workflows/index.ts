@@ -1,2 +1,3 @@
 // The worker's workflowsPath: every workflow type this worker runs.
 export { registrantWorkflow } from './registrant/workflow';
+export { zoomBudgetWorkflow } from './zoom-budget/workflow';

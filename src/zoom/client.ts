@@ -9,6 +9,7 @@ import {
   type ZoomRegistrant,
 } from './rest';
 import { unreachableDetail } from '../http';
+import type { ZoomBudget, ZoomRateCategory } from './budget';
 
 export interface ZoomClientOptions {
   apiBaseUrl: string;
@@ -17,6 +18,8 @@ export interface ZoomClientOptions {
   clientId: string;
   clientSecret: string;
   timeoutMs?: number;
+  /** Asked for a turn before every API call (not the token request); none: calls go out at once. */
+  budget?: ZoomBudget;
 }
 
 /** How a failure should be treated: `rate_limited`, `unavailable` and `network` are worth retrying. */
@@ -77,7 +80,7 @@ export class ZoomClient {
     registrantId: string,
     occurrenceId?: string | null,
   ): Promise<RegistrantLookup> {
-    const response = await this.call({
+    const response = await this.call('light', {
       method: 'GET',
       url: `/webinars/${encodeURIComponent(webinarId)}/registrants/${encodeURIComponent(registrantId)}`,
       params: occurrenceId ? { occurrence_id: occurrenceId } : undefined,
@@ -97,7 +100,7 @@ export class ZoomClient {
 
   /** `DELETE .../registrants/{id}`: the one API call that frees the registrant to register again. */
   deleteRegistrant(webinarId: string, registrantId: string, occurrenceId?: string | null): Promise<RegistrantWrite> {
-    return this.write({
+    return this.write('light', {
       method: 'DELETE',
       url: `/webinars/${encodeURIComponent(webinarId)}/registrants/${encodeURIComponent(registrantId)}`,
       params: occurrenceId ? { occurrence_id: occurrenceId } : undefined,
@@ -111,7 +114,7 @@ export class ZoomClient {
     action: 'approve' | 'deny' | 'cancel',
     occurrenceId?: string | null,
   ): Promise<RegistrantWrite> {
-    return this.write({
+    return this.write('medium', {
       method: 'PUT',
       url: `/webinars/${encodeURIComponent(webinarId)}/registrants/status`,
       params: occurrenceId ? { occurrence_id: occurrenceId } : undefined,
@@ -119,23 +122,24 @@ export class ZoomClient {
     });
   }
 
-  private async write(config: AxiosRequestConfig): Promise<RegistrantWrite> {
-    const response = await this.call(config);
+  private async write(category: ZoomRateCategory, config: AxiosRequestConfig): Promise<RegistrantWrite> {
+    const response = await this.call(category, config);
     return response.status >= 200 && response.status < 300 ? { found: true } : missingOrThrow(response);
   }
 
   /** Sends an API request with the cached token; a 401 drops the token and tries once more with a new one. */
-  private async call(config: AxiosRequestConfig): Promise<AxiosResponse> {
-    let response = await this.send(config, await this.accessToken());
+  private async call(category: ZoomRateCategory, config: AxiosRequestConfig): Promise<AxiosResponse> {
+    let response = await this.send(category, config, await this.accessToken());
     if (response.status === 401) {
       this.token = null;
-      response = await this.send(config, await this.accessToken());
+      response = await this.send(category, config, await this.accessToken());
       if (response.status === 401) throw failureFrom(response, 'auth');
     }
     return response;
   }
 
-  private async send(config: AxiosRequestConfig, token: string): Promise<AxiosResponse> {
+  private async send(category: ZoomRateCategory, config: AxiosRequestConfig, token: string): Promise<AxiosResponse> {
+    await this.options.budget?.take(category);
     try {
       return await this.http.request({
         ...config,

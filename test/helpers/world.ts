@@ -76,6 +76,8 @@ export interface WorldOptions {
   /** Run the workers in-process (default) or leave that to the test (a child-process worker). */
   inProcessWorkers?: boolean;
   maxHistoryEvents?: number;
+  /** How many workers (each with its own connection and Zoom client) poll the world's task queues. */
+  workers?: number;
   /** Emulator behaviour beyond the credentials, e.g. `selfCancelMode: 'deny'`. */
   emulator?: Partial<ZoomEmulatorOptions>;
 }
@@ -84,6 +86,7 @@ export async function startWorld({
   windows = {},
   inProcessWorkers = true,
   maxHistoryEvents,
+  workers: workerCount = 1,
   emulator: emulatorOptions = {},
 }: WorldOptions = {}): Promise<World> {
   if (!runtimeInstalled) {
@@ -110,7 +113,7 @@ export async function startWorld({
   const gatewayUrl = await gateway.listen({ port: 0, host: '127.0.0.1' });
   const webhookUrl = `${gatewayUrl}/zoom/webhook`;
 
-  let nativeConnection: NativeConnection | null = null;
+  const nativeConnections: NativeConnection[] = [];
   let running: { workers: Worker[]; done: Promise<unknown> } | null = null;
 
   const world: World = {
@@ -126,13 +129,20 @@ export async function startWorld({
     state: (webinarId, registrantId) =>
       client.workflow.getHandle(registrantWorkflowId(webinarId, registrantId)).query(stateQuery),
     async startWorkers() {
-      nativeConnection ??= await NativeConnection.connect({ address: temporalAddress() });
-      const workers = await createRegistrationWorkers({
-        config,
-        connection: nativeConnection,
-        workflowBundle: { codePath: workflowBundlePath() },
-        maxHistoryEvents,
-      });
+      while (nativeConnections.length < workerCount) {
+        nativeConnections.push(await NativeConnection.connect({ address: temporalAddress() }));
+      }
+      const sets = await Promise.all(
+        nativeConnections.map((connection) =>
+          createRegistrationWorkers({
+            config,
+            connection,
+            workflowBundle: { codePath: workflowBundlePath() },
+            maxHistoryEvents,
+          }),
+        ),
+      );
+      const workers = sets.flat();
       running = { workers, done: Promise.all(workers.map((w) => w.run())) };
     },
     async stopWorkers() {
@@ -143,7 +153,7 @@ export async function startWorld({
     },
     async stop() {
       await world.stopWorkers();
-      await nativeConnection?.close();
+      await Promise.all(nativeConnections.map((c) => c.close()));
       await gateway.close();
       await gatewayTemporal.connection.close();
       await connection.close();

@@ -14,11 +14,13 @@ import { ZOOM_FAILURES, zoomApiTaskQueue, type WorkflowSettings } from './names'
 export const { loadSettings } = proxyLocalActivities<Activities>({ startToCloseTimeout: '10 seconds' });
 
 export function registrantActivities(settings: WorkflowSettings) {
-  // Zoom calls run on the rate-limited Zoom queue; its 429s and 5xx are retried with backoff until LOOKUP_TIMEOUT.
+  // Zoom calls run on the Zoom queue; its 429s and 5xx are retried with backoff until LOOKUP_TIMEOUT. A call may
+  // wait its turn in the shared Zoom budget for a while (heartbeating): a worker that dies is noticed by its silence.
   const onZoomQueue: ActivityOptions = {
     taskQueue: zoomApiTaskQueue(workflowInfo().taskQueue),
     scheduleToCloseTimeout: settings.lookupTimeoutMs,
-    startToCloseTimeout: '30 seconds',
+    startToCloseTimeout: settings.lookupTimeoutMs,
+    heartbeatTimeout: '30 seconds',
   };
   const backoffUpToAMinute: RetryPolicy = {
     initialInterval: '1 second',

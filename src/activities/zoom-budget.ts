@@ -1,0 +1,93 @@
+// The worker's side of the shared Zoom API budget: book a moment with the budget workflow (starting it if it is not
+// running), then wait for it. A booking that fails fails the activity, which Temporal retries: no call is made
+// without one.
+import { WithStartWorkflowOperation, type Client } from '@temporalio/client';
+import { heartbeat, sleep } from '@temporalio/activity';
+import type { ZoomBudget, ZoomRateCategory } from '../zoom/budget';
+import {
+  MAX_CALLS_PER_BOOKING,
+  ZOOM_BUDGET_WORKFLOW_TYPE,
+  bookZoomCallsUpdate,
+  zoomBudgetWorkflowId,
+} from '../workflows/zoom-budget/messages';
+import type { zoomBudgetWorkflow } from '../workflows/zoom-budget/workflow';
+
+const HEARTBEAT_EVERY_MS = 5_000;
+
+export type ZoomRateLimits = Record<ZoomRateCategory, number>;
+
+interface Waiting {
+  resolve(at: number): void;
+  reject(err: unknown): void;
+}
+
+export class SharedZoomBudget implements ZoomBudget {
+  private readonly waiting: Record<ZoomRateCategory, Waiting[]> = { light: [], medium: [] };
+  private readonly booking: Record<ZoomRateCategory, boolean> = { light: false, medium: false };
+  private readonly lastStart: Record<ZoomRateCategory, number> = { light: 0, medium: 0 };
+  /** How long a booking takes to come back: booked moments are at least this far ahead. */
+  private roundTripMs = 50;
+
+  constructor(
+    private readonly client: Client,
+    private readonly taskQueue: string,
+    private readonly limits: ZoomRateLimits,
+  ) {}
+
+  async take(category: ZoomRateCategory): Promise<void> {
+    const booked = await new Promise<number>((resolve, reject) => {
+      this.waiting[category].push({ resolve, reject });
+      void this.bookQueued(category);
+    });
+    // A burst queues calls for a while: the activity says it is alive while it waits for its turn.
+    await this.waitUntil(booked);
+    // A busy process wakes late: never let a late call bunch up with this worker's next ones.
+    const spacing = 1000 / this.limits[category];
+    await this.waitUntil(this.lastStart[category] + spacing);
+    this.lastStart[category] = Date.now();
+  }
+
+  private async waitUntil(at: number): Promise<void> {
+    for (let wait = at - Date.now(); wait > 0; wait = at - Date.now()) {
+      heartbeat();
+      await sleep(Math.min(wait, HEARTBEAT_EVERY_MS));
+    }
+  }
+
+  /**
+   * One booking in flight per category and worker (Temporal allows only a few updates in flight per workflow): the
+   * calls that queue meanwhile are booked together by the next one.
+   */
+  private async bookQueued(category: ZoomRateCategory): Promise<void> {
+    if (this.booking[category]) return;
+    this.booking[category] = true;
+    try {
+      while (this.waiting[category].length > 0) {
+        const batch = this.waiting[category].splice(0, MAX_CALLS_PER_BOOKING);
+        await this.book(category, batch.length).then(
+          (moments) => batch.forEach((w, i) => w.resolve(moments[i] ?? Date.now())),
+          (err: unknown) => batch.forEach((w) => w.reject(err)),
+        );
+      }
+    } finally {
+      this.booking[category] = false;
+    }
+  }
+
+  private async book(category: ZoomRateCategory, count: number): Promise<number[]> {
+    const sent = Date.now();
+    const moments = await this.client.workflow.executeUpdateWithStart(bookZoomCallsUpdate, {
+      args: [{ category, limit: this.limits[category], count, leadMs: this.roundTripMs }],
+      startWorkflowOperation: new WithStartWorkflowOperation<typeof zoomBudgetWorkflow>(ZOOM_BUDGET_WORKFLOW_TYPE, {
+        workflowId: zoomBudgetWorkflowId(this.taskQueue),
+        taskQueue: this.taskQueue,
+        args: [{}],
+        workflowIdConflictPolicy: 'USE_EXISTING',
+        staticSummary: 'The Zoom API budget shared by every worker of this task queue',
+      }),
+    });
+    // A moving average, so that one slow answer does not delay every call after it.
+    this.roundTripMs = 0.7 * this.roundTripMs + 0.3 * (Date.now() - sent);
+    return moments;
+  }
+}

@@ -1,0 +1,31 @@
+// How workers talk to the Zoom API budget workflow, defined once for the workflow and the activities' side.
+import { defineUpdate } from '@temporalio/workflow';
+import type { ZoomRateCategory } from '../../zoom/budget';
+
+export const ZOOM_BUDGET_WORKFLOW_TYPE = 'zoomBudgetWorkflow';
+
+export const zoomBudgetWorkflowId = (taskQueue: string) => `zoom-api-budget/${taskQueue}`;
+
+export interface BookingRequest {
+  category: ZoomRateCategory;
+  /** Calls per second allowed in this category (the asking worker's configuration). */
+  limit: number;
+  /** How many calls to book at once: a worker books together the calls that queued while it waited. */
+  count: number;
+  /**
+   * How long the answer takes to reach the worker (its last booking's round trip): no moment is booked sooner, so
+   * that a call never learns of its moment after it has passed and then bunches up with the next ones.
+   */
+  leadMs: number;
+}
+
+/** Books the next free moments (epoch ms, the Temporal server's clock) for calls of a category. */
+export const bookZoomCallsUpdate = defineUpdate<number[], [BookingRequest]>('bookZoomCalls');
+
+/** A booking is at most this many calls (a worker runs far fewer activities at once). */
+export const MAX_CALLS_PER_BOOKING = 1_000;
+
+export interface ZoomBudgetInput {
+  /** The next free moment of each category, carried across continue-as-new. */
+  nextFree?: Partial<Record<ZoomRateCategory, number>>;
+}

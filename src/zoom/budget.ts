@@ -1,0 +1,11 @@
+// Zoom limits API calls per account, per rate-limit category (zoom-platform.md 6): a registrant GET and DELETE are
+// Light, the registrant list and PUT status Medium, and each category is a budget of its own. The client asks the
+// budget for a turn before every call; the worker's budget is shared by all workers (see zoom-budget workflow).
+
+export const ZOOM_RATE_CATEGORIES = ['light', 'medium'] as const;
+export type ZoomRateCategory = (typeof ZOOM_RATE_CATEGORIES)[number];
+
+export interface ZoomBudget {
+  /** Resolves when a call of this category may start without going over the budget. */
+  take(category: ZoomRateCategory): Promise<void>;
+}
