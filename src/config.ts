@@ -18,6 +18,10 @@ const duration = (fallback: string) =>
     });
 
 const required = z.string({ error: 'is required' }).min(1, 'is required');
+const count = z.coerce
+  .number({ error: 'must be a whole number' })
+  .int('must be a whole number')
+  .min(0, 'must be 0 or more');
 const callsPerSecond = z.coerce.number({ error: 'must be a number' }).positive('must be positive');
 const url = z.url({ error: 'must be an http(s) URL' });
 
@@ -55,6 +59,13 @@ export const workerConfigSchema = temporalSchema
       .default('false')
       .transform((flag) => flag === 'true'),
     CALLBACK_RETRY_WINDOW: duration('24h'),
+    // Memory: each cached workflow keeps its state in the worker; the others are replayed from history when they
+    // wake. Measured in bench/worker-memory.ts (README "Sizing").
+    WORKER_MAX_CACHED_WORKFLOWS: count.default(500),
+    WORKER_MAX_CONCURRENT_WORKFLOW_TASKS: count.min(2, 'must be at least 2').default(40),
+    WORKER_MAX_CONCURRENT_ACTIVITIES: count.min(1, 'must be at least 1').default(100),
+    // How long an in-flight activity may finish after SIGTERM before it is cancelled.
+    WORKER_SHUTDOWN_GRACE: duration('20s'),
   })
   .superRefine((env, ctx) => {
     if (env.APP_CALLBACK_URL && !env.APP_CALLBACK_SECRET) {

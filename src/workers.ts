@@ -61,10 +61,17 @@ export async function createRegistrationWorkers({
       callbackRetryWindowMs: config.CALLBACK_RETRY_WINDOW,
     },
   });
-  const common = { connection, namespace: config.TEMPORAL_NAMESPACE };
+  const common = {
+    connection,
+    namespace: config.TEMPORAL_NAMESPACE,
+    shutdownGraceTime: config.WORKER_SHUTDOWN_GRACE,
+  };
   return Promise.all([
     Worker.create({
       ...common,
+      maxCachedWorkflows: config.WORKER_MAX_CACHED_WORKFLOWS,
+      maxConcurrentWorkflowTaskExecutions: config.WORKER_MAX_CONCURRENT_WORKFLOW_TASKS,
+      maxConcurrentActivityTaskExecutions: config.WORKER_MAX_CONCURRENT_ACTIVITIES,
       taskQueue: config.TEMPORAL_TASK_QUEUE,
       ...(workflowBundle ? { workflowBundle } : { workflowsPath: require.resolve('./workflows') }),
       activities: { loadSettings, notifyApp },
@@ -72,6 +79,8 @@ export async function createRegistrationWorkers({
     Worker.create({
       ...common,
       taskQueue: zoomApiTaskQueue(config.TEMPORAL_TASK_QUEUE),
+      // Zoom calls mostly wait their turn in the budget: they hold a slot, not the CPU.
+      maxConcurrentActivityTaskExecutions: config.WORKER_MAX_CONCURRENT_ACTIVITIES,
       activities: { lookupRegistrant, cancelInZoom, deleteDeniedRegistrant },
     }),
   ]);

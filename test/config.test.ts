@@ -18,6 +18,10 @@ test('worker defaults follow design.md 4.2', () => {
     DEDUP_WINDOW: 86_400_000,
     RESTORE_REREGISTRATION: false,
     CALLBACK_RETRY_WINDOW: 86_400_000,
+    WORKER_MAX_CACHED_WORKFLOWS: 500,
+    WORKER_MAX_CONCURRENT_WORKFLOW_TASKS: 40,
+    WORKER_MAX_CONCURRENT_ACTIVITIES: 100,
+    WORKER_SHUTDOWN_GRACE: 20_000,
   });
 });
 
@@ -41,6 +45,9 @@ test.each([
   ],
   [{ ...zoom, DEDUP_WINDOW: '-5m' }, 'DEDUP_WINDOW must be a positive duration like 3s, 10m or 24h (got "-5m")'],
   [{ ...zoom, ZOOM_API_RATE_LIMIT: 'fast' }, 'ZOOM_API_RATE_LIMIT must be a number'],
+  [{ ...zoom, ZOOM_MEDIUM_RATE_LIMIT: '0' }, 'ZOOM_MEDIUM_RATE_LIMIT must be positive'],
+  [{ ...zoom, WORKER_MAX_CACHED_WORKFLOWS: '1.5' }, 'WORKER_MAX_CACHED_WORKFLOWS must be a whole number'],
+  [{ ...zoom, WORKER_MAX_CONCURRENT_WORKFLOW_TASKS: '1' }, 'WORKER_MAX_CONCURRENT_WORKFLOW_TASKS must be at least 2'],
   [{ ...zoom, ZOOM_API_BASE_URL: 'api.zoom.us' }, 'ZOOM_API_BASE_URL must be an http(s) URL'],
   [
     { ...zoom, APP_CALLBACK_URL: 'https://app.example.com/hooks' },

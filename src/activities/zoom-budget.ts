@@ -2,7 +2,7 @@
 // running), then wait for it. A booking that fails fails the activity, which Temporal retries: no call is made
 // without one.
 import { WithStartWorkflowOperation, type Client } from '@temporalio/client';
-import { heartbeat, sleep } from '@temporalio/activity';
+import { Context, heartbeat, sleep } from '@temporalio/activity';
 import type { ZoomBudget, ZoomRateCategory } from '../zoom/budget';
 import {
   MAX_CALLS_PER_BOOKING,
@@ -13,6 +13,7 @@ import {
 import type { zoomBudgetWorkflow } from '../workflows/zoom-budget/workflow';
 
 const HEARTBEAT_EVERY_MS = 5_000;
+const BOOKING_DEADLINE_MS = 10_000;
 
 export type ZoomRateLimits = Record<ZoomRateCategory, number>;
 
@@ -35,10 +36,12 @@ export class SharedZoomBudget implements ZoomBudget {
   ) {}
 
   async take(category: ZoomRateCategory): Promise<void> {
-    const booked = await new Promise<number>((resolve, reject) => {
+    const booking = new Promise<number>((resolve, reject) => {
       this.waiting[category].push({ resolve, reject });
       void this.bookQueued(category);
     });
+    // An activity cancelled meanwhile (its workflow moved on, the worker shuts down) stops waiting at once.
+    const booked = await Promise.race([booking, Context.current().cancelled]);
     // A burst queues calls for a while: the activity says it is alive while it waits for its turn.
     await this.waitUntil(booked);
     // A busy process wakes late: never let a late call bunch up with this worker's next ones.
@@ -76,16 +79,20 @@ export class SharedZoomBudget implements ZoomBudget {
 
   private async book(category: ZoomRateCategory, count: number): Promise<number[]> {
     const sent = Date.now();
-    const moments = await this.client.workflow.executeUpdateWithStart(bookZoomCallsUpdate, {
-      args: [{ category, limit: this.limits[category], count, leadMs: this.roundTripMs }],
-      startWorkflowOperation: new WithStartWorkflowOperation<typeof zoomBudgetWorkflow>(ZOOM_BUDGET_WORKFLOW_TYPE, {
-        workflowId: zoomBudgetWorkflowId(this.taskQueue),
-        taskQueue: this.taskQueue,
-        args: [{}],
-        workflowIdConflictPolicy: 'USE_EXISTING',
-        staticSummary: 'The Zoom API budget shared by every worker of this task queue',
+    // A booking that does not come back in time fails its calls' activities (Temporal retries them) instead of
+    // holding up every call queued behind it on this worker.
+    const moments = await this.client.withDeadline(sent + BOOKING_DEADLINE_MS, () =>
+      this.client.workflow.executeUpdateWithStart(bookZoomCallsUpdate, {
+        args: [{ category, limit: this.limits[category], count, leadMs: this.roundTripMs }],
+        startWorkflowOperation: new WithStartWorkflowOperation<typeof zoomBudgetWorkflow>(ZOOM_BUDGET_WORKFLOW_TYPE, {
+          workflowId: zoomBudgetWorkflowId(this.taskQueue),
+          taskQueue: this.taskQueue,
+          args: [{}],
+          workflowIdConflictPolicy: 'USE_EXISTING',
+          staticSummary: 'The Zoom API budget shared by every worker of this task queue',
+        }),
       }),
-    });
+    );
     // A moving average, so that one slow answer does not delay every call after it.
     this.roundTripMs = 0.7 * this.roundTripMs + 0.3 * (Date.now() - sent);
     return moments;

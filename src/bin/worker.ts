@@ -1,5 +1,8 @@
 // `npm run worker` (compiled: `node lib/bin/worker.js`): the registration workers until SIGINT or SIGTERM.
+import { existsSync } from 'node:fs';
+import path from 'node:path';
 import { Runtime } from '@temporalio/worker';
+import { WORKFLOW_BUNDLE_FILE } from './bundle-workflows';
 import { loadConfigOrExit, workerConfigSchema } from '../config';
 import { logger } from '../logger';
 import { runtimeLogger } from '../runtime-logger';
@@ -15,7 +18,10 @@ async function main(): Promise<void> {
   });
   const connection = await connectWorker(config);
   try {
-    const workers = await createRegistrationWorkers({ config, connection });
+    // Built by `npm run build` next to the compiled code; under tsx (npm run worker) the worker bundles at start.
+    const bundle = path.join(__dirname, '..', WORKFLOW_BUNDLE_FILE);
+    const workflowBundle = existsSync(bundle) ? { codePath: bundle } : undefined;
+    const workers = await createRegistrationWorkers({ config, connection, workflowBundle });
     logger.info({ taskQueue: config.TEMPORAL_TASK_QUEUE, address: config.TEMPORAL_ADDRESS }, 'worker started');
     await Promise.all(workers.map((worker) => worker.run()));
   } finally {
