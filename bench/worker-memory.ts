@@ -85,7 +85,11 @@ async function measure(address: string, client: Client, cache: number): Promise<
       }
       // Settled when every one of them has applied its event.
       const query = `ZoomWebinarId = "${webinarId}" AND RegistrationState = "approved"`;
-      while ((await client.workflow.count(query)).count < stage) await sleep(1_000);
+      while ((await client.workflow.count(query)).count < stage) {
+        // A worker out of memory dies: say so instead of waiting for workflows nobody runs.
+        if (worker.exitCode !== null) throw new Error(`the worker (cache ${cache}) exited with ${worker.exitCode}`);
+        await sleep(1_000);
+      }
       await sleep(3_000);
       figures.set(stage, rssMb(worker.pid as number));
       process.stderr.write(`\r  cache ${cache}: ${stage} open, worker RSS ${figures.get(stage)} MB\n`);
