@@ -8,8 +8,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { Client, Connection } from '@temporalio/client';
 import { parseConfig, workerConfigSchema } from '../src/config';
-import { registrationEventSignal } from '../src/workflows/registrant/messages';
-import { REGISTRANT_WORKFLOW_TYPE, registrantWorkflowId, searchAttributes } from '../src/workflows/registrant/names';
+import { ingestRegistrationEvent } from '../src/gateway/temporal';
 import { startTemporalDevServer } from '../tools/dev/temporal-server';
 
 const ROOT = path.resolve(__dirname, '..');
@@ -55,29 +54,16 @@ async function measure(address: string, client: Client, cache: number): Promise<
         await Promise.all(
           Array.from({ length: Math.min(50, stage - opened) }, (_, i) => {
             const registrantId = `mem${opened + i}`;
-            return client.workflow.signalWithStart(REGISTRANT_WORKFLOW_TYPE, {
-              workflowId: registrantWorkflowId(webinarId, registrantId),
-              taskQueue,
-              args: [{ webinarId, registrantId }],
-              signal: registrationEventSignal,
-              signalArgs: [
-                {
-                  kind: 'created',
-                  eventTs: Date.now(),
-                  webinarId,
-                  occurrenceId: null,
-                  registrant: {
-                    id: registrantId,
-                    email: `${registrantId}@example.com`,
-                    first_name: 'M',
-                    last_name: '',
-                  },
-                  registrantStatus: 'approved',
-                  operator: null,
-                  operatorId: null,
-                },
-              ],
-              typedSearchAttributes: [{ key: searchAttributes.webinarId, value: webinarId }],
+            // The gateway's own way in, as it takes a registration_created webhook.
+            return ingestRegistrationEvent(client, taskQueue, {
+              kind: 'created',
+              eventTs: Date.now(),
+              webinarId,
+              occurrenceId: null,
+              registrant: { id: registrantId, email: `${registrantId}@example.com`, first_name: 'M', last_name: '' },
+              registrantStatus: 'approved',
+              operator: null,
+              operatorId: null,
             });
           }),
         );

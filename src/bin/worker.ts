@@ -1,18 +1,20 @@
 // `npm run worker` (compiled: `node lib/bin/worker.js`): the registration workers until SIGINT or SIGTERM.
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { Runtime } from '@temporalio/worker';
+import { DefaultLogger, Runtime } from '@temporalio/worker';
 import { WORKFLOW_BUNDLE_FILE } from './bundle-workflows';
 import { loadConfigOrExit, workerConfigSchema } from '../config';
 import { logger } from '../logger';
-import { runtimeLogger } from '../runtime-logger';
 import { connectWorker, TemporalUnreachableError } from '../temporal-connection';
 import { createRegistrationWorkers } from '../workers';
 
 async function main(): Promise<void> {
   const config = loadConfigOrExit(workerConfigSchema);
   Runtime.install({
-    logger: runtimeLogger(logger),
+    logger: new DefaultLogger('INFO', ({ level, message, meta }) => {
+      const method = ({ TRACE: 'trace', DEBUG: 'debug', INFO: 'info', WARN: 'warn', ERROR: 'error' } as const)[level];
+      logger[method](meta ?? {}, message);
+    }),
     // Workers drain and stop on these; run() then resolves.
     shutdownSignals: ['SIGINT', 'SIGTERM'],
   });

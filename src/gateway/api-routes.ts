@@ -116,9 +116,7 @@ export function apiRoutes({ config, client, logger }: ApiOptions): FastifyPlugin
   /** A refused request leaves no trace that looks like a registrant (see forgetRefusedRun); best effort. */
   async function forgetIfRefusedOnly(p: RegistrantRef): Promise<void> {
     try {
-      const deleted = await client.withDeadline(Date.now() + TEMPORAL_DEADLINE_MS, () =>
-        forgetRefusedRun(client, p.webinarId, p.registrantId),
-      );
+      const deleted = await withTemporalDeadline(client, () => forgetRefusedRun(client, p.webinarId, p.registrantId));
       if (deleted) logger.info(p, 'deleted the workflow of a registrant Zoom does not know (refused request)');
     } catch (err) {
       logger.warn({ ...p, err: errorMessage(err) }, 'could not delete the workflow of a refused request');

@@ -138,8 +138,8 @@ async function main(): Promise<void> {
 
   // One case of each kind, so that `ops`, the API and the Web UI have something to act on.
   const { ada, grace, hedy, rosalind, joan } = DEMO_PEOPLE;
-  const joanIsRefused = { now: true };
-  app.refuses = (callback) => joanIsRefused.now && callback.data.registrant.id === joan.id;
+  let joanIsRefused = true;
+  app.refuses = (callback) => joanIsRefused && callback.data.registrant.id === joan.id;
   const cancelWhileWebinarLost = (id: string) => {
     emulator.scriptLookup(webinar.id, id, [{ respond: 'webinar_not_found' }]);
     return emulator.cancelAsAdmin(webinar.id, id);
@@ -160,7 +160,7 @@ async function main(): Promise<void> {
     (await readRegistrant(client, webinar.id, id).catch(() => null))?.view ?? null;
   for (const { id } of [hedy, rosalind]) await until(async () => (await read(id))?.state === 'needs_review');
   await until(async () => ((await read(joan.id))?.failed_callbacks.length ?? 0) > 0);
-  joanIsRefused.now = false;
+  joanIsRefused = false;
   say(
     `  Joan's callback now waits for a re-drive (CALLBACK_RETRY_WINDOW=${env.CALLBACK_RETRY_WINDOW}); the app is fixed.`,
   );

@@ -1,12 +1,9 @@
 // Acting as people: the sandbox's control API over HTTP, and `npm run simulate` as a real child process.
-import { execFile } from 'node:child_process';
-import path from 'node:path';
-import { promisify } from 'node:util';
 import axios from 'axios';
 import { ZoomEmulator } from '../../../tools/sandbox/emulator';
+import { runScript } from '../../helpers/run-script';
 import { ZoomReceiver } from '../../helpers/zoom-receiver';
 
-const ROOT = path.resolve(__dirname, '..', '..', '..');
 const credentials = { accountId: 'acct', clientId: 'id', clientSecret: 'secret' };
 let emulator: ZoomEmulator;
 let receiver: ZoomReceiver;
@@ -115,19 +112,7 @@ describe('control API', () => {
 });
 
 describe('npm run simulate', () => {
-  async function simulate(...args: string[]) {
-    try {
-      const { stdout, stderr } = await promisify(execFile)(
-        process.execPath,
-        ['--import', 'tsx', 'tools/sandbox/simulate.ts', ...args],
-        { cwd: ROOT, env: { ...process.env, SANDBOX_URL: emulator.url } },
-      );
-      return { code: 0, stdout, stderr };
-    } catch (err) {
-      const failed = err as { code: number; stdout: string; stderr: string };
-      return { code: failed.code, stdout: failed.stdout, stderr: failed.stderr };
-    }
-  }
+  const simulate = (...args: string[]) => runScript('tools/sandbox/simulate.ts', args, { SANDBOX_URL: emulator.url });
 
   test('register and cancel as the registrant, as a newcomer would type it', async () => {
     const w = await newWebinar();
