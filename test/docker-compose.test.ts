@@ -4,6 +4,7 @@ import path from 'node:path';
 import { parse } from 'yaml';
 import { gatewayConfigSchema, parseConfig, workerConfigSchema } from '../src/config';
 import { searchAttributes } from '../src/workflows/registrant/names';
+import { WORKER_PROCESS } from '../src/workers';
 
 interface Service {
   image?: string;
@@ -29,20 +30,33 @@ function interpolate(env: Record<string, string>): Record<string, string> {
   );
 }
 
+const NO_SETTINGS = { nodeFlags: [], env: {} };
+
 test.each([
-  ['gateway', gatewayConfigSchema, 'lib/bin/gateway.js'],
-  ['worker', workerConfigSchema, 'lib/bin/worker.js'],
-] as const)('%s: every variable is one the process reads, and its configuration parses', (name, schema, entry) => {
-  const service = compose.services[name];
-  expect(service?.build).toBe('.');
-  expect(service?.command).toEqual(['node', entry]);
-  // The production build compiles src/ into lib/ (tsconfig.build.json).
-  expect(existsSync(path.join(__dirname, '..', entry.replace(/^lib/, 'src').replace(/\.js$/, '.ts')))).toBe(true);
-  const known = Object.keys(schema instanceof Object && 'shape' in schema ? schema.shape : {});
-  const env = service?.environment ?? {};
-  expect(Object.keys(env).filter((key) => !known.includes(key))).toEqual([]);
-  expect(() => parseConfig(schema, interpolate(env))).not.toThrow();
-  expect(service?.depends_on).toEqual({ 'temporal-setup': { condition: 'service_completed_successfully' } });
+  ['gateway', gatewayConfigSchema, 'lib/bin/gateway.js', NO_SETTINGS],
+  ['worker', workerConfigSchema, 'lib/bin/worker.js', WORKER_PROCESS],
+] as const)(
+  '%s: every variable is one the process reads, and its configuration parses',
+  (name, schema, entry, launch) => {
+    const service = compose.services[name];
+    expect(service?.build).toBe('.');
+    expect(service?.command).toEqual(['node', ...launch.nodeFlags, entry]);
+    // The production build compiles src/ into lib/ (tsconfig.build.json).
+    expect(existsSync(path.join(__dirname, '..', entry.replace(/^lib/, 'src').replace(/\.js$/, '.ts')))).toBe(true);
+    const known = Object.keys(schema instanceof Object && 'shape' in schema ? schema.shape : {});
+    const { [name === 'worker' ? 'MALLOC_ARENA_MAX' : '']: arenas, ...env } = service?.environment ?? {};
+    expect(arenas).toBe(name === 'worker' ? WORKER_PROCESS.env.MALLOC_ARENA_MAX : undefined);
+    expect(Object.keys(env).filter((key) => !known.includes(key))).toEqual([]);
+    expect(() => parseConfig(schema, interpolate(env))).not.toThrow();
+    expect(service?.depends_on).toEqual({ 'temporal-setup': { condition: 'service_completed_successfully' } });
+  },
+);
+
+test('the image starts the worker with its process settings', () => {
+  const dockerfile = readFileSync(path.join(__dirname, '..', 'Dockerfile'), 'utf8');
+  const cmd = /^CMD (.+)$/m.exec(dockerfile)?.[1];
+  expect(JSON.parse(cmd ?? 'null')).toEqual(['node', ...WORKER_PROCESS.nodeFlags, 'lib/bin/worker.js']);
+  for (const [key, value] of Object.entries(WORKER_PROCESS.env)) expect(dockerfile).toContain(`ENV ${key}=${value}`);
 });
 
 test('the setup container registers every search attribute the workflow sets', () => {

@@ -3,27 +3,11 @@
 // registrant calls in any one second (6 where a call sits on a window's edge), with one worker and with two, and all
 // 200 settle. Measured where Zoom would measure it: the emulator's log of the requests it received.
 import { eventually } from '../helpers/eventually';
+import { peakPerSecond } from '../../tools/sandbox/rate-limits';
 import { startWorld } from '../helpers/world';
 
 const LIMIT = 5;
 const BURST = 200;
-
-/** The most requests that started within any one second (a sliding window over the arrival times). */
-function peakPerSecond(times: number[]): number {
-  const sorted = [...times].sort((a, b) => a - b);
-  let peak = 0;
-  for (let start = 0, end = 0; start < sorted.length; start++) {
-    while (end < sorted.length && (sorted[end] as number) < (sorted[start] as number) + 1000) end++;
-    peak = Math.max(peak, end - start);
-  }
-  return peak;
-}
-
-test('the sliding window counts what it should', () => {
-  expect(peakPerSecond([0, 200, 400, 600, 800, 1000, 1200])).toBe(5);
-  expect(peakPerSecond([0, 10, 20, 30, 40, 50, 2000])).toBe(6);
-  expect(peakPerSecond([])).toBe(0);
-});
 
 test.each([1, 2])(
   `%i worker(s): ${BURST} cancellations in one burst, never more than ${LIMIT} Zoom calls a second`,

@@ -53,6 +53,7 @@ export interface RecordedRequest {
   method: string;
   path: string;
   status: number;
+  /** Arrival, epoch ms. */
   at: number;
 }
 
@@ -134,7 +135,8 @@ export class ZoomEmulator {
         method: req.method,
         path: req.url.split('?')[0] ?? req.url,
         status: reply.statusCode,
-        at: Date.now(),
+        // When it arrived, as Zoom counts its limits; not when it was answered (latencyMs, timeouts).
+        at: Math.round(Date.now() - reply.elapsedTime),
       });
       done();
     });
@@ -393,7 +395,7 @@ export class ZoomEmulator {
           next();
         });
         api.addHook('onRequest', (req, reply, next) => {
-          const { timeoutRate, timeoutMs, serverErrorRate, plan } = this.current;
+          const { timeoutRate, timeoutMs, serverErrorRate, plan, latencyMs } = this.current;
           if (timeoutRate > 0 && this.random() < timeoutRate) {
             // No answer until the caller has long given up; then a gateway timeout, as a proxy in front would say.
             setTimeout(() => void zoomError(reply, 504, 504, 'Gateway timeout.'), timeoutMs).unref();
@@ -410,7 +412,8 @@ export class ZoomEmulator {
             void zoomError(reply, 429, ZOOM_CODES.rateLimited, PER_SECOND_LIMIT_MESSAGE);
             return;
           }
-          next();
+          if (latencyMs > 0) setTimeout(next, latencyMs);
+          else next();
         });
         api.get('/webinars/:webinarId/registrants/:registrantId', (req, reply) => {
           const { webinarId, registrantId } = req.params as { webinarId: string; registrantId: string };

@@ -76,3 +76,14 @@ export class RateLimiter {
     };
   }
 }
+
+/** The most requests that started within any one second: a sliding window over their start times, as Zoom counts. */
+export function peakPerSecond(times: number[]): number {
+  const sorted = [...times].sort((a, b) => a - b);
+  let peak = 0;
+  for (let start = 0, end = 0; start < sorted.length; start++) {
+    while (end < sorted.length && (sorted[end] as number) < (sorted[start] as number) + 1000) end++;
+    peak = Math.max(peak, end - start);
+  }
+  return peak;
+}

@@ -11,6 +11,8 @@ export const sandboxSettingsSchema = z.strictObject({
   plan: z.enum(['unlimited', 'free', 'pro', 'business'], { error: 'must be unlimited, free, pro or business' }),
   /** How long a change takes to show in GET and list answers (Zoom is eventually consistent). */
   consistencyDelayMs: z.number().int().min(0).max(600_000),
+  /** How long every API answer takes (Zoom's own take tens to hundreds of ms); the benchmarks' inline baseline. */
+  latencyMs: z.number().int().min(0).max(60_000),
   /** Share of API requests answered with a 500. */
   serverErrorRate: rate,
   /** Share of API requests held for `timeoutMs` before any answer. */
@@ -33,6 +35,7 @@ export const DEFAULT_SETTINGS: SandboxSettings = {
   selfCancelMode: 'remove',
   plan: 'unlimited',
   consistencyDelayMs: 0,
+  latencyMs: 0,
   serverErrorRate: 0,
   timeoutRate: 0,
   timeoutMs: 30_000,

@@ -138,6 +138,17 @@ describe('fault injection', () => {
     expect(axios.isAxiosError(err) && err.code).toBe('ECONNABORTED');
   });
 
+  test('a latency holds every answer that long, then answers it', async () => {
+    const { zoom, webinarId, adaId } = await emulatorWith({ latencyMs: 400 });
+    await zoom.getToken();
+    const fast = await zoom
+      .call('GET', `/webinars/${webinarId}/registrants/${adaId}`, { timeout: 200 })
+      .catch((e: unknown) => e);
+    expect(axios.isAxiosError(fast) && fast.code).toBe('ECONNABORTED');
+    const patient = await zoom.call('GET', `/webinars/${webinarId}/registrants/${adaId}`, { timeout: 5_000 });
+    expect(patient.status).toBe(200);
+  });
+
   test('settings change at runtime and are validated', async () => {
     const { emulator } = await emulatorWith({});
     await expect(emulator.configure({ serverErrorRate: 2 })).rejects.toMatchObject({

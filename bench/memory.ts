@@ -1,0 +1,87 @@
+// The worker's memory with many registrant workflows open: each opened by a registration_created event, as the
+// gateway ingests it, and settled (waiting out DEDUP_WINDOW) before the reading.
+import type { Client } from '@temporalio/client';
+import { ingestUntilAccepted } from './ingest';
+import { startWorker, type Launch } from './processes';
+import type { Progress } from './progress';
+
+export interface MemoryOptions {
+  client: Client;
+  address: string;
+  /** WORKER_MAX_CACHED_WORKFLOWS for the measured worker; the project's default when unset. */
+  cache?: number;
+  /** How the worker process is started; as production starts it when unset. */
+  launch?: Launch;
+  /** Open registrant workflows at each reading, ascending. */
+  stages: number[];
+  progress: Progress;
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+const IN_FLIGHT = 100;
+
+/** The worker's RSS (MB) at each stage. */
+export async function measureWorkerMemory({
+  client,
+  address,
+  cache,
+  launch,
+  stages,
+  progress,
+}: MemoryOptions): Promise<Map<number, number>> {
+  const taskQueue = `memory-${cache ?? 'default'}-${Date.now()}`;
+  const webinarId = String(Date.now()).slice(-11);
+  const worker = await startWorker(
+    client,
+    {
+      TEMPORAL_ADDRESS: address,
+      TEMPORAL_TASK_QUEUE: taskQueue,
+      ZOOM_ACCOUNT_ID: 'bench',
+      ZOOM_CLIENT_ID: 'bench',
+      ZOOM_CLIENT_SECRET: 'bench',
+      ...(cache === undefined ? {} : { WORKER_MAX_CACHED_WORKFLOWS: String(cache) }),
+    },
+    launch,
+  );
+  const figures = new Map<number, number>();
+  const total = stages.at(-1) ?? 0;
+  const bar = progress.bar(`worker memory, cache ${cache ?? 'default'}`, total);
+  try {
+    let opened = 0;
+    for (const stage of stages) {
+      // Many in flight, as a webinar's registrations arrive: the server, not this loop, sets the pace.
+      await Promise.all(
+        Array.from({ length: IN_FLIGHT }, async () => {
+          while (opened < stage) {
+            const id = `mem${opened++}`;
+            await ingestUntilAccepted(client, taskQueue, {
+              kind: 'created',
+              eventTs: Date.now(),
+              webinarId,
+              occurrenceId: null,
+              registrant: { id, email: `${id}@example.com`, first_name: 'M', last_name: '' },
+              registrantStatus: 'approved',
+              operator: null,
+              operatorId: null,
+            });
+            bar.update(opened);
+          }
+        }),
+      );
+      const query = `ZoomWebinarId = "${webinarId}" AND RegistrationState = "approved"`;
+      while ((await client.workflow.count(query)).count < stage) {
+        worker.assertAlive();
+        await sleep(1_000);
+      }
+      // Let the worker finish what it was doing (evictions, GC) before reading.
+      await sleep(3_000);
+      worker.assertAlive();
+      figures.set(stage, worker.rssMb());
+      bar.note(`${stage} open: worker RSS ${figures.get(stage)} MB`);
+    }
+  } finally {
+    bar.stop();
+    await worker.stop();
+  }
+  return figures;
+}

@@ -1,0 +1,90 @@
+// The worker and the gateway as production runs them: compiled JavaScript (`npm run build`) in their own node
+// processes, so that their RSS is their own and the load generator does not share their event loop.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import type { Client } from '@temporalio/client';
+import axios from 'axios';
+import { WORKER_PROCESS } from '../src/workers';
+import { freePort } from '../tools/dev/temporal-server';
+
+const LIB = path.resolve(__dirname, '..', 'lib', 'bin');
+
+export interface BenchProcess {
+  readonly pid: number;
+  /** The node process's own resident memory (VmRSS), in MB. */
+  rssMb(): number;
+  /** Throws if the process has died (a worker out of memory), so that nobody waits for it. */
+  assertAlive(): void;
+  stop(): Promise<void>;
+}
+
+/** How a node process is started: flags before the script, and environment variables. */
+export interface Launch {
+  nodeFlags: readonly string[];
+  env: Readonly<Record<string, string>>;
+}
+
+/** Node as it comes: no flags, no settings. */
+export const AS_IT_COMES: Launch = { nodeFlags: [], env: {} };
+
+function startNode(entry: 'worker' | 'gateway', env: Record<string, string>, launch: Launch): BenchProcess {
+  const file = path.join(LIB, `${entry}.js`);
+  if (!existsSync(file)) throw new Error(`no ${path.relative(process.cwd(), file)}: run \`npm run build\` first`);
+  const child: ChildProcess = spawn(process.execPath, [...launch.nodeFlags, file], {
+    env: { ...process.env, LOG_LEVEL: 'warn', ...launch.env, ...env },
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
+  const pid = child.pid;
+  if (pid === undefined) throw new Error(`could not start ${file}`);
+  return {
+    pid,
+    rssMb() {
+      const kb = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1];
+      return Math.round(Number(kb) / 1024);
+    },
+    assertAlive() {
+      if (child.exitCode !== null) throw new Error(`the ${entry} (pid ${pid}) exited with ${child.exitCode}`);
+    },
+    stop: () =>
+      new Promise<void>((resolve) => {
+        if (child.exitCode !== null) return resolve();
+        child.once('exit', () => resolve());
+        child.kill('SIGTERM');
+      }),
+  };
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** A worker, started as production starts it unless told otherwise, returned once it polls its task queue. */
+export async function startWorker(
+  client: Client,
+  env: Record<string, string>,
+  launch: Launch = WORKER_PROCESS,
+): Promise<BenchProcess> {
+  const worker = startNode('worker', env, launch);
+  const taskQueue = env.TEMPORAL_TASK_QUEUE ?? 'zoom-registrations';
+  for (;;) {
+    worker.assertAlive();
+    const { pollers } = await client.workflowService.describeTaskQueue({
+      namespace: client.options.namespace,
+      taskQueue: { name: taskQueue },
+    });
+    if (pollers.length > 0) return worker;
+    await sleep(200);
+  }
+}
+
+/** A gateway on a free port, returned with its origin once /healthz answers. */
+export async function startGateway(env: Record<string, string>): Promise<BenchProcess & { url: string }> {
+  const port = await freePort();
+  const gateway = startNode('gateway', { HOST: '127.0.0.1', PORT: String(port), ...env }, AS_IT_COMES);
+  const url = `http://127.0.0.1:${port}`;
+  for (;;) {
+    gateway.assertAlive();
+    const healthy = await axios.get(`${url}/healthz`, { validateStatus: () => true }).catch(() => null);
+    if (healthy?.status === 200) return Object.assign(gateway, { url });
+    await sleep(200);
+  }
+}
