@@ -1,5 +1,6 @@
 // The worker's memory with many registrant workflows open: each opened by a registration_created event, as the
-// gateway ingests it, and settled (waiting out DEDUP_WINDOW) before the reading.
+// gateway ingests it, and read once every one has applied its event (they stay open, waiting out DEDUP_WINDOW).
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { Client } from '@temporalio/client';
 import { ingestUntilAccepted } from './ingest';
 import { startWorker, type Launch } from './processes';
@@ -17,7 +18,6 @@ export interface MemoryOptions {
   progress: Progress;
 }
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const IN_FLIGHT = 100;
 
 /** The worker's RSS (MB) at each stage. */
@@ -69,8 +69,10 @@ export async function measureWorkerMemory({
         }),
       );
       const query = `ZoomWebinarId = "${webinarId}" AND RegistrationState = "approved"`;
+      const deadline = Date.now() + 600_000;
       while ((await client.workflow.count(query)).count < stage) {
         worker.assertAlive();
+        if (Date.now() > deadline) throw new Error(`${stage} registrants did not all apply their event in 10 minutes`);
         await sleep(1_000);
       }
       // Let the worker finish what it was doing (evictions, GC) before reading.

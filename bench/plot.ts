@@ -37,7 +37,7 @@ export async function plotAckLatency(points: AckLatencyPoint[], file: string, ti
     encoding: {
       x: { field: 'offeredRate', type: 'quantitative', title: 'Offered rate (webhooks/s)' },
       y: { field: 'latencyMs', type: 'quantitative', scale: { type: 'log' }, title: 'Acknowledgement latency (ms)' },
-      color: { field: 'approach', type: 'nominal', title: 'Approach' },
+      color: { field: 'approach', type: 'nominal', title: 'Approach', legend: { labelLimit: 0 } },
       strokeDash: {
         field: 'percentile',
         type: 'nominal',

@@ -1,6 +1,7 @@
 // The worker and the gateway as production runs them: compiled JavaScript (`npm run build`) in their own node
 // processes, so that their RSS is their own and the load generator does not share their event loop.
 import { spawn, type ChildProcess } from 'node:child_process';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Client } from '@temporalio/client';
@@ -14,7 +15,7 @@ export interface BenchProcess {
   readonly pid: number;
   /** The node process's own resident memory (VmRSS), in MB. */
   rssMb(): number;
-  /** Throws if the process has died (a worker out of memory), so that nobody waits for it. */
+  /** Throws if the process has ended (a worker out of memory), so that nobody waits for it. */
   assertAlive(): void;
   stop(): Promise<void>;
 }
@@ -44,36 +45,52 @@ function startNode(entry: 'worker' | 'gateway', env: Record<string, string>, lau
       return Math.round(Number(kb) / 1024);
     },
     assertAlive() {
-      if (child.exitCode !== null) throw new Error(`the ${entry} (pid ${pid}) exited with ${child.exitCode}`);
+      // An out-of-memory abort ends it by a signal, with no exit code.
+      const end = child.exitCode ?? child.signalCode;
+      if (end !== null) throw new Error(`the ${entry} (pid ${pid}) ended: ${end}`);
     },
     stop: () =>
       new Promise<void>((resolve) => {
-        if (child.exitCode !== null) return resolve();
+        if (child.exitCode !== null || child.signalCode !== null) return resolve();
         child.once('exit', () => resolve());
         child.kill('SIGTERM');
       }),
   };
 }
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+/** Polls `ready` until it holds; stops the process and throws if it dies or takes longer than a minute. */
+async function whenReady<P extends BenchProcess>(started: P, ready: () => Promise<boolean>): Promise<P> {
+  const deadline = Date.now() + 60_000;
+  try {
+    for (;;) {
+      started.assertAlive();
+      if (await ready()) return started;
+      if (Date.now() > deadline) throw new Error(`pid ${started.pid} was not ready within a minute`);
+      await sleep(200);
+    }
+  } catch (err) {
+    await started.stop();
+    throw err;
+  }
+}
 
-/** A worker, started as production starts it unless told otherwise, returned once it polls its task queue. */
-export async function startWorker(
+/**
+ * A worker, started as production starts it unless told otherwise, returned once it polls its task queue: it
+ * itself, by its identity (the SDK's `pid@host`), since the server lists a stopped worker's pollers for minutes.
+ */
+export function startWorker(
   client: Client,
   env: Record<string, string>,
   launch: Launch = WORKER_PROCESS,
 ): Promise<BenchProcess> {
   const worker = startNode('worker', env, launch);
-  const taskQueue = env.TEMPORAL_TASK_QUEUE ?? 'zoom-registrations';
-  for (;;) {
-    worker.assertAlive();
+  return whenReady(worker, async () => {
     const { pollers } = await client.workflowService.describeTaskQueue({
       namespace: client.options.namespace,
-      taskQueue: { name: taskQueue },
+      taskQueue: { name: env.TEMPORAL_TASK_QUEUE ?? 'zoom-registrations' },
     });
-    if (pollers.length > 0) return worker;
-    await sleep(200);
-  }
+    return pollers.some((p) => p.identity?.startsWith(`${worker.pid}@`));
+  });
 }
 
 /** A gateway on a free port, returned with its origin once /healthz answers. */
@@ -81,10 +98,9 @@ export async function startGateway(env: Record<string, string>): Promise<BenchPr
   const port = await freePort();
   const gateway = startNode('gateway', { HOST: '127.0.0.1', PORT: String(port), ...env }, AS_IT_COMES);
   const url = `http://127.0.0.1:${port}`;
-  for (;;) {
-    gateway.assertAlive();
+  await whenReady(gateway, async () => {
     const healthy = await axios.get(`${url}/healthz`, { validateStatus: () => true }).catch(() => null);
-    if (healthy?.status === 200) return Object.assign(gateway, { url });
-    await sleep(200);
-  }
+    return healthy?.status === 200;
+  });
+  return Object.assign(gateway, { url });
 }

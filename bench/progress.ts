@@ -15,6 +15,8 @@ export interface Progress {
   bar(label: string, total: number): Bar;
   /** A bar for a phase that lasts about `seconds`. */
   during<T>(label: string, seconds: number, phase: Promise<T>): Promise<T>;
+  /** Stops redrawing (and shows the cursor again): the process can then exit. */
+  close(): void;
 }
 
 export function stderrProgress(): Progress {
@@ -43,6 +45,7 @@ export function stderrProgress(): Progress {
   };
   return {
     bar,
+    close: () => bars?.stop(),
     async during(label, seconds, phase) {
       const timed = bar(label, seconds);
       const started = performance.now();

@@ -27,12 +27,14 @@ const LAUNCH = {
   ...(values['node-flags'] === undefined ? {} : { nodeFlags: values['node-flags'].split(/\s+/).filter(Boolean) }),
 };
 
+const progress = stderrProgress();
+
 async function main(): Promise<void> {
   const server = await startTemporalDevServer();
   const connection = await Connection.connect({ address: server.address });
   try {
     const client = new Client({ connection });
-    const common = { client, address: server.address, stages: STAGES, progress: stderrProgress() };
+    const common = { client, address: server.address, stages: STAGES, progress };
     const ours = await measureWorkerMemory({ ...common, cache: CACHE, launch: LAUNCH });
     const sdkAsItComes = values.only
       ? new Map<number, number>()
@@ -50,6 +52,7 @@ async function main(): Promise<void> {
   } finally {
     await connection.close();
     await server.stop();
+    progress.close();
   }
 }
 
