@@ -8,7 +8,7 @@ export const zoomBudgetWorkflowId = (taskQueue: string) => `zoom-api-budget/${ta
 
 export interface BookingRequest {
   category: ZoomRateCategory;
-  /** Calls per second allowed in this category (the asking worker's configuration). */
+  /** Calls per second to book in this category: the asking worker's configured limit, less its headroom. */
   limit: number;
   /** How many calls to book at once: a worker books together the calls that queued while it waited. */
   count: number;
