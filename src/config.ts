@@ -60,7 +60,7 @@ export const workerConfigSchema = temporalSchema
       .transform((flag) => flag === 'true'),
     CALLBACK_RETRY_WINDOW: duration('24h'),
     // Memory: each cached workflow keeps its state in the worker; the others are replayed from history when they
-    // wake. Measured in bench/worker-memory.ts (README "Sizing").
+    // wake. Measured by npm run bench:memory (README, "Sizing the worker").
     WORKER_MAX_CACHED_WORKFLOWS: count.default(250),
     WORKER_MAX_CONCURRENT_WORKFLOW_TASKS: count.min(2, 'must be at least 2').default(40),
     WORKER_MAX_CONCURRENT_ACTIVITIES: count.min(1, 'must be at least 1').default(100),
