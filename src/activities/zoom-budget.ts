@@ -31,6 +31,11 @@ export class SharedZoomBudget implements ZoomBudget {
   private readonly waiting: Record<ZoomRateCategory, Waiting[]> = { light: [], medium: [] };
   private readonly booking: Record<ZoomRateCategory, boolean> = { light: false, medium: false };
   private readonly lastStart: Record<ZoomRateCategory, number> = { light: 0, medium: 0 };
+  /** The calls about to leave, in the order they woke: each waits for the one before it. */
+  private readonly departures: Record<ZoomRateCategory, Promise<void>> = {
+    light: Promise.resolve(),
+    medium: Promise.resolve(),
+  };
   /** How long a booking takes to come back: booked moments are at least this far ahead. */
   private roundTripMs = 50;
 
@@ -49,10 +54,16 @@ export class SharedZoomBudget implements ZoomBudget {
     const booked = await Promise.race([booking, Context.current().cancelled]);
     // A burst queues calls for a while: the activity says it is alive while it waits for its turn.
     await this.waitUntil(booked);
-    // A busy process wakes late: never let a late call bunch up with this worker's next ones.
+    // A busy process wakes late, and then every overdue call wakes at once: they leave one at a time, each at least
+    // the spacing after the one before actually left, so that they never bunch up.
     const spacing = 1000 / this.pace(category);
-    await this.waitUntil(this.lastStart[category] + spacing);
-    this.lastStart[category] = Date.now();
+    const turn = this.departures[category].then(async () => {
+      await this.waitUntil(this.lastStart[category] + spacing);
+      this.lastStart[category] = Date.now();
+    });
+    // A call cancelled while it waits gives its place to the next one.
+    this.departures[category] = turn.catch(() => undefined);
+    await turn;
   }
 
   /** Calls per second this worker books and spaces: the limit, less the headroom. */
