@@ -12,7 +12,7 @@ import { Client, Connection } from '@temporalio/client';
 import { DefaultLogger, NativeConnection, Runtime, Worker } from '@temporalio/worker';
 import axios from 'axios';
 import type { RegistrationEvent } from '../src/domain/registration';
-import { ingestRegistrationEvent } from '../src/gateway/temporal';
+import { ingestRegistrationEvent } from '../src/temporal/registrants';
 import { WORKER_PROCESS } from '../src/workers';
 import { ZoomClient } from '../src/zoom/client';
 import { registrationEventSchema } from '../src/zoom/webhook';

@@ -2,8 +2,8 @@
 import { gatewayConfigSchema, loadConfigOrExit } from '../config';
 import { logger } from '../logger';
 import { buildGateway } from '../gateway/server';
-import { createGatewayClient } from '../gateway/temporal';
-import { temporalUnreachable } from '../temporal-connection';
+import { createGatewayClient } from '../gateway/client';
+import { temporalUnreachable } from '../temporal/connection';
 
 async function main(): Promise<void> {
   const config = loadConfigOrExit(gatewayConfigSchema);

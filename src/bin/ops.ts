@@ -1,5 +1,5 @@
 // `npm run ops -- <command>`: what an operator does to registrant workflows, from a terminal. It talks to Temporal
-// as the API does (src/gateway/registrant-reads.ts), so it works wherever the gateway works, Web UI or not.
+// as the API does (src/temporal/registrant-reads.ts), so it works wherever the gateway works, Web UI or not.
 import { parseArgs } from 'node:util';
 import {
   WorkflowNotFoundError,
@@ -13,8 +13,8 @@ import { loadConfigOrExit, temporalSchema } from '../config';
 import { REGISTRANT_ID_PATTERN, WEBINAR_ID_PATTERN } from '../domain/ids';
 import { CANCELLED_BY, LISTED_STATES } from '../domain/registration';
 import { argumentProblem, errorMessage } from '../errors';
-import { listRegistrants, readRegistrant, type RegistrantRecord } from '../gateway/registrant-reads';
-import { connectClient } from '../temporal-connection';
+import { listRegistrants, readRegistrant, type RegistrantRecord } from '../temporal/registrant-reads';
+import { connectClient } from '../temporal/connection';
 import { redriveCallbacksUpdate, resolveUpdate } from '../workflows/registrant/messages';
 import { registrantWorkflowId } from '../workflows/registrant/names';
 

@@ -5,7 +5,7 @@ import { DefaultLogger, Runtime } from '@temporalio/worker';
 import { WORKFLOW_BUNDLE_FILE } from './bundle-workflows';
 import { loadConfigOrExit, workerConfigSchema } from '../config';
 import { logger } from '../logger';
-import { connectWorker, TemporalUnreachableError } from '../temporal-connection';
+import { connectWorker, TemporalUnreachableError } from '../temporal/connection';
 import { createRegistrationWorkers } from '../workers';
 
 async function main(): Promise<void> {

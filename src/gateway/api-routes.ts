@@ -15,8 +15,13 @@ import { errorMessage } from '../errors';
 import { cancellationOutcomeUpdate, requestCancellationSignal } from '../workflows/registrant/messages';
 import { registrantWorkflowId } from '../workflows/registrant/names';
 import { ApiError } from './errors';
-import { forgetRefusedRun, listRegistrants, readCancellation, readRegistrant } from './registrant-reads';
-import { TEMPORAL_DEADLINE_MS, signalRegistrant, withTemporalDeadline, type RegistrantRef } from './temporal';
+import { forgetRefusedRun, listRegistrants, readCancellation, readRegistrant } from '../temporal/registrant-reads';
+import {
+  TEMPORAL_DEADLINE_MS,
+  signalRegistrant,
+  withTemporalDeadline,
+  type RegistrantRef,
+} from '../temporal/registrants';
 
 export interface ApiOptions {
   config: Pick<GatewayConfig, 'API_TOKEN' | 'TEMPORAL_TASK_QUEUE'>;

@@ -7,7 +7,7 @@ import type { Logger } from 'pino';
 import type { GatewayConfig } from '../config';
 import { apiRoutes } from './api-routes';
 import { errorHandler, sendError } from './errors';
-import { withTemporalDeadline } from './temporal';
+import { withTemporalDeadline } from '../temporal/registrants';
 import { webhookRoute } from './webhook-route';
 
 export const MAX_BODY_BYTES = 1024 * 1024;

@@ -13,7 +13,7 @@ import {
   urlValidationSchema,
 } from '../zoom/webhook';
 import { sendError } from './errors';
-import { ingestRegistrationEvent } from './temporal';
+import { ingestRegistrationEvent } from '../temporal/registrants';
 
 export interface WebhookOptions {
   config: Pick<GatewayConfig, 'ZOOM_WEBHOOK_SECRET_TOKEN' | 'TEMPORAL_TASK_QUEUE'>;

@@ -4,7 +4,7 @@
 import type { Client, Connection } from '@temporalio/client';
 import pino from 'pino';
 import { buildGateway, MAX_BODY_BYTES } from '../../src/gateway/server';
-import { createGatewayClient } from '../../src/gateway/temporal';
+import { createGatewayClient } from '../../src/gateway/client';
 import { urlValidationAnswer, zoomSignature } from '../../src/zoom/signature';
 
 const SECRET = 'zoom-webhook-secret';

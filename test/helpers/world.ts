@@ -6,7 +6,7 @@ import axios from 'axios';
 import pino from 'pino';
 import { parseConfig, workerConfigSchema, type WorkerConfig } from '../../src/config';
 import { buildGateway } from '../../src/gateway/server';
-import { createGatewayClient } from '../../src/gateway/temporal';
+import { createGatewayClient } from '../../src/gateway/client';
 import { ZoomEmulator, type ZoomEmulatorOptions } from '../../tools/sandbox/emulator';
 import { registrantWorkflowId } from '../../src/workflows/registrant/names';
 import { stateQuery, type RegistrantView } from '../../src/workflows/registrant/messages';

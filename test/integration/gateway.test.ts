@@ -5,7 +5,7 @@ import axios from 'axios';
 import pino from 'pino';
 import { startTemporalDevServer } from '../../tools/dev/temporal-server';
 import { buildGateway } from '../../src/gateway/server';
-import { createGatewayClient } from '../../src/gateway/temporal';
+import { createGatewayClient } from '../../src/gateway/client';
 import { registrantWorkflowId } from '../../src/workflows/registrant/names';
 import { urlValidationAnswer, zoomSignature } from '../../src/zoom/signature';
 import { startWorld, WEBHOOK_SECRET, type World } from '../helpers/world';

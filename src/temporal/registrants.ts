@@ -1,7 +1,7 @@
-// The gateway's way into Temporal. Events and the app's requests reach a registrant's workflow by signal-with-start,
-// which needs only the Temporal server (no worker): Zoom gets its answer fast, and the event is durable once the
-// call returns.
-import { Client, Connection } from '@temporalio/client';
+// How events and the app's requests reach a registrant's workflow: by signal-with-start, which needs only the
+// Temporal server (no worker), so the caller gets its answer fast and the event is durable once the call returns.
+// The gateway, the reconciliation sweep and the tools all go this way, each call within a deadline.
+import type { Client } from '@temporalio/client';
 import type { SignalDefinition } from '@temporalio/common';
 import type { RegistrationEvent } from '../domain/registration';
 import { registrantStaticDetails } from '../workflows/registrant/details';
@@ -9,20 +9,8 @@ import { registrationEventSignal } from '../workflows/registrant/messages';
 import { REGISTRANT_WORKFLOW_TYPE, registrantWorkflowId, searchAttributes } from '../workflows/registrant/names';
 import type { registrantWorkflow } from '../workflows/registrant/workflow';
 
-/** Every Temporal call on the webhook path ends by then, so Zoom always gets an answer within 2 s. */
+/** Every such call ends by then: on the webhook path, Zoom gets an answer within 2 s. */
 export const TEMPORAL_DEADLINE_MS = 1_500;
-
-/**
- * The gateway's client: lazy, so that the gateway starts (and answers 503) while Temporal is down; and without the
- * SDK's gRPC retries, because every call must end within the webhook's deadline and Zoom redelivers what got a 503.
- */
-export function createGatewayClient(
-  address: string,
-  namespace = 'default',
-): { client: Client; connection: Connection } {
-  const connection = Connection.lazy({ address, interceptors: [] });
-  return { client: new Client({ connection, namespace }), connection };
-}
 
 export class TemporalUnavailableError extends Error {
   override name = 'TemporalUnavailableError';

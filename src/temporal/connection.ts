@@ -2,8 +2,8 @@
 // be reached: with the address and the variable that set it, at start-up rather than at the first webhook.
 import { Client, Connection } from '@temporalio/client';
 import { NativeConnection } from '@temporalio/worker';
-import type { TemporalConfig } from './config';
-import { errorMessage } from './errors';
+import type { TemporalConfig } from '../config';
+import { errorMessage } from '../errors';
 
 /** How long a process waits for Temporal at start before it says so (the SDK's own default is 10 s). */
 const CONNECT_TIMEOUT_MS = 5_000;
