@@ -2,6 +2,7 @@
 // registrant), see the world and what was delivered, change settings at runtime. `npm run simulate` calls it.
 // Every action produces exactly the webhooks Zoom would send, delivered to the subscribed endpoint.
 import type { FastifyInstance, FastifyReply } from 'fastify';
+import ms from 'ms';
 import { z } from 'zod';
 import { describeIssue } from '../../src/errors';
 import type { ZoomEmulator } from './emulator';
@@ -27,6 +28,21 @@ const actionParams = z.object({
   action: z.enum(PEOPLE_ACTIONS, { error: `must be one of ${PEOPLE_ACTIONS.join(', ')}` }),
 });
 const deliveriesQuery = z.strictObject({ webinar: z.string().optional(), registrant: z.string().optional() });
+const dropSchema = z
+  .strictObject({
+    next: z.number().int().min(1, 'must be 1 or more').max(1_000_000).optional(),
+    for: z
+      .string()
+      .transform((text, ctx) => {
+        const value = ms(text as ms.StringValue);
+        if (typeof value === 'number' && value > 0) return value;
+        ctx.addIssue({ code: 'custom', message: `must be a duration like 30s or 10m (got "${text}")` });
+        return z.NEVER;
+      })
+      .optional(),
+  })
+  .refine((d) => d.next !== undefined || d.for !== undefined, { message: 'give next (a count) or for (a duration)' });
+const deliveryParams = z.object({ id: z.coerce.number().int().positive() });
 
 function parse<S extends z.ZodType>(schema: S, input: unknown, where: string): z.output<S> {
   const result = schema.safeParse(input ?? {});
@@ -120,6 +136,20 @@ export function registerControlApi(app: FastifyInstance, emulator: ZoomEmulator)
             (!query.webinar || d.webinar_id === query.webinar) &&
             (!query.registrant || d.registrant_id === query.registrant),
         );
+      });
+
+      // Zoom gives up on an endpoint after its retries, or cuts a subscription off: the webhooks are lost.
+      control.post('/webhooks/drop', (req) => {
+        const drop = parse(dropSchema, req.body, 'body');
+        const { dropNext, dropUntil } = emulator.dropWebhooks({ next: drop.next, forMs: drop.for });
+        return { dropNext, dropUntil };
+      });
+
+      // A lost webhook arrives after all.
+      control.post('/deliveries/:id/redeliver', (req, reply) => {
+        const { id } = parse(deliveryParams, req.params, 'path');
+        if (!emulator.redeliver(id)) throw new SandboxError(404, 'not_dropped', `delivery ${id} was not dropped`);
+        return reply.code(202).send(emulator.deliveries.find((d) => d.id === id));
       });
 
       control.get('/settings', () => emulator.settings);

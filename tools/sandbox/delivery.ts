@@ -37,7 +37,7 @@ export interface DeliveryRecord {
 
 type DeliverySettings = Pick<
   SandboxSettings,
-  'webhookUrl' | 'webhookSecret' | 'timeScale' | 'duplicateRate' | 'outOfOrderRate' | 'dropRate'
+  'webhookUrl' | 'webhookSecret' | 'timeScale' | 'duplicateRate' | 'outOfOrderRate'
 >;
 
 export class WebhookDelivery {
@@ -46,8 +46,13 @@ export class WebhookDelivery {
   private readonly inFlight = new Set<Promise<void>>();
   private stopped = false;
 
+  /** The bodies of dropped deliveries, by record id, so that one can still arrive later (`redeliver`). */
+  private readonly droppedBodies = new Map<number, ZoomWebhookBody>();
+
   constructor(
     private readonly settings: () => DeliverySettings,
+    /** Whether this event is lost (the emulator's drop settings decide). */
+    private readonly drops: () => boolean = () => false,
     private readonly random: () => number = Math.random,
     private readonly responseTimeoutMs = RESPONSE_TIMEOUT_MS,
   ) {}
@@ -57,8 +62,9 @@ export class WebhookDelivery {
     const settings = this.settings();
     if (!settings.webhookUrl || this.stopped) return null;
     const record = this.record(body, null);
-    if (this.random() < settings.dropRate) {
+    if (this.drops()) {
       record.state = 'dropped';
+      this.droppedBodies.set(record.id, body);
       return record;
     }
     const held = this.random() < settings.outOfOrderRate;
@@ -69,6 +75,17 @@ export class WebhookDelivery {
       this.later(held ? HOLD_MS : 0, () => this.attempt(copy, body, 0));
     }
     return record;
+  }
+
+  /** A dropped delivery arrives after all, late: delivered now, retried as any other. False if it was not dropped. */
+  redeliver(id: number): boolean {
+    const body = this.droppedBodies.get(id);
+    const record = this.log.find((d) => d.id === id);
+    if (!body || !record) return false;
+    this.droppedBodies.delete(id);
+    record.state = 'pending';
+    this.later(0, () => this.attempt(record, body, 0));
+    return true;
   }
 
   /** Zoom's endpoint validation: the endpoint must answer the HMAC of a random plain token. */

@@ -37,11 +37,12 @@ export interface ZoomEmulatorOptions {
   webhookResponseTimeoutMs?: number;
 }
 
-/** The routes that can be scripted: GET one, DELETE one, and PUT status naming the registrant. */
-export type ScriptedRoute = 'get' | 'delete' | 'status';
+/** The routes that can be scripted: GET one, DELETE one, PUT status naming the registrant, and a webinar's list. */
+export type ScriptedRoute = 'get' | 'delete' | 'status' | 'list';
 
-/** One scripted answer to a registrant's route (`status` only makes sense for GET). */
+/** One scripted answer to a route (`status` only makes sense for GET; `normally` lets one call through). */
 export type LookupStep =
+  | { respond: 'normally' }
   | { respond: 'status'; status: 'approved' | 'pending' | 'denied' | 'all' }
   | { respond: 'not_found' }
   | { respond: 'webinar_not_found' }
@@ -52,6 +53,8 @@ export type LookupStep =
 export interface RecordedRequest {
   method: string;
   path: string;
+  /** The query string, without its `?` (e.g. the listing's status and page token). */
+  query: string;
   status: number;
   /** Arrival, epoch ms. */
   at: number;
@@ -59,6 +62,7 @@ export interface RecordedRequest {
 
 // The label of each route (zoom-platform.md 6), by Fastify's route pattern.
 const ROUTE_LABELS: Record<string, RateLimitLabel> = {
+  'GET /v2/webinars/:webinarId': 'Light',
   'GET /v2/webinars/:webinarId/registrants/:registrantId': 'Light',
   'GET /v2/webinars/:webinarId/registrants': 'Medium',
   'POST /v2/webinars/:webinarId/registrants': 'Light',
@@ -85,6 +89,7 @@ const addRegistrantSchema = z.looseObject({
 });
 const listQuerySchema = z.object({
   status: z.enum(['approved', 'pending', 'denied']).default('approved'),
+  occurrence_id: z.string().optional(),
   page_size: z.coerce.number().int().min(1).max(MAX_PAGE_SIZE).default(30),
   next_page_token: z.string().optional(),
 });
@@ -120,7 +125,12 @@ export class ZoomEmulator {
       ...settingsPatchSchema.parse(options.settings ?? {}),
     };
     this.random = options.random ?? Math.random;
-    this.delivery = new WebhookDelivery(() => this.current, this.random, options.webhookResponseTimeoutMs);
+    this.delivery = new WebhookDelivery(
+      () => this.current,
+      () => this.dropsNext(),
+      this.random,
+      options.webhookResponseTimeoutMs,
+    );
     // A held (timed-out) request must not keep stop() waiting.
     this.app = Fastify({ forceCloseConnections: true });
     this.app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string' }, (_req, body, done) =>
@@ -131,9 +141,11 @@ export class ZoomEmulator {
       done(null, payload);
     });
     this.app.addHook('onResponse', (req, reply, done) => {
+      const [path = req.url, query = ''] = req.url.split('?');
       this.requests.push({
         method: req.method,
-        path: req.url.split('?')[0] ?? req.url,
+        path,
+        query,
         status: reply.statusCode,
         // When it arrived, as Zoom counts its limits; not when it was answered (latencyMs, timeouts).
         at: Math.round(Date.now() - reply.elapsedTime),
@@ -184,6 +196,32 @@ export class ZoomEmulator {
     return this.delivery.log;
   }
 
+  /**
+   * Loses webhooks from now on, as Zoom does when it gives up on an endpoint or cuts a subscription off: the next
+   * `next` of them, or all of them for `forMs`. Both at once add up.
+   */
+  dropWebhooks({ next = 0, forMs = 0 }: { next?: number; forMs?: number }): SandboxSettings {
+    const until = forMs > 0 ? new Date(Date.now() + forMs).toISOString() : this.current.dropUntil;
+    this.current = { ...this.current, dropNext: this.current.dropNext + next, dropUntil: until };
+    return this.current;
+  }
+
+  /** A dropped webhook arrives after all (a late retry of Zoom's); false when delivery `id` was not dropped. */
+  redeliver(id: number): boolean {
+    return this.delivery.redeliver(id);
+  }
+
+  /** Whether the next webhook is lost: one of the next N, one until a moment, or a share at random. */
+  private dropsNext(): boolean {
+    const { dropNext, dropUntil, dropRate } = this.current;
+    if (dropNext > 0) {
+      this.current = { ...this.current, dropNext: dropNext - 1 };
+      return true;
+    }
+    if (dropUntil !== null && Date.now() < Date.parse(dropUntil)) return true;
+    return this.random() < dropRate;
+  }
+
   /** Resolves once no delivery is in flight or scheduled (tests). */
   deliveriesIdle(): Promise<void> {
     return this.delivery.idle();
@@ -214,7 +252,7 @@ export class ZoomEmulator {
 
   // --- the world ---------------------------------------------------------------------------------------------
 
-  addWebinar(w?: { id?: string; hostId?: string; hostEmail?: string; topic?: string }): Webinar {
+  addWebinar(w?: { id?: string; hostId?: string; hostEmail?: string; topic?: string; occurrences?: number }): Webinar {
     return this.world.addWebinar(w);
   }
 
@@ -242,6 +280,11 @@ export class ZoomEmulator {
       steps: [...steps],
       repeatLast: opts.repeatLast ?? false,
     });
+  }
+
+  /** Scripts the next answers of a webinar's registrant list (any status, any page), once each. */
+  scriptListing(webinarId: string, steps: LookupStep[]): void {
+    this.script('list', webinarId, '', steps);
   }
 
   scriptLookup(
@@ -422,9 +465,16 @@ export class ZoomEmulator {
             ? this.answerStep(reply, step, webinarId, registrantId)
             : this.answerRecord(reply, webinarId, registrantId);
         });
-        api.get('/webinars/:webinarId/registrants', (req, reply) =>
-          this.list(req.params as { webinarId: string }, req.query, reply),
+        api.get('/webinars/:webinarId', (req, reply) =>
+          this.describeWebinar((req.params as { webinarId: string }).webinarId, reply),
         );
+        api.get('/webinars/:webinarId/registrants', (req, reply) => {
+          const { webinarId } = req.params as { webinarId: string };
+          const step = this.nextStep('list', webinarId, '');
+          return step && step.respond !== 'normally' && step.respond !== 'status'
+            ? this.answerStep(reply, step, webinarId, '', 'Medium')
+            : this.list({ webinarId }, req.query, reply);
+        });
         api.post('/webinars/:webinarId/registrants', (req, reply) =>
           this.add((req.params as { webinarId: string }).webinarId, req.body, reply),
         );
@@ -462,8 +512,16 @@ export class ZoomEmulator {
     return script.repeatLast && script.steps.length === 1 ? script.steps[0] : script.steps.shift();
   }
 
-  private answerStep(reply: FastifyReply, step: LookupStep, webinarId: string, registrantId: string) {
+  private answerStep(
+    reply: FastifyReply,
+    step: LookupStep,
+    webinarId: string,
+    registrantId: string,
+    label: RateLimitLabel = 'Light',
+  ) {
     switch (step.respond) {
+      case 'normally':
+        return this.answerRecord(reply, webinarId, registrantId);
       case 'status': {
         const webinar = this.world.webinars.get(webinarId);
         const record = webinar && this.visible(webinar, registrantId);
@@ -480,7 +538,7 @@ export class ZoomEmulator {
           .code(429)
           .headers({
             'retry-after': step.retryAfter,
-            'x-ratelimit-category': 'Light',
+            'x-ratelimit-category': label,
             'x-ratelimit-type': daily ? 'Daily-limit' : 'QPS',
           })
           .send({ code: ZOOM_CODES.rateLimited, message: PER_SECOND_LIMIT_MESSAGE });
@@ -525,9 +583,11 @@ export class ZoomEmulator {
         .filter((key) => key.startsWith(`${webinar.id}/`))
         .map((key) => key.slice(webinar.id.length + 1)),
     ]);
+    const { status, occurrence_id: occurrence } = parsed.data;
     const matching = [...ids]
       .map((id) => this.visible(webinar, id))
-      .filter((r): r is Registrant => r !== null && r.status === parsed.data.status);
+      .filter((r): r is Registrant => r !== null && r.status === status)
+      .filter((r) => !occurrence || !r.occurrence_ids || r.occurrence_ids.includes(occurrence));
     const pageItems = matching.slice(offset, offset + parsed.data.page_size);
     let nextPageToken = '';
     if (offset + pageItems.length < matching.length) {
@@ -542,6 +602,24 @@ export class ZoomEmulator {
       total_records: matching.length,
       next_page_token: nextPageToken,
       registrants: pageItems,
+    });
+  }
+
+  /** `GET /webinars/{id}`: the webinar, with its occurrences when it recurs (type 9). */
+  private describeWebinar(webinarId: string, reply: FastifyReply) {
+    const webinar = this.world.webinars.get(webinarId);
+    if (!webinar) return webinarNotFound(reply, webinarId);
+    const recurring = webinar.occurrences.length > 0;
+    return reply.send({
+      uuid: webinar.uuid,
+      id: Number(webinar.id),
+      host_id: webinar.hostId,
+      topic: webinar.topic,
+      type: recurring ? 9 : 5,
+      start_time: webinar.startTime,
+      duration: 60,
+      timezone: 'UTC',
+      ...(recurring ? { occurrences: webinar.occurrences.map((o) => ({ ...o, duration: 60 })) } : {}),
     });
   }
 

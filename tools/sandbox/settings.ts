@@ -26,6 +26,10 @@ export const sandboxSettingsSchema = z.strictObject({
   duplicateRate: rate,
   outOfOrderRate: rate,
   dropRate: rate,
+  /** The next this many webhooks are lost (Zoom gave up on them, or never sent them); counts down as they are. */
+  dropNext: z.number().int().min(0).max(1_000_000),
+  /** Every webhook until then (an ISO time) is lost: an outage of Zoom's delivery, or a cut-off subscription. */
+  dropUntil: z.iso.datetime({ error: 'must be an ISO date-time or null' }).nullable(),
   /** Whether our API writes (PUT status, DELETE) produce webhooks, as Zoom's own do. */
   webhookOnApiWrites: z.boolean(),
 });
@@ -45,6 +49,8 @@ export const DEFAULT_SETTINGS: SandboxSettings = {
   duplicateRate: 0,
   outOfOrderRate: 0,
   dropRate: 0,
+  dropNext: 0,
+  dropUntil: null,
   webhookOnApiWrites: true,
 };
 

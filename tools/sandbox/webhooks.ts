@@ -22,6 +22,7 @@ export interface ZoomWebhookBody {
       duration: number;
       timezone: string;
       registrant: Record<string, unknown>;
+      occurrences?: Array<{ occurrence_id: string; start_time: string }>;
     };
   };
 }
@@ -51,6 +52,17 @@ function registrantFields(kind: RegistrationKind, r: Registrant): Record<string,
   return base;
 }
 
+/** A recurring webinar's events name the occurrences the registrant is registered for. */
+function occurrencesOf(webinar: Webinar, registrant: Registrant) {
+  const theirs = webinar.occurrences.filter(
+    (o) =>
+      o.status === 'available' && (!registrant.occurrence_ids || registrant.occurrence_ids.includes(o.occurrence_id)),
+  );
+  return theirs.length > 0
+    ? { occurrences: theirs.map(({ occurrence_id, start_time }) => ({ occurrence_id, start_time })) }
+    : {};
+}
+
 export function buildRegistrationEvent(
   kind: RegistrationKind,
   accountId: string,
@@ -76,6 +88,7 @@ export function buildRegistrationEvent(
         duration: 60,
         timezone: 'UTC',
         registrant: registrantFields(kind, registrant),
+        ...occurrencesOf(webinar, registrant),
       },
     },
   };

@@ -11,6 +11,14 @@ export interface Registrant {
   status: RegistrantStatus;
   create_time: string;
   join_url: string;
+  /** The occurrences of a recurring webinar they registered for; absent: all of them. */
+  occurrence_ids?: string[];
+}
+
+export interface Occurrence {
+  occurrence_id: string;
+  start_time: string;
+  status: 'available' | 'deleted';
 }
 
 export interface Webinar {
@@ -20,6 +28,8 @@ export interface Webinar {
   hostEmail: string;
   topic: string;
   startTime: string;
+  /** A recurring webinar's occurrences (Zoom's type 9); none for a one-off (type 5). */
+  occurrences: Occurrence[];
   registrants: Map<string, Registrant>;
 }
 
@@ -29,7 +39,13 @@ export interface NewRegistrant {
   last_name?: string;
   status?: RegistrantStatus;
   id?: string;
+  occurrenceIds?: string[];
+  /** When they registered (ISO); now by default. */
+  createTime?: string;
 }
+
+const isoSeconds = (ms: number) => new Date(ms).toISOString().replace(/\.\d+Z$/, 'Z');
+const WEEK_MS = 7 * 24 * 3600 * 1000;
 
 /** Zoom-like ids: webinar ids are 11 digits, registrant ids 22 base64url characters. */
 export const newWebinarId = () => String(randomInt(10_000_000_000, 99_999_999_999));
@@ -38,14 +54,23 @@ export const newRegistrantId = () => randomBytes(16).toString('base64url').slice
 export class ZoomWorld {
   readonly webinars = new Map<string, Webinar>();
 
-  addWebinar(w: { id?: string; hostId?: string; hostEmail?: string; topic?: string } = {}): Webinar {
+  addWebinar(
+    w: { id?: string; hostId?: string; hostEmail?: string; topic?: string; occurrences?: number } = {},
+  ): Webinar {
+    const start = Date.now() + WEEK_MS;
     const webinar: Webinar = {
       id: w.id ?? newWebinarId(),
       uuid: randomBytes(12).toString('base64'),
       hostId: w.hostId ?? randomBytes(11).toString('base64url').slice(0, 22),
       hostEmail: w.hostEmail ?? 'host@example.com',
       topic: w.topic ?? 'Sandbox webinar',
-      startTime: new Date(Date.now() + 7 * 24 * 3600 * 1000).toISOString().replace(/\.\d+Z$/, 'Z'),
+      startTime: isoSeconds(start),
+      // Weekly, with Zoom's epoch-ms occurrence ids.
+      occurrences: Array.from({ length: w.occurrences ?? 0 }, (_, i) => ({
+        occurrence_id: String(start + i * WEEK_MS),
+        start_time: isoSeconds(start + i * WEEK_MS),
+        status: 'available' as const,
+      })),
       registrants: new Map(),
     };
     this.webinars.set(webinar.id, webinar);
@@ -60,8 +85,9 @@ export class ZoomWorld {
       first_name: r.first_name,
       ...(r.last_name === undefined ? {} : { last_name: r.last_name }),
       status: r.status ?? 'approved',
-      create_time: new Date().toISOString().replace(/\.\d+Z$/, 'Z'),
+      create_time: r.createTime ?? isoSeconds(Date.now()),
       join_url: `https://zoom.us/w/${webinar.id}?tk=${randomBytes(8).toString('hex')}`,
+      ...(r.occurrenceIds ? { occurrence_ids: r.occurrenceIds } : {}),
     };
     webinar.registrants.set(id, registrant);
     return registrant;

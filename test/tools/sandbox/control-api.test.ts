@@ -111,6 +111,39 @@ describe('control API', () => {
   });
 });
 
+describe('losing webhooks', () => {
+  afterEach(() => emulator.configure({ dropNext: 0, dropUntil: null }));
+
+  test('POST /webhooks/drop loses the next N, or all for a while; a lost one is redelivered by its id', async () => {
+    const webinarId = await newWebinar();
+    expect((await control('POST', '/webhooks/drop', { next: 1 })).data).toEqual({ dropNext: 1, dropUntil: null });
+    const registered = await control('POST', `/webinars/${webinarId}/registrants`, {
+      email: 'lost@example.com',
+      first_name: 'Lost',
+    });
+    const delivery = (registered.data as { webhook: { delivery: { id: number; state: string } } }).webhook.delivery;
+    expect(delivery.state).toBe('dropped');
+    const later = await control('POST', `/deliveries/${delivery.id}/redeliver`);
+    expect(later.status).toBe(202);
+    expect(later.data).toMatchObject({ id: delivery.id, state: 'pending' });
+    expect((await control('POST', `/deliveries/${delivery.id}/redeliver`)).status).toBe(404);
+
+    const timed = await control('POST', '/webhooks/drop', { for: '10m' });
+    expect(Date.parse((timed.data as { dropUntil: string }).dropUntil)).toBeGreaterThan(Date.now() + 9 * 60_000);
+  });
+
+  test.each([
+    [{}, 'body: give next (a count) or for (a duration)'],
+    [{ next: 0 }, 'body next: must be 1 or more'],
+    [{ for: 'soon' }, 'body for: must be a duration like 30s or 10m (got "soon")'],
+    [{ next: 1, all: true }, 'body: Unrecognized key: "all"'],
+  ])('%j is refused: %s', async (body, message) => {
+    const answer = await control('POST', '/webhooks/drop', body);
+    expect(answer.status).toBe(400);
+    expect(answer.data).toEqual({ error: { code: 'invalid_request', message } });
+  });
+});
+
 describe('npm run simulate', () => {
   const simulate = (...args: string[]) => runScript('tools/sandbox/simulate.ts', args, { SANDBOX_URL: emulator.url });
 

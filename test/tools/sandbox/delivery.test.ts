@@ -113,6 +113,32 @@ test('dropped deliveries are never sent', async () => {
   expect(emulator.deliveries[0]).toMatchObject({ state: 'dropped', attempts: [] });
 });
 
+test('the next N are lost, or all of them for a while; a lost one can still arrive later', async () => {
+  const { emulator, webinarId } = await subscribed();
+  emulator.dropWebhooks({ next: 2 });
+  const { registrant } = emulator.register(webinarId, { email: 'ada@example.com', first_name: 'Ada' });
+  const approved = emulator.approve(webinarId, registrant.id);
+  const denied = emulator.deny(webinarId, registrant.id);
+  await emulator.deliveriesIdle();
+  expect(emulator.deliveries.map((d) => d.state)).toEqual(['dropped', 'dropped', 'delivered']);
+  expect(receiver.received.map((r) => r.eventTs)).toEqual([denied.event_ts]);
+  expect(emulator.settings.dropNext).toBe(0);
+
+  emulator.dropWebhooks({ forMs: 60_000 });
+  emulator.approve(webinarId, registrant.id);
+  await emulator.deliveriesIdle();
+  expect(emulator.deliveries[3]?.state).toBe('dropped');
+  await emulator.configure({ dropUntil: null });
+
+  // The second one arrives after all, late.
+  expect(emulator.redeliver(2)).toBe(true);
+  expect(emulator.redeliver(2)).toBe(false);
+  expect(emulator.redeliver(3)).toBe(false);
+  await emulator.deliveriesIdle();
+  expect(emulator.deliveries[1]?.state).toBe('delivered');
+  expect(receiver.received.map((r) => r.eventTs)).toEqual([denied.event_ts, approved.event_ts]);
+});
+
 test('out of order: a held delivery is overtaken by the next event', async () => {
   const { emulator, webinarId } = await subscribed({ outOfOrderRate: 1 });
   const { registrant, event: created } = emulator.register(webinarId, { email: 'ada@example.com', first_name: 'Ada' });

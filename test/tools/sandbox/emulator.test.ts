@@ -150,6 +150,59 @@ describe('registrants', () => {
     ).toEqual({ code: 300, message: 'The next page token is invalid or expired.' });
   });
 
+  test('a recurring webinar: GET shows its occurrences, the list filters by occurrence_id, events name them', async () => {
+    const once = emulator.addWebinar();
+    expect((await api('GET', `/webinars/${once.id}`)).data).toMatchObject({ id: Number(once.id), type: 5 });
+    expect((await api('GET', `/webinars/${once.id}`)).data).not.toHaveProperty('occurrences');
+    expect((await api('GET', '/webinars/12345')).data).toMatchObject({ code: 3001 });
+
+    const series = emulator.addWebinar({ occurrences: 2 });
+    const [first, second] = series.occurrences.map((o) => o.occurrence_id);
+    const answer = await api('GET', `/webinars/${series.id}`);
+    expect(answer.data).toMatchObject({
+      type: 9,
+      occurrences: [
+        { occurrence_id: first, status: 'available' },
+        { occurrence_id: second, status: 'available' },
+      ],
+    });
+    emulator.addRegistrant(series.id, { email: 'all@example.com', first_name: 'All' });
+    const { event } = emulator.register(series.id, {
+      email: 'second@example.com',
+      first_name: 'Second',
+      occurrenceIds: [second as string],
+    });
+    expect(event.payload.object.occurrences).toEqual([{ occurrence_id: second, start_time: expect.any(String) }]);
+    const emails = async (occurrence_id: string) =>
+      (
+        (await api('GET', `/webinars/${series.id}/registrants`, { params: { occurrence_id } })).data as {
+          registrants: Array<{ email: string }>;
+        }
+      ).registrants.map((r) => r.email);
+    expect(await emails(first as string)).toEqual(['all@example.com']);
+    expect(await emails(second as string)).toEqual(['all@example.com', 'second@example.com']);
+  });
+
+  test('a scripted listing answers its steps first, one call each, whatever the status or page', async () => {
+    const webinar = emulator.addWebinar();
+    emulator.addRegistrant(webinar.id, { email: 'ada@example.com', first_name: 'Ada' });
+    emulator.scriptListing(webinar.id, [
+      { respond: 'normally' },
+      { respond: 'rate_limited', retryAfter: '1' },
+      { respond: 'server_error', status: 502 },
+    ]);
+    const list = (status: string) => api('GET', `/webinars/${webinar.id}/registrants`, { params: { status } });
+    expect((await list('approved')).data).toMatchObject({ total_records: 1 });
+    const limited = await list('pending');
+    expect(limited.status).toBe(429);
+    expect(limited.headers).toMatchObject({ 'retry-after': '1', 'x-ratelimit-category': 'Medium' });
+    expect((await list('denied')).status).toBe(502);
+    expect((await list('approved')).status).toBe(200);
+    expect(
+      emulator.requests.filter((r) => r.path === `/v2/webinars/${webinar.id}/registrants`).map((r) => r.query),
+    ).toEqual(['status=approved', 'status=pending', 'status=denied', 'status=approved']);
+  });
+
   test('add: 201 with registrant_id; the same email returns the same registration; a denied email is blocked', async () => {
     const webinar = emulator.addWebinar();
     const added = await api('POST', `/webinars/${webinar.id}/registrants`, {
