@@ -127,6 +127,8 @@ function workerEnv(address: string, taskQueue: string, zoom: ZoomEmulator, app: 
     APP_CALLBACK_URL: appUrl,
     APP_CALLBACK_SECRET: app.secret,
     FOLLOW_UP_WINDOW,
+    // No sweep runs in the middle of a measurement.
+    RECONCILE_INTERVAL: 'off',
   };
 }
 

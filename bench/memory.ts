@@ -39,6 +39,7 @@ export async function measureWorkerMemory({
       ZOOM_ACCOUNT_ID: 'bench',
       ZOOM_CLIENT_ID: 'bench',
       ZOOM_CLIENT_SECRET: 'bench',
+      RECONCILE_INTERVAL: 'off',
       ...(cache === undefined ? {} : { WORKER_MAX_CACHED_WORKFLOWS: String(cache) }),
     },
     launch,

@@ -2,20 +2,45 @@
 // does not need Zoom's OAuth credentials and a worker does not need the webhook secret.
 import ms from 'ms';
 import { z } from 'zod';
+import { WEBINAR_ID_PATTERN } from './domain/ids';
 import { describeSetting } from './errors';
+import type { ZoomRateLimits } from './zoom/budget';
 
-const duration = (fallback: string) =>
+function durationMs(text: string, ctx: z.RefinementCtx, orOff = ''): number {
+  const value = ms(text as ms.StringValue);
+  if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0) {
+    ctx.addIssue({
+      code: 'custom',
+      message: `must be ${orOff}a positive duration like 3s, 10m or 24h (got "${text}")`,
+    });
+    return z.NEVER;
+  }
+  return value;
+}
+/** A positive `ms`-style duration (3s, 10m, 24h), in milliseconds: the one reading of every duration we are given. */
+export const durationSchema = z.string().transform((text, ctx) => durationMs(text, ctx));
+const duration = (fallback: string) => z.string().default(fallback).pipe(durationSchema);
+/** A duration, or `off` (null). */
+const durationOrOff = (fallback: string) =>
   z
     .string()
     .default(fallback)
-    .transform((text, ctx) => {
-      const value = ms(text as ms.StringValue);
-      if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0) {
-        ctx.addIssue({ code: 'custom', message: `must be a positive duration like 3s, 10m or 24h (got "${text}")` });
-        return z.NEVER;
-      }
-      return value;
-    });
+    .transform((text, ctx) => (text === 'off' ? null : durationMs(text, ctx, 'off or ')));
+const webinarIds = z
+  .string()
+  .default('')
+  .transform((text, ctx) => {
+    const ids = text
+      .split(',')
+      .map((id) => id.trim())
+      .filter(Boolean);
+    const wrong = ids.find((id) => !WEBINAR_ID_PATTERN.test(id));
+    if (wrong !== undefined) {
+      ctx.addIssue({ code: 'custom', message: `must be Zoom webinar ids separated by commas (got "${wrong}")` });
+      return z.NEVER;
+    }
+    return [...new Set(ids)];
+  });
 
 const required = z.string({ error: 'is required' }).min(1, 'is required');
 const count = z.coerce
@@ -31,13 +56,19 @@ export const temporalSchema = z.object({
   TEMPORAL_TASK_QUEUE: z.string().min(1).default('zoom-registrations'),
 });
 
+/** The reconciliation sweep's schedule: the worker and `npm run ops -- schedule` create or update it. */
+export const reconcileScheduleSchema = temporalSchema.extend({
+  // How often the sweep runs; `off`: never on its own (`npm run ops -- reconcile` still runs one).
+  RECONCILE_INTERVAL: durationOrOff('15m'),
+});
+
 // Standard Webhooks secrets are `whsec_` followed by base64 key bytes.
 const callbackSecret = z
   .string()
   .regex(/^whsec_[A-Za-z0-9+/]+={0,2}$/, 'must be whsec_ followed by base64')
   .refine((s) => Buffer.from(s.slice('whsec_'.length), 'base64').length >= 16, 'key must be at least 16 bytes');
 
-export const workerConfigSchema = temporalSchema
+export const workerConfigSchema = reconcileScheduleSchema
   .extend({
     ZOOM_ACCOUNT_ID: required,
     ZOOM_CLIENT_ID: required,
@@ -49,6 +80,12 @@ export const workerConfigSchema = temporalSchema
     ZOOM_MEDIUM_RATE_LIMIT: callsPerSecond.default(20),
     // One cap on both, for an account whose budget other apps share.
     ZOOM_API_RATE_LIMIT: callsPerSecond.optional(),
+    // The sweep's share of Medium for its listings; a tenth of it by default (see zoomRateLimits).
+    ZOOM_RECONCILE_RATE_LIMIT: callsPerSecond.optional(),
+    // Webinars the sweep watches even when no registrant workflow of theirs is open.
+    RECONCILE_WEBINARS: webinarIds,
+    // Zoom's listings may lag its webhooks: what changed this recently before a sweep is left to the next one.
+    RECONCILE_GRACE: duration('2m'),
     APP_CALLBACK_URL: url.optional(),
     APP_CALLBACK_SECRET: callbackSecret.optional(),
     FOLLOW_UP_WINDOW: duration('10m'),
@@ -68,6 +105,14 @@ export const workerConfigSchema = temporalSchema
     WORKER_SHUTDOWN_GRACE: duration('20s'),
   })
   .superRefine((env, ctx) => {
+    const medium = Math.min(env.ZOOM_MEDIUM_RATE_LIMIT, env.ZOOM_API_RATE_LIMIT ?? Infinity);
+    if (zoomRateLimits(env).medium <= 0) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['ZOOM_RECONCILE_RATE_LIMIT'],
+        message: `must be below the Medium limit it takes its share of (${medium} calls/s)`,
+      });
+    }
     if (env.APP_CALLBACK_URL && !env.APP_CALLBACK_SECRET) {
       ctx.addIssue({
         code: 'custom',
@@ -77,7 +122,21 @@ export const workerConfigSchema = temporalSchema
     }
   });
 export type TemporalConfig = z.output<typeof temporalSchema>;
+export type ReconcileScheduleConfig = z.output<typeof reconcileScheduleSchema>;
 export type WorkerConfig = z.output<typeof workerConfigSchema>;
+
+type RateSettings = Pick<
+  WorkerConfig,
+  'ZOOM_LIGHT_RATE_LIMIT' | 'ZOOM_MEDIUM_RATE_LIMIT' | 'ZOOM_API_RATE_LIMIT' | 'ZOOM_RECONCILE_RATE_LIMIT'
+>;
+
+/** Calls per second per budget pool, all workers together: the sweep's share is taken out of Medium. */
+export function zoomRateLimits(config: RateSettings): ZoomRateLimits {
+  const cap = config.ZOOM_API_RATE_LIMIT ?? Infinity;
+  const medium = Math.min(config.ZOOM_MEDIUM_RATE_LIMIT, cap);
+  const reconcile = config.ZOOM_RECONCILE_RATE_LIMIT ?? medium / 10;
+  return { light: Math.min(config.ZOOM_LIGHT_RATE_LIMIT, cap), medium: medium - reconcile, reconcile };
+}
 
 export const gatewayConfigSchema = temporalSchema.extend({
   PORT: z.coerce.number({ error: 'must be a port number' }).int().min(0).max(65535).default(3000),

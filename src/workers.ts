@@ -5,8 +5,9 @@ import { Worker, type NativeConnection, type WorkerOptions } from '@temporalio/w
 import { SharedZoomBudget } from './activities/zoom-budget';
 import { createActivities } from './activities';
 import { AppNotifier } from './app/notifier';
-import type { WorkerConfig } from './config';
+import { zoomRateLimits, type WorkerConfig } from './config';
 import { zoomApiTaskQueue } from './workflows/registrant/names';
+import type { ZoomBudget } from './zoom/budget';
 import { ZoomClient } from './zoom/client';
 
 export interface RegistrationWorkersOptions {
@@ -40,40 +41,48 @@ export async function createRegistrationWorkers({
   workflowBundle,
   maxHistoryEvents = DEFAULT_MAX_HISTORY_EVENTS,
 }: RegistrationWorkersOptions) {
-  const cap = config.ZOOM_API_RATE_LIMIT ?? Infinity;
   const budget = new SharedZoomBudget(
     new Client({ connection, namespace: config.TEMPORAL_NAMESPACE }),
     config.TEMPORAL_TASK_QUEUE,
-    {
-      light: Math.min(config.ZOOM_LIGHT_RATE_LIMIT, cap),
-      medium: Math.min(config.ZOOM_MEDIUM_RATE_LIMIT, cap),
-    },
+    zoomRateLimits(config),
   );
-  const zoom = new ZoomClient({
-    budget,
-    apiBaseUrl: config.ZOOM_API_BASE_URL,
-    tokenUrl: config.ZOOM_OAUTH_TOKEN_URL,
-    accountId: config.ZOOM_ACCOUNT_ID,
-    clientId: config.ZOOM_CLIENT_ID,
-    clientSecret: config.ZOOM_CLIENT_SECRET,
-  });
+  const zoomClient = (forCalls: ZoomBudget) =>
+    new ZoomClient({
+      budget: forCalls,
+      apiBaseUrl: config.ZOOM_API_BASE_URL,
+      tokenUrl: config.ZOOM_OAUTH_TOKEN_URL,
+      accountId: config.ZOOM_ACCOUNT_ID,
+      clientId: config.ZOOM_CLIENT_ID,
+      clientSecret: config.ZOOM_CLIENT_SECRET,
+    });
+  const zoom = zoomClient(budget);
+  // The sweep's Medium calls (its listings) take turns from its own share, never from the per-webhook writes'.
+  const sweepZoom = zoomClient({ take: (category) => budget.take(category === 'medium' ? 'reconcile' : category) });
   const notifier = new AppNotifier(
     config.APP_CALLBACK_URL && config.APP_CALLBACK_SECRET
       ? { url: config.APP_CALLBACK_URL, secret: config.APP_CALLBACK_SECRET }
       : null,
   );
-  const { loadSettings, lookupRegistrant, cancelInZoom, deleteDeniedRegistrant, notifyApp } = createActivities({
-    zoom,
-    notifier,
-    settings: {
-      followUpWindowMs: config.FOLLOW_UP_WINDOW,
-      lookupTimeoutMs: config.LOOKUP_TIMEOUT,
-      dedupWindowMs: config.DEDUP_WINDOW,
-      maxHistoryEvents,
-      restoreReregistration: config.RESTORE_REREGISTRATION,
-      callbackRetryWindowMs: config.CALLBACK_RETRY_WINDOW,
-    },
-  });
+  const { loadSettings, lookupRegistrant, cancelInZoom, deleteDeniedRegistrant, notifyApp, ...sweep } =
+    createActivities({
+      zoom,
+      notifier,
+      reconcile: {
+        zoom: sweepZoom,
+        taskQueue: config.TEMPORAL_TASK_QUEUE,
+        watched: config.RECONCILE_WEBINARS,
+        dedupWindowMs: config.DEDUP_WINDOW,
+        graceMs: config.RECONCILE_GRACE,
+      },
+      settings: {
+        followUpWindowMs: config.FOLLOW_UP_WINDOW,
+        lookupTimeoutMs: config.LOOKUP_TIMEOUT,
+        dedupWindowMs: config.DEDUP_WINDOW,
+        maxHistoryEvents,
+        restoreReregistration: config.RESTORE_REREGISTRATION,
+        callbackRetryWindowMs: config.CALLBACK_RETRY_WINDOW,
+      },
+    });
   const common = {
     connection,
     namespace: config.TEMPORAL_NAMESPACE,
@@ -94,7 +103,7 @@ export async function createRegistrationWorkers({
       taskQueue: zoomApiTaskQueue(config.TEMPORAL_TASK_QUEUE),
       // Zoom calls mostly wait their turn in the budget: they hold a slot, not the CPU.
       maxConcurrentActivityTaskExecutions: config.WORKER_MAX_CONCURRENT_ACTIVITIES,
-      activities: { lookupRegistrant, cancelInZoom, deleteDeniedRegistrant },
+      activities: { lookupRegistrant, cancelInZoom, deleteDeniedRegistrant, ...sweep },
     }),
   ]);
 }

@@ -1,4 +1,4 @@
-import { ConfigError, gatewayConfigSchema, parseConfig, workerConfigSchema } from '../src/config';
+import { ConfigError, gatewayConfigSchema, parseConfig, workerConfigSchema, zoomRateLimits } from '../src/config';
 
 const zoom = { ZOOM_ACCOUNT_ID: 'a', ZOOM_CLIENT_ID: 'c', ZOOM_CLIENT_SECRET: 's' };
 const secret = `whsec_${Buffer.from('0123456789abcdef0123').toString('base64')}`;
@@ -22,6 +22,9 @@ test('worker defaults follow design.md 4.2', () => {
     WORKER_MAX_CONCURRENT_WORKFLOW_TASKS: 40,
     WORKER_MAX_CONCURRENT_ACTIVITIES: 100,
     WORKER_SHUTDOWN_GRACE: 20_000,
+    RECONCILE_INTERVAL: 900_000,
+    RECONCILE_WEBINARS: [],
+    RECONCILE_GRACE: 120_000,
   });
 });
 
@@ -62,6 +65,22 @@ test.each([
     { ...zoom, CALLBACK_RETRY_WINDOW: '0s' },
     'CALLBACK_RETRY_WINDOW must be a positive duration like 3s, 10m or 24h (got "0s")',
   ],
+  [
+    { ...zoom, RECONCILE_INTERVAL: 'hourly' },
+    'RECONCILE_INTERVAL must be off or a positive duration like 3s, 10m or 24h (got "hourly")',
+  ],
+  [
+    { ...zoom, RECONCILE_WEBINARS: '81234567890, webinar-2' },
+    'RECONCILE_WEBINARS must be Zoom webinar ids separated by commas (got "webinar-2")',
+  ],
+  [
+    { ...zoom, ZOOM_MEDIUM_RATE_LIMIT: '2', ZOOM_RECONCILE_RATE_LIMIT: '2' },
+    'ZOOM_RECONCILE_RATE_LIMIT must be below the Medium limit it takes its share of (2 calls/s)',
+  ],
+  [
+    { ...zoom, ZOOM_API_RATE_LIMIT: '1', ZOOM_RECONCILE_RATE_LIMIT: '3' },
+    'ZOOM_RECONCILE_RATE_LIMIT must be below the Medium limit it takes its share of (1 calls/s)',
+  ],
 ])('worker: %j stops with "%s"', (env, message) => {
   expect(() => parseConfig(workerConfigSchema, env)).toThrow(new ConfigError(message));
 });
@@ -88,4 +107,20 @@ test.each([
   [{ ZOOM_WEBHOOK_SECRET_TOKEN: 't', PORT: '70000' }, 'PORT must be a port number'],
 ])('gateway: %j stops with "%s"', (env, message) => {
   expect(() => parseConfig(gatewayConfigSchema, env)).toThrow(new ConfigError(message));
+});
+
+test('the sweep: off, the webinars it watches, and its share of Medium', () => {
+  const config = parseConfig(workerConfigSchema, {
+    ...zoom,
+    RECONCILE_INTERVAL: 'off',
+    RECONCILE_WEBINARS: ' 81234567890,81234567891,81234567890 ',
+  });
+  expect(config).toMatchObject({ RECONCILE_INTERVAL: null, RECONCILE_WEBINARS: ['81234567890', '81234567891'] });
+  // A tenth of Medium by default, taken out of it: the two never add up to more than the account's limit.
+  expect(zoomRateLimits(config)).toEqual({ light: 30, medium: 18, reconcile: 2 });
+  expect(zoomRateLimits({ ...config, ZOOM_API_RATE_LIMIT: 10, ZOOM_RECONCILE_RATE_LIMIT: 4 })).toEqual({
+    light: 10,
+    medium: 6,
+    reconcile: 4,
+  });
 });

@@ -3,6 +3,15 @@ import type { WorkflowSettings } from '../workflows/registrant/names';
 import type { ZoomClient } from '../zoom/client';
 import { cancelInZoom, deleteDeniedRegistrant, type CancelInZoomInput } from './cancel-in-zoom';
 import { lookupRegistrant, type LookupInput } from './lookup-registrant';
+import {
+  deliverMissedCancellations,
+  heldRegistrantsPage,
+  planSweep,
+  reconcileListingPage,
+  webinarListings,
+  type ListingPageInput,
+  type ReconcileDeps,
+} from './reconcile';
 import type { AppNotifier } from '../app/notifier';
 import type { Outbound } from '../app/callback';
 
@@ -10,15 +19,22 @@ export interface ActivityDeps {
   zoom: ZoomClient;
   notifier: AppNotifier;
   settings: WorkflowSettings;
+  reconcile: ReconcileDeps;
 }
 
-export function createActivities({ zoom, notifier, settings }: ActivityDeps) {
+export function createActivities({ zoom, notifier, settings, reconcile }: ActivityDeps) {
   return {
     loadSettings: (): Promise<WorkflowSettings> => Promise.resolve(settings),
     lookupRegistrant: (input: LookupInput) => lookupRegistrant(zoom, input),
     cancelInZoom: (input: CancelInZoomInput) => cancelInZoom(zoom, input),
     deleteDeniedRegistrant: (input: Omit<CancelInZoomInput, 'by'>) => deleteDeniedRegistrant(zoom, input),
     notifyApp: (outbound: Outbound): Promise<void> => notifier.notify(outbound),
+    planSweep: (requested: string[] | null) => planSweep(reconcile, requested),
+    webinarListings: (webinarId: string) => webinarListings(reconcile, webinarId),
+    reconcileListingPage: (input: ListingPageInput) => reconcileListingPage(reconcile, input),
+    heldRegistrantsPage: (input: { webinarId: string; cursor: string | null }) => heldRegistrantsPage(input),
+    deliverMissedCancellations: (input: { webinarId: string; registrantIds: string[]; observedAt: number }) =>
+      deliverMissedCancellations(reconcile, input),
   };
 }
 

@@ -3,8 +3,8 @@
 import { ApplicationFailure } from '@temporalio/common';
 import type { LookupEvidence } from '../domain/evidence';
 import { ZOOM_FAILURES } from '../workflows/registrant/names';
-import { ZoomApiError, type ZoomClient } from '../zoom/client';
-import { zoomFailure } from './zoom-failure';
+import type { ZoomClient } from '../zoom/client';
+import { zoomCall } from './zoom-failure';
 
 export interface LookupInput {
   webinarId: string;
@@ -15,12 +15,7 @@ export interface LookupInput {
 export type SettledLookup = Exclude<LookupEvidence, 'approved' | 'pending' | 'failed' | null>;
 
 export async function lookupRegistrant(zoom: ZoomClient, input: LookupInput): Promise<SettledLookup> {
-  let result;
-  try {
-    result = await zoom.getRegistrant(input.webinarId, input.registrantId, input.occurrenceId);
-  } catch (err) {
-    throw err instanceof ZoomApiError ? zoomFailure(err) : err;
-  }
+  const result = await zoomCall(() => zoom.getRegistrant(input.webinarId, input.registrantId, input.occurrenceId));
   if (!result.found) return result.missing === 'webinar' ? 'webinar_not_found' : 'not_found';
   const { status } = result.registrant;
   if (status === 'approved' || status === 'pending') {

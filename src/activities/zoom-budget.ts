@@ -3,7 +3,7 @@
 // without one.
 import { WithStartWorkflowOperation, type Client } from '@temporalio/client';
 import { Context, heartbeat, sleep } from '@temporalio/activity';
-import type { ZoomBudget, ZoomRateCategory } from '../zoom/budget';
+import { ZOOM_BUDGET_POOLS, type ZoomBudget, type ZoomBudgetPool, type ZoomRateLimits } from '../zoom/budget';
 import {
   MAX_CALLS_PER_BOOKING,
   ZOOM_BUDGET_WORKFLOW_TYPE,
@@ -20,22 +20,21 @@ const HEARTBEAT_EVERY_MS = 5_000;
 const HEADROOM = 0.9;
 const BOOKING_DEADLINE_MS = 10_000;
 
-export type ZoomRateLimits = Record<ZoomRateCategory, number>;
-
 interface Waiting {
   resolve(at: number): void;
   reject(err: unknown): void;
 }
 
+function perPool<T>(initial: () => T): Record<ZoomBudgetPool, T> {
+  return Object.fromEntries(ZOOM_BUDGET_POOLS.map((pool) => [pool, initial()])) as Record<ZoomBudgetPool, T>;
+}
+
 export class SharedZoomBudget implements ZoomBudget {
-  private readonly waiting: Record<ZoomRateCategory, Waiting[]> = { light: [], medium: [] };
-  private readonly booking: Record<ZoomRateCategory, boolean> = { light: false, medium: false };
-  private readonly lastStart: Record<ZoomRateCategory, number> = { light: 0, medium: 0 };
+  private readonly waiting = perPool((): Waiting[] => []);
+  private readonly booking = perPool(() => false);
+  private readonly lastStart = perPool(() => 0);
   /** The calls about to leave, in the order they woke: each waits for the one before it. */
-  private readonly departures: Record<ZoomRateCategory, Promise<void>> = {
-    light: Promise.resolve(),
-    medium: Promise.resolve(),
-  };
+  private readonly departures = perPool(() => Promise.resolve());
   /** How long a booking takes to come back: booked moments are at least this far ahead. */
   private roundTripMs = 50;
 
@@ -45,10 +44,10 @@ export class SharedZoomBudget implements ZoomBudget {
     private readonly limits: ZoomRateLimits,
   ) {}
 
-  async take(category: ZoomRateCategory): Promise<void> {
+  async take(pool: ZoomBudgetPool): Promise<void> {
     const booking = new Promise<number>((resolve, reject) => {
-      this.waiting[category].push({ resolve, reject });
-      void this.bookQueued(category);
+      this.waiting[pool].push({ resolve, reject });
+      void this.bookQueued(pool);
     });
     // An activity cancelled meanwhile (its workflow moved on, the worker shuts down) stops waiting at once.
     const booked = await Promise.race([booking, Context.current().cancelled]);
@@ -56,19 +55,19 @@ export class SharedZoomBudget implements ZoomBudget {
     await this.waitUntil(booked);
     // A busy process wakes late, and then every overdue call wakes at once: they leave one at a time, each at least
     // the spacing after the one before actually left, so that they never bunch up.
-    const spacing = 1000 / this.pace(category);
-    const turn = this.departures[category].then(async () => {
-      await this.waitUntil(this.lastStart[category] + spacing);
-      this.lastStart[category] = Date.now();
+    const spacing = 1000 / this.pace(pool);
+    const turn = this.departures[pool].then(async () => {
+      await this.waitUntil(this.lastStart[pool] + spacing);
+      this.lastStart[pool] = Date.now();
     });
     // A call cancelled while it waits gives its place to the next one.
-    this.departures[category] = turn.catch(() => undefined);
+    this.departures[pool] = turn.catch(() => undefined);
     await turn;
   }
 
   /** Calls per second this worker books and spaces: the limit, less the headroom. */
-  private pace(category: ZoomRateCategory): number {
-    return this.limits[category] * HEADROOM;
+  private pace(pool: ZoomBudgetPool): number {
+    return this.limits[pool] * HEADROOM;
   }
 
   private async waitUntil(at: number): Promise<void> {
@@ -79,32 +78,32 @@ export class SharedZoomBudget implements ZoomBudget {
   }
 
   /**
-   * One booking in flight per category and worker (Temporal allows only a few updates in flight per workflow): the
+   * One booking in flight per pool and worker (Temporal allows only a few updates in flight per workflow): the
    * calls that queue meanwhile are booked together by the next one.
    */
-  private async bookQueued(category: ZoomRateCategory): Promise<void> {
-    if (this.booking[category]) return;
-    this.booking[category] = true;
+  private async bookQueued(pool: ZoomBudgetPool): Promise<void> {
+    if (this.booking[pool]) return;
+    this.booking[pool] = true;
     try {
-      while (this.waiting[category].length > 0) {
-        const batch = this.waiting[category].splice(0, MAX_CALLS_PER_BOOKING);
-        await this.book(category, batch.length).then(
+      while (this.waiting[pool].length > 0) {
+        const batch = this.waiting[pool].splice(0, MAX_CALLS_PER_BOOKING);
+        await this.book(pool, batch.length).then(
           (moments) => batch.forEach((w, i) => w.resolve(moments[i] ?? Date.now())),
           (err: unknown) => batch.forEach((w) => w.reject(err)),
         );
       }
     } finally {
-      this.booking[category] = false;
+      this.booking[pool] = false;
     }
   }
 
-  private async book(category: ZoomRateCategory, count: number): Promise<number[]> {
+  private async book(pool: ZoomBudgetPool, count: number): Promise<number[]> {
     const sent = Date.now();
     // A booking that does not come back in time fails its calls' activities (Temporal retries them) instead of
     // holding up every call queued behind it on this worker.
     const moments = await this.client.withDeadline(sent + BOOKING_DEADLINE_MS, () =>
       this.client.workflow.executeUpdateWithStart(bookZoomCallsUpdate, {
-        args: [{ category, limit: this.pace(category), count, leadMs: this.roundTripMs }],
+        args: [{ category: pool, limit: this.pace(pool), count, leadMs: this.roundTripMs }],
         startWorkflowOperation: new WithStartWorkflowOperation<typeof zoomBudgetWorkflow>(ZOOM_BUDGET_WORKFLOW_TYPE, {
           workflowId: zoomBudgetWorkflowId(this.taskQueue),
           taskQueue: this.taskQueue,

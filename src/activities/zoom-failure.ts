@@ -2,7 +2,7 @@
 // Zoom's Retry-After as the next delay), permanent ones stop the retries at once.
 import { ApplicationFailure } from '@temporalio/common';
 import { ZOOM_FAILURES } from '../workflows/registrant/names';
-import type { ZoomApiError } from '../zoom/client';
+import { ZoomApiError } from '../zoom/client';
 
 export function zoomFailure(err: ZoomApiError): ApplicationFailure {
   switch (err.kind) {
@@ -24,5 +24,14 @@ export function zoomFailure(err: ZoomApiError): ApplicationFailure {
         details: [{ status: err.status, code: err.code }],
         nonRetryable: true,
       });
+  }
+}
+
+/** Runs a Zoom call whose failures, if any, reach Temporal as this activity's failure. */
+export async function zoomCall<T>(call: () => Promise<T>): Promise<T> {
+  try {
+    return await call();
+  } catch (err) {
+    throw err instanceof ZoomApiError ? zoomFailure(err) : err;
   }
 }

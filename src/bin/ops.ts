@@ -2,6 +2,7 @@
 // as the API does (src/temporal/registrant-reads.ts), so it works wherever the gateway works, Web UI or not.
 import { parseArgs } from 'node:util';
 import {
+  WorkflowFailedError,
   WorkflowNotFoundError,
   type Client,
   WorkflowUpdateFailedError,
@@ -9,7 +10,7 @@ import {
   type WorkflowUpdateHandle,
 } from '@temporalio/client';
 import { z } from 'zod';
-import { loadConfigOrExit, temporalSchema } from '../config';
+import { loadConfigOrExit, reconcileScheduleSchema, type ReconcileScheduleConfig } from '../config';
 import { REGISTRANT_ID_PATTERN, WEBINAR_ID_PATTERN } from '../domain/ids';
 import { CANCELLED_BY, LISTED_STATES } from '../domain/registration';
 import { argumentProblem, errorMessage } from '../errors';
@@ -17,6 +18,15 @@ import { listRegistrants, readRegistrant, type RegistrantRecord } from '../tempo
 import { connectClient } from '../temporal/connection';
 import { redriveCallbacksUpdate, resolveUpdate } from '../workflows/registrant/messages';
 import { registrantWorkflowId } from '../workflows/registrant/names';
+import { describeDuration } from '../workflows/registrant/details';
+import { summariseFindings } from '../workflows/reconciliation/details';
+import { reconciliationScheduleId } from '../workflows/reconciliation/messages';
+import {
+  describeReconciliationSchedule,
+  ensureReconciliationSchedule,
+  sweepNow,
+  type ScheduleState,
+} from '../temporal/reconciliation';
 
 const USAGE = `usage: npm run ops -- <command>
 
@@ -26,8 +36,12 @@ const USAGE = `usage: npm run ops -- <command>
   resolve <webinarId> <registrantId> registrant|admin [--can-reregister true|false]
                                               settle a needs_review case; the app is then told registrant.cancelled
   redrive <webinarId> <registrantId>          send again the callbacks the app did not accept in time
+  reconcile <webinarId>                       sweep one webinar now: Zoom's listings against our registrants
+  schedule [show|pause|resume]                the sweep's schedule: create or update it from RECONCILE_INTERVAL
+                                              (as every worker does at start), show it, pause it (it stays
+                                              paused whatever the workers' RECONCILE_INTERVAL), or resume it
 
-Reads TEMPORAL_ADDRESS and TEMPORAL_NAMESPACE like the worker.`;
+Reads TEMPORAL_ADDRESS, TEMPORAL_NAMESPACE, TEMPORAL_TASK_QUEUE and RECONCILE_INTERVAL like the worker.`;
 
 // Named in the message, since a command line has no field names to point at.
 const webinarId = z.string().regex(WEBINAR_ID_PATTERN, 'webinarId must be Zoom digits');
@@ -49,6 +63,11 @@ const commandSchema = z.discriminatedUnion('command', [
     canReregister: z.enum(['true', 'false'], { error: '--can-reregister must be true or false' }).optional(),
   }),
   z.object({ command: z.literal('redrive'), args: z.tuple([webinarId, registrantId]) }),
+  z.object({ command: z.literal('reconcile'), args: z.tuple([webinarId]) }),
+  z.object({
+    command: z.literal('schedule'),
+    args: z.tuple([z.enum(['show', 'pause', 'resume'], { error: 'schedule takes show, pause or resume' }).optional()]),
+  }),
 ]);
 type Command = z.infer<typeof commandSchema>;
 
@@ -129,8 +148,56 @@ async function update<Ret>(
   }
 }
 
-async function run(client: Client, cmd: Command): Promise<void> {
+/** How long `reconcile` waits for the sweep's answer before leaving it to run (a webinar of 10,000 takes ~20 s). */
+const SWEEP_WAIT_MS = 10 * 60_000;
+
+function describeSchedule(state: ScheduleState): string {
+  const every = (everyMs: number | null) => (everyMs ? `a sweep every ${describeDuration(everyMs)}` : 'no interval');
+  switch (state.kind) {
+    case 'off':
+      return `schedule ${state.scheduleId}: none (RECONCILE_INTERVAL is off)`;
+    case 'paused':
+      return `schedule ${state.scheduleId}: ${every(state.everyMs)}, paused (${state.note || 'no note'})`;
+    case 'running': {
+      const next = state.nextRuns[0];
+      return `schedule ${state.scheduleId}: ${every(state.everyMs)}${next ? `; next at ${next.toISOString()}` : ''}`;
+    }
+  }
+}
+
+async function run(client: Client, cmd: Command, config: ReconcileScheduleConfig): Promise<void> {
+  const taskQueue = config.TEMPORAL_TASK_QUEUE;
   switch (cmd.command) {
+    case 'schedule': {
+      const [change] = cmd.args;
+      const handle = client.schedule.getHandle(reconciliationScheduleId(taskQueue));
+      if (change === 'pause') await handle.pause('paused by an operator: npm run ops -- schedule resume to resume');
+      if (change === 'resume') await handle.unpause('resumed by an operator');
+      if (!change) {
+        await ensureReconciliationSchedule(client, { taskQueue, everyMs: config.RECONCILE_INTERVAL });
+        const interval = config.RECONCILE_INTERVAL ? describeDuration(config.RECONCILE_INTERVAL) : 'off';
+        say(`kept from this shell's RECONCILE_INTERVAL (${interval}); the workers apply their own when they start`);
+      }
+      say(describeSchedule(await describeReconciliationSchedule(client, taskQueue)));
+      return;
+    }
+    case 'reconcile': {
+      const [w] = cmd.args;
+      const handle = await sweepNow(client, taskQueue, [w]);
+      const { workflowId } = handle;
+      say(`sweeping webinar ${w} (${workflowId})…`);
+      let report;
+      try {
+        report = await client.withDeadline(Date.now() + SWEEP_WAIT_MS, () => handle.result());
+      } catch (err) {
+        if (err instanceof WorkflowFailedError) throw new OpsError(`the sweep failed: ${errorMessage(err)}`);
+        throw new OpsError(
+          `no answer within ${SWEEP_WAIT_MS / 60_000} minutes (is a worker running?); it goes on: see ${workflowId} in the Web UI`,
+        );
+      }
+      summariseFindings(report).forEach(say);
+      return;
+    }
     case 'needs-review':
     case 'list': {
       const [w] = cmd.args;
@@ -205,10 +272,10 @@ async function main(): Promise<void> {
     process.stderr.write(`${USAGE}\n`);
     process.exit(2);
   }
-  const config = loadConfigOrExit(temporalSchema);
+  const config = loadConfigOrExit(reconcileScheduleSchema);
   const { client, connection } = await connectClient(config);
   try {
-    await run(client, cmd);
+    await run(client, cmd, config);
   } finally {
     await connection.close();
   }

@@ -1,9 +1,12 @@
 // `npm run worker` (compiled: `node lib/bin/worker.js`): the registration workers until SIGINT or SIGTERM.
 import { existsSync } from 'node:fs';
 import path from 'node:path';
+import { Client } from '@temporalio/client';
 import { DefaultLogger, Runtime } from '@temporalio/worker';
 import { WORKFLOW_BUNDLE_FILE } from './bundle-workflows';
-import { loadConfigOrExit, workerConfigSchema } from '../config';
+import { loadConfigOrExit, workerConfigSchema, type WorkerConfig } from '../config';
+import { errorMessage } from '../errors';
+import { ensureReconciliationSchedule } from '../temporal/reconciliation';
 import { logger } from '../logger';
 import { connectWorker, TemporalUnreachableError } from '../temporal/connection';
 import { createRegistrationWorkers } from '../workers';
@@ -25,11 +28,25 @@ async function main(): Promise<void> {
     const workflowBundle = existsSync(bundle) ? { codePath: bundle } : undefined;
     const workers = await createRegistrationWorkers({ config, connection, workflowBundle });
     logger.info({ taskQueue: config.TEMPORAL_TASK_QUEUE, address: config.TEMPORAL_ADDRESS }, 'worker started');
+    await keepReconciliationSchedule(config, new Client({ connection, namespace: config.TEMPORAL_NAMESPACE }));
     await Promise.all(workers.map((worker) => worker.run()));
   } finally {
     await connection.close();
   }
   logger.info('worker stopped');
+}
+
+/** The sweep's schedule as RECONCILE_INTERVAL says; a failure is logged, since webhooks flow without it. */
+async function keepReconciliationSchedule(config: WorkerConfig, client: Client): Promise<void> {
+  try {
+    const schedule = await ensureReconciliationSchedule(client, {
+      taskQueue: config.TEMPORAL_TASK_QUEUE,
+      everyMs: config.RECONCILE_INTERVAL,
+    });
+    logger.info({ schedule }, 'reconciliation schedule kept');
+  } catch (err) {
+    logger.error({ err: errorMessage(err) }, 'the reconciliation schedule could not be kept: no sweep until it is');
+  }
 }
 
 main().catch((err: unknown) => {

@@ -1,7 +1,8 @@
 // The evidence-to-outcome table of design.md section 5, as a pure function the workflow calls after every change
 // in the evidence. Kept free of Temporal so that it can be tested table-driven.
 import type { Evidence } from './evidence';
-import type { CancelledBy } from './registration';
+import { observedCanceller } from './reconciliation';
+import type { CancelledBy, RegistrationEvent } from './registration';
 
 export type CancellationDecision =
   | { kind: 'cancelled'; cancelledBy: CancelledBy; canReregister: boolean; zoomStatus: 'removed' | 'denied' }
@@ -28,6 +29,13 @@ export interface DecisionClock {
 export function operatorHint(operator: string | null, operatorId: string | null, registrantEmail: string): CancelledBy {
   if (!operatorId) return 'registrant';
   return operator !== null && operator.toLowerCase() === registrantEmail.toLowerCase() ? 'registrant' : 'admin';
+}
+
+/** The hint for a cancellation: its payload's operator fields, or for one the sweep inferred, Zoom's listing. */
+export function cancellationHint(cancel: RegistrationEvent): CancelledBy {
+  return cancel.observed
+    ? observedCanceller(cancel.observed.zoom)
+    : operatorHint(cancel.operator, cancel.operatorId, cancel.registrant.email);
 }
 
 export function decideCancellation(evidence: Evidence, clock: DecisionClock): CancellationDecision {

@@ -17,7 +17,12 @@ export type LookupEvidence = z.infer<typeof lookupEvidenceSchema>;
 export const followUpSchema = z.object({ event: z.enum(['created', 'approved', 'denied']), event_ts: z.number() });
 export type FollowUp = z.infer<typeof followUpSchema>;
 
+/** Where the cancellation came from: Zoom's webhook, the app's request, or the sweep's reading of Zoom's listing. */
+export const evidenceSourceSchema = z.enum(['webhook', 'api', 'reconciliation']);
+
 export const evidenceSchema = z.object({
+  // Optional: cancellations settled before it existed were all webhooks.
+  source: evidenceSourceSchema.optional(),
   lookup: lookupEvidenceSchema,
   operator: cancelledBySchema,
   follow_ups: z.array(followUpSchema),

@@ -33,6 +33,20 @@ export interface Registrant {
   last_name: string;
 }
 
+/** Where a registrant stood in Zoom's registrant listing: one of its three lists, or in none of them. */
+export const ZOOM_LISTINGS = ['approved', 'pending', 'denied', 'absent'] as const;
+export type ZoomListing = (typeof ZOOM_LISTINGS)[number];
+
+/**
+ * An event Zoom never delivered, inferred by the reconciliation sweep from Zoom's listing: what it saw there, and
+ * what it saw us hold (the state of the registrant's latest run, which may have closed since).
+ */
+export interface Observation {
+  source: 'reconciliation';
+  zoom: ZoomListing;
+  held: ListedState | null;
+}
+
 /** One Zoom registration webhook, normalised: what the gateway signals and what the workflow applies. */
 export interface RegistrationEvent {
   kind: RegistrationKind;
@@ -45,4 +59,6 @@ export interface RegistrationEvent {
   registrantStatus: string | null;
   operator: string | null;
   operatorId: string | null;
+  /** Set when the reconciliation sweep inferred the event (its `event_ts` is then when it looked); absent for webhooks. */
+  observed?: Observation;
 }

@@ -93,14 +93,23 @@ export interface RegistrantPage {
   next_cursor: string | null;
 }
 
+export interface RegistrantListing {
+  webinarId: string;
+  /** One state, or any of several; all states when absent. */
+  state?: ListedState | readonly ListedState[];
+  /** Only these registrants (at most a few hundred: they go into the query). */
+  registrantIds?: readonly string[];
+  pageSize: number;
+  cursor?: string;
+}
+
 /**
- * Registrants of a webinar in one state, from Temporal's visibility store (the search attributes of design.md 4.5).
- * Closed workflows are listed only while the namespace retains them; visibility lags writes by a moment.
+ * Registrants of a webinar, from Temporal's visibility store (the search attributes of design.md 4.5). Closed
+ * workflows are listed only while the namespace retains them, so a registrant whose workflow completed and who came
+ * back later is listed once per run (`started_at` tells the latest); visibility lags writes by a moment.
  */
-export async function listRegistrants(
-  client: Client,
-  query: { webinarId: string; state: ListedState; pageSize: number; cursor?: string },
-): Promise<RegistrantPage> {
+export async function listRegistrants(client: Client, query: RegistrantListing): Promise<RegistrantPage> {
+  const states = query.state === undefined ? [] : typeof query.state === 'string' ? [query.state] : query.state;
   const response = await client.workflowService.listWorkflowExecutions({
     namespace: client.options.namespace,
     pageSize: query.pageSize,
@@ -108,7 +117,8 @@ export async function listRegistrants(
     query: visibilityQuery(
       ['WorkflowType', '=', REGISTRANT_WORKFLOW_TYPE],
       [searchAttributes.webinarId.name, '=', query.webinarId],
-      [searchAttributes.registrationState.name, '=', query.state],
+      ...(states.length > 0 ? [[searchAttributes.registrationState.name, 'IN', states] as const] : []),
+      ...(query.registrantIds ? [[searchAttributes.registrantId.name, 'IN', query.registrantIds] as const] : []),
       // Each continue-as-new leaves a closed run behind; the latest run speaks for the registrant.
       ['ExecutionStatus', '!=', 'ContinuedAsNew'],
     ),
@@ -147,4 +157,43 @@ function listed(execution: temporal.api.workflow.v1.IWorkflowExecutionInfo): Lis
 function timestamp(t: google.protobuf.ITimestamp | null | undefined): string | null {
   if (!t?.seconds) return null;
   return new Date(Number(t.seconds) * 1000 + Math.floor((t.nanos ?? 0) / 1e6)).toISOString();
+}
+
+/**
+ * The webinars that registrant workflows open now on a task queue belong to: what the reconciliation sweep watches
+ * (another deployment sharing the namespace has a queue, and a sweep, of its own).
+ */
+export async function webinarsWithOpenRegistrants(
+  client: Client,
+  taskQueue: string,
+  onPage: () => void = () => {},
+): Promise<string[]> {
+  const webinars = new Set<string>();
+  let nextPageToken: Uint8Array | undefined;
+  do {
+    const response = await client.workflowService.listWorkflowExecutions({
+      namespace: client.options.namespace,
+      pageSize: 1000,
+      nextPageToken,
+      query: visibilityQuery(
+        ['WorkflowType', '=', REGISTRANT_WORKFLOW_TYPE],
+        ['TaskQueue', '=', taskQueue],
+        ['ExecutionStatus', '=', 'Running'],
+      ),
+    });
+    for (const execution of response.executions ?? []) {
+      const webinarId = listed(execution).webinar_id;
+      if (webinarId) webinars.add(webinarId);
+    }
+    nextPageToken = response.nextPageToken?.length ? response.nextPageToken : undefined;
+    onPage();
+  } while (nextPageToken);
+  return [...webinars];
+}
+
+/** How long the namespace keeps a closed workflow (and its visibility record). */
+export async function namespaceRetentionMs(client: Client): Promise<number> {
+  const { config } = await client.workflowService.describeNamespace({ namespace: client.options.namespace });
+  const ttl = config?.workflowExecutionRetentionTtl;
+  return Number(ttl?.seconds ?? 0) * 1000 + Math.floor((ttl?.nanos ?? 0) / 1e6);
 }

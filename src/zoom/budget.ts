@@ -5,6 +5,16 @@
 export const ZOOM_RATE_CATEGORIES = ['light', 'medium'] as const;
 export type ZoomRateCategory = (typeof ZOOM_RATE_CATEGORIES)[number];
 
+/**
+ * What the shared budget books: Zoom's categories, and the reconciliation sweep's share of Medium, booked apart so
+ * that its listings never take a turn the per-webhook writes need (and never add up to more than Medium).
+ */
+export const ZOOM_BUDGET_POOLS = [...ZOOM_RATE_CATEGORIES, 'reconcile'] as const;
+export type ZoomBudgetPool = (typeof ZOOM_BUDGET_POOLS)[number];
+
+/** Calls per second, all workers together, per pool. */
+export type ZoomRateLimits = Record<ZoomBudgetPool, number>;
+
 export interface ZoomBudget {
   /** Resolves when a call of this category may start without going over the budget. */
   take(category: ZoomRateCategory): Promise<void>;

@@ -1,11 +1,15 @@
 // Zoom REST client: Server-to-Server OAuth and the registrant calls. It never retries by itself (retries belong to
 // Temporal); it classifies every failure so that the activity can tell Temporal what to do.
 import axios, { type AxiosInstance, type AxiosRequestConfig, type AxiosResponse } from 'axios';
+import type { z } from 'zod';
 import {
   ZOOM_CODES,
   zoomErrorBodySchema,
+  zoomRegistrantPageSchema,
   zoomRegistrantSchema,
   zoomTokenResponseSchema,
+  zoomWebinarSchema,
+  type ZoomListedRegistrant,
   type ZoomRegistrant,
 } from './rest';
 import { unreachableDetail } from '../http';
@@ -55,6 +59,25 @@ export type RegistrantLookup = { found: true; registrant: ZoomRegistrant } | Zoo
 /** A write on one registrant: done, or Zoom does not know the webinar or the registrant. */
 export type RegistrantWrite = { found: true } | ZoomMissing;
 
+/** The statuses Zoom lists registrants by, one listing each. */
+export type ListedStatus = 'approved' | 'pending' | 'denied';
+
+export interface RegistrantPageQuery {
+  status: ListedStatus;
+  /** At most 300 (zoom-platform.md 1.1). */
+  pageSize: number;
+  /** From the previous page; Zoom lets it expire after 15 minutes. */
+  pageToken: string | null;
+  occurrenceId: string | null;
+}
+
+/** One page of a listing, or Zoom does not know the webinar. */
+export type RegistrantPage =
+  { found: true; registrants: ZoomListedRegistrant[]; nextPageToken: string | null } | ZoomMissing;
+
+/** A webinar's occurrences (none when it does not recur), or Zoom does not know it. */
+export type WebinarLookup = { found: true; occurrenceIds: string[] } | ZoomMissing;
+
 /** `Retry-After` is seconds for per-second limits and an ISO date for daily ones (zoom-platform.md section 6). */
 export function parseRetryAfter(header: string | undefined, nowMs: number): number | null {
   if (!header) return null;
@@ -85,17 +108,34 @@ export class ZoomClient {
       url: `/webinars/${encodeURIComponent(webinarId)}/registrants/${encodeURIComponent(registrantId)}`,
       params: occurrenceId ? { occurrence_id: occurrenceId } : undefined,
     });
-    if (response.status === 200) {
-      const parsed = zoomRegistrantSchema.safeParse(response.data);
-      if (!parsed.success) {
-        throw new ZoomApiError(
-          'rejected',
-          `Zoom answered a registrant this service cannot read: ${parsed.error.message}`,
-        );
-      }
-      return { found: true, registrant: parsed.data };
-    }
-    return missingOrThrow(response);
+    if (response.status !== 200) return missingOrThrow(response);
+    return { found: true, registrant: readable(zoomRegistrantSchema, response.data, 'a registrant') };
+  }
+
+  /** `GET /webinars/{id}/registrants`: one page of the registrants in one status (Medium). */
+  async listRegistrants(webinarId: string, query: RegistrantPageQuery): Promise<RegistrantPage> {
+    const response = await this.call('medium', {
+      method: 'GET',
+      url: `/webinars/${encodeURIComponent(webinarId)}/registrants`,
+      params: {
+        status: query.status,
+        page_size: query.pageSize,
+        ...(query.pageToken ? { next_page_token: query.pageToken } : {}),
+        ...(query.occurrenceId ? { occurrence_id: query.occurrenceId } : {}),
+      },
+    });
+    if (response.status !== 200) return missingOrThrow(response);
+    const page = readable(zoomRegistrantPageSchema, response.data, 'a registrant page');
+    return { found: true, registrants: page.registrants, nextPageToken: page.next_page_token || null };
+  }
+
+  /** `GET /webinars/{id}`: the occurrences a recurring webinar is listed by (Light); deleted ones are left out. */
+  async getWebinar(webinarId: string): Promise<WebinarLookup> {
+    const response = await this.call('light', { method: 'GET', url: `/webinars/${encodeURIComponent(webinarId)}` });
+    if (response.status !== 200) return missingOrThrow(response);
+    const webinar = readable(zoomWebinarSchema, response.data, 'a webinar');
+    const live = (webinar.occurrences ?? []).filter((o) => o.status !== 'deleted');
+    return { found: true, occurrenceIds: live.map((o) => o.occurrence_id) };
   }
 
   /** `DELETE .../registrants/{id}`: the one API call that frees the registrant to register again. */
@@ -184,6 +224,13 @@ export class ZoomClient {
     this.token = { value: parsed.data.access_token, expiresAt: Date.now() + parsed.data.expires_in * 1000 };
     return this.token.value;
   }
+}
+
+/** Zoom's answer as the schema reads it; one this service cannot read is a permanent failure. */
+function readable<S extends z.ZodType>(schema: S, data: unknown, what: string): z.output<S> {
+  const parsed = schema.safeParse(data);
+  if (parsed.success) return parsed.data;
+  throw new ZoomApiError('rejected', `Zoom answered ${what} this service cannot read: ${parsed.error.message}`);
 }
 
 // 3001 is the webinar; any other 404 (or code 3000 "Registrant ... was not found", which DELETE answers with 400) is

@@ -15,6 +15,28 @@ export const zoomRegistrantSchema = z.looseObject({
 });
 export type ZoomRegistrant = z.infer<typeof zoomRegistrantSchema>;
 
+/** One entry of `GET /webinars/{id}/registrants`: the record, without the status the list was asked for. */
+export const zoomListedRegistrantSchema = z.looseObject({
+  id: z.string().min(1),
+  email: z.string(),
+  first_name: z.string(),
+  last_name: z.string().optional(),
+  create_time: z.string().optional(),
+});
+export type ZoomListedRegistrant = z.infer<typeof zoomListedRegistrantSchema>;
+
+/** A page of registrants; an empty or absent `next_page_token` ends the listing (zoom-platform.md 1.1). */
+export const zoomRegistrantPageSchema = z.looseObject({
+  next_page_token: z.string().optional(),
+  total_records: z.number().optional(),
+  registrants: z.array(zoomListedRegistrantSchema),
+});
+
+/** `GET /webinars/{id}`: what the sweep reads of a webinar, its occurrences when it recurs. */
+export const zoomWebinarSchema = z.looseObject({
+  occurrences: z.array(z.looseObject({ occurrence_id: z.string(), status: z.string().optional() })).optional(),
+});
+
 export const zoomErrorBodySchema = z.looseObject({ code: z.number(), message: z.string() });
 
 export const zoomTokenResponseSchema = z.looseObject({

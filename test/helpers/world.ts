@@ -48,6 +48,8 @@ export function workerEnv(
     ZOOM_OAUTH_TOKEN_URL: world.emulator.tokenUrl,
     APP_CALLBACK_URL: world.receiverUrl,
     APP_CALLBACK_SECRET: world.secret,
+    // Worker processes a test starts keep no schedule on the shared dev server; a test that wants one says so.
+    RECONCILE_INTERVAL: 'off',
     ...windows,
   };
 }

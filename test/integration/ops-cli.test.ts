@@ -1,5 +1,6 @@
 // The operators' CLI (`npm run ops -- ...`) as a real child process against the dev server: list needs_review,
-// show, resolve reaching registrant.cancelled, and re-driving a callback the app did not accept in time.
+// show, resolve reaching registrant.cancelled, re-driving a callback the app did not accept in time, a sweep now,
+// and the sweep's schedule.
 import { eventually } from '../helpers/eventually';
 import { runScript } from '../helpers/run-script';
 import { callbacksAbout, startWorld, temporalAddress, type World } from '../helpers/world';
@@ -8,7 +9,13 @@ let world: World;
 
 beforeAll(async () => {
   world = await startWorld({
-    windows: { FOLLOW_UP_WINDOW: '2s', LOOKUP_TIMEOUT: '20s', DEDUP_WINDOW: '1h', CALLBACK_RETRY_WINDOW: '3s' },
+    windows: {
+      FOLLOW_UP_WINDOW: '2s',
+      LOOKUP_TIMEOUT: '20s',
+      DEDUP_WINDOW: '1h',
+      CALLBACK_RETRY_WINDOW: '3s',
+      RECONCILE_GRACE: '1s',
+    },
   });
 });
 afterAll(() => world?.stop());
@@ -102,3 +109,39 @@ test('bad arguments: usage and exit code 2', async () => {
   expect(result.stderr).toContain('who cancelled must be registrant or admin');
   expect(result.stderr).toContain('usage: npm run ops -- <command>');
 });
+
+test('reconcile sweeps one webinar now and prints what it found; schedule keeps, shows, pauses and resumes', async () => {
+  const webinar = world.emulator.addWebinar();
+  const { registrant, event } = world.emulator.register(webinar.id, { email: 'hal@example.com', first_name: 'Hal' });
+  await world.deliver(event);
+  await callbacksAbout(world, registrant.id, 1);
+  // Zoom never tells us Hal cancelled (the webhook is not delivered); the sweep counts it after RECONCILE_GRACE (1 s).
+  world.emulator.cancelAsRegistrant(webinar.id, registrant.id);
+  await new Promise((resolve) => setTimeout(resolve, 1_200));
+
+  const swept = await sweepOps('reconcile', webinar.id);
+  expect(swept.code).toBe(0);
+  expect(swept.stdout).toContain(`webinar ${webinar.id}: 0 listed; 1 missed cancellation (4 Zoom calls)`);
+  await callbacksAbout(world, registrant.id, 2);
+
+  const kept = await sweepOps('schedule');
+  expect(kept.stdout).toContain("kept from this shell's RECONCILE_INTERVAL (1 hour)");
+  expect(kept.stdout).toContain(`schedule zoom-reconciliation/${world.taskQueue}: a sweep every 1 hour; next at`);
+  expect((await sweepOps('schedule', 'pause')).stdout).toContain('paused (paused by an operator');
+  // Kept again from the configuration: the operator's pause stands.
+  expect((await sweepOps('schedule')).stdout).toContain('paused (paused by an operator');
+  expect((await sweepOps('schedule', 'resume')).stdout).toMatch(/a sweep every 1 hour; next at/);
+  await world.client.schedule.getHandle(`zoom-reconciliation/${world.taskQueue}`).delete();
+  expect((await sweepOps('schedule', 'show')).stdout).toContain('none (RECONCILE_INTERVAL is off)');
+
+  const wrong = await sweepOps('schedule', 'stop');
+  expect(wrong).toMatchObject({ code: 2, stderr: expect.stringContaining('schedule takes show, pause or resume') });
+});
+
+/** ops on the world's own task queue, as its workers see it. */
+const sweepOps = (...args: string[]) =>
+  runScript('src/bin/ops.ts', args, {
+    TEMPORAL_ADDRESS: temporalAddress(),
+    TEMPORAL_TASK_QUEUE: world.taskQueue,
+    RECONCILE_INTERVAL: '1h',
+  });

@@ -206,13 +206,13 @@ describe("an operator's verdict", () => {
 describe("the app's cancellation requests", () => {
   test('a repeated id is the same request; a malformed one is dropped', () => {
     const state = fresh();
-    expect(state.request({ id: 'k1', by: 'registrant', reason: null })).toBe('queued');
-    expect(state.request({ id: 'k1', by: 'admin', reason: null })).toBe('repeat');
-    expect(state.request({ id: 'k2', by: 'nobody', reason: null })).toBe('malformed');
+    expect(state.requests.receive({ id: 'k1', by: 'registrant', reason: null })).toBe('queued');
+    expect(state.requests.receive({ id: 'k1', by: 'admin', reason: null })).toBe('repeat');
+    expect(state.requests.receive({ id: 'k2', by: 'nobody', reason: null })).toBe('malformed');
     expect(state.view.cancellations).toEqual([
       { id: 'k1', by: 'registrant', reason: null, status: 'pending', outcome: null, refusal: null },
     ]);
-    expect(state.nextRequest()).toEqual({ id: 'k1', by: 'registrant', reason: null });
+    expect(state.requests.next()).toEqual({ id: 'k1', by: 'registrant', reason: null });
     expect(state.hasWork).toBe(false);
   });
 
@@ -264,23 +264,23 @@ describe('what operators list by (RegistrationState)', () => {
   test('a run that only held refused requests holds nothing; one that knew the registrant, or still works, does', () => {
     const refusedOnly = fresh();
     expect(refusedOnly.heldOnlyRefusals).toBe(false);
-    refusedOnly.request({ id: 'k1', by: 'registrant', reason: null });
-    refusedOnly.nextRequest();
+    refusedOnly.requests.receive({ id: 'k1', by: 'registrant', reason: null });
+    refusedOnly.requests.next();
     refusedOnly.beginSettlement();
     expect(refusedOnly.heldOnlyRefusals).toBe(false);
-    refusedOnly.refuse('k1', { status: 404, code: 'registrant_not_found', message: 'gone', zoom_code: 3000 });
+    refusedOnly.requests.refuse('k1', { status: 404, code: 'registrant_not_found', message: 'gone', zoom_code: 3000 });
     refusedOnly.endSettlement();
     expect(refusedOnly.heldOnlyRefusals).toBe(true);
     // Another request arrives before the run ends: it is not over.
-    refusedOnly.request({ id: 'k2', by: 'admin', reason: null });
+    refusedOnly.requests.receive({ id: 'k2', by: 'admin', reason: null });
     expect(refusedOnly.heldOnlyRefusals).toBe(false);
 
     const known = fresh();
     known.receive(event('created', 1));
     applyAll(known);
-    known.request({ id: 'k1', by: 'registrant', reason: null });
-    known.nextRequest();
-    known.refuse('k1', { status: 404, code: 'registrant_not_found', message: 'gone', zoom_code: 3000 });
+    known.requests.receive({ id: 'k1', by: 'registrant', reason: null });
+    known.requests.next();
+    known.requests.refuse('k1', { status: 404, code: 'registrant_not_found', message: 'gone', zoom_code: 3000 });
     expect(known.heldOnlyRefusals).toBe(false);
   });
 });
@@ -317,5 +317,73 @@ describe('callbacks the app refused', () => {
       failed_callbacks: [],
       callbacks: [{ webhook_id: outbound.webhookId, type: 'registrant.created', event_ts: 3 }],
     });
+  });
+});
+
+describe("the sweep's inferred events", () => {
+  const observed = (kind: RegistrationKind, eventTs: number, zoom: 'absent' | 'denied' | 'approved', held = null) =>
+    event(kind, eventTs, { operator: null, operatorId: null, observed: { source: 'reconciliation', zoom, held } });
+
+  /** Takes the next event as the workflow does: passed over, or applied. */
+  function next(state: RegistrantState): string {
+    const e = state.nextEvent();
+    if (!e) return 'nothing';
+    const reason = state.passOver(e);
+    if (reason) return `passed over: ${reason}`;
+    const to = state.take(e);
+    if (to) state.enter(to, e.eventTs);
+    state.markApplied(e);
+    return `applied ${e.kind}@${e.eventTs}`;
+  }
+
+  test('an inferred cancel, then the late webhook: one cancellation; the other way round, too', () => {
+    const sweepFirst = fresh();
+    sweepFirst.receive(event('created', 10));
+    next(sweepFirst);
+    sweepFirst.receive(observed('cancelled', 50, 'absent'));
+    expect(next(sweepFirst)).toBe('applied cancelled@50');
+    sweepFirst.receive(event('cancelled', 30));
+    expect(next(sweepFirst)).toBe('passed over: the sweep applied it already');
+    expect(sweepFirst.view.duplicates_ignored).toBe(1);
+
+    const webhookFirst = fresh();
+    webhookFirst.receive(event('created', 10));
+    next(webhookFirst);
+    webhookFirst.receive(event('cancelled', 30));
+    next(webhookFirst);
+    webhookFirst.enter('self_cancelled', 30, true);
+    webhookFirst.receive(observed('cancelled', 50, 'absent'));
+    expect(next(webhookFirst)).toBe('passed over: what we hold agrees with Zoom by now');
+  });
+
+  test("a run that knows nothing takes the sweep's word for what the closed run held", () => {
+    const state = fresh();
+    const cancel = event('cancelled', 50, {
+      operator: null,
+      operatorId: null,
+      observed: { source: 'reconciliation', zoom: 'absent', held: 'approved' },
+    });
+    expect(state.receive(cancel)).toBe('queued');
+    expect(next(state)).toBe('applied cancelled@50');
+    // Without what the closed run held, an inferred cancel of someone unknown agrees with Zoom: nothing to do.
+    const unknown = fresh();
+    unknown.receive(observed('cancelled', 50, 'absent'));
+    expect(next(unknown)).toBe('passed over: what we hold agrees with Zoom by now');
+  });
+
+  test('an inferred event is passed over while a case is being settled', () => {
+    const state = fresh();
+    state.receive(event('created', 10));
+    next(state);
+    state.beginSettlement();
+    state.receive(observed('cancelled', 50, 'absent'));
+    expect(next(state)).toBe('passed over: what we hold agrees with Zoom by now');
+  });
+
+  test('a hand-made signal with a malformed observation is dropped', () => {
+    const state = fresh();
+    expect(state.receive({ ...event('created', 10), observed: { source: 'gossip', zoom: 'absent', held: null } })).toBe(
+      'malformed',
+    );
   });
 });

@@ -247,3 +247,46 @@ describe('cancelInZoom activity', () => {
     expect(emulator.registrant(webinarId, registrantId)?.status).toBe('approved');
   });
 });
+
+describe("the sweep's calls", () => {
+  test('a listing page by page with its token, in a status and an occurrence; Medium in the budget', async () => {
+    const taken: string[] = [];
+    const counted = new ZoomClient({
+      apiBaseUrl: emulator.apiBaseUrl,
+      tokenUrl: emulator.tokenUrl,
+      ...credentials,
+      budget: { take: (category) => Promise.resolve(void taken.push(category)) },
+    });
+    const webinar = emulator.addWebinar({ occurrences: 1 });
+    for (let i = 0; i < 3; i++) emulator.addRegistrant(webinar.id, { email: `p${i}@example.com`, first_name: 'P' });
+    emulator.addRegistrant(webinar.id, { email: 'pending@example.com', first_name: 'Pen', status: 'pending' });
+    const query = { status: 'approved' as const, pageSize: 2, pageToken: null, occurrenceId: null };
+    const first = await counted.listRegistrants(webinar.id, query);
+    if (!first.found) throw new Error('not found');
+    expect(first.registrants.map((r) => r.email)).toEqual(['p0@example.com', 'p1@example.com']);
+    expect(first.nextPageToken).toEqual(expect.any(String));
+    const last = await counted.listRegistrants(webinar.id, { ...query, pageToken: first.nextPageToken });
+    expect(last).toMatchObject({ found: true, nextPageToken: null, registrants: [{ email: 'p2@example.com' }] });
+    const [occurrence] = webinar.occurrences;
+    expect(
+      await counted.listRegistrants(webinar.id, {
+        ...query,
+        status: 'pending',
+        occurrenceId: occurrence!.occurrence_id,
+      }),
+    ).toMatchObject({ found: true, registrants: [{ email: 'pending@example.com', create_time: expect.any(String) }] });
+    expect(await counted.getWebinar(webinar.id)).toEqual({ found: true, occurrenceIds: [occurrence!.occurrence_id] });
+    expect(taken).toEqual(['medium', 'medium', 'medium', 'light']);
+  });
+
+  test('a webinar Zoom does not know, and a page token it no longer honours', async () => {
+    expect(
+      await zoom.listRegistrants('12345', { status: 'approved', pageSize: 300, pageToken: null, occurrenceId: null }),
+    ).toMatchObject({ found: false, missing: 'webinar', code: 3001 });
+    expect(await zoom.getWebinar('12345')).toMatchObject({ found: false, missing: 'webinar' });
+    const { webinarId } = seed();
+    await expect(
+      zoom.listRegistrants(webinarId, { status: 'approved', pageSize: 300, pageToken: 'stale', occurrenceId: null }),
+    ).rejects.toMatchObject({ kind: 'rejected', code: 300 });
+  });
+});

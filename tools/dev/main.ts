@@ -3,6 +3,7 @@
 // together. It seeds webinar 81234567890 with the same registrants on every start and plays one case of each kind
 // through the real path (Zoom's webhook → gateway → workflow → lookup against the emulator), so that the README's
 // commands and the Web UI have something real to show. `npm run simulate` and `npm run demo` act on the same world.
+import { Client } from '@temporalio/client';
 import { DefaultLogger, Runtime } from '@temporalio/worker';
 import pino from 'pino';
 import pinoPretty from 'pino-pretty';
@@ -12,6 +13,7 @@ import { readRegistrant } from '../../src/temporal/registrant-reads';
 import { createGatewayClient } from '../../src/gateway/client';
 import { errorMessage } from '../../src/errors';
 import { connectWorker } from '../../src/temporal/connection';
+import { ensureReconciliationSchedule } from '../../src/temporal/reconciliation';
 import type { RegistrantView } from '../../src/workflows/registrant/messages';
 import { createRegistrationWorkers } from '../../src/workers';
 import { ZoomEmulator } from '../sandbox/emulator';
@@ -60,6 +62,9 @@ async function main(): Promise<void> {
     FOLLOW_UP_WINDOW: '20s',
     LOOKUP_TIMEOUT: '2m',
     CALLBACK_RETRY_WINDOW: '10s',
+    // A sweep every two minutes, counting what changed up to five seconds before it.
+    RECONCILE_INTERVAL: '2m',
+    RECONCILE_GRACE: '5s',
     API_TOKEN: 'dev-api-token',
     ...(appUrlGiven
       ? {}
@@ -113,6 +118,11 @@ async function main(): Promise<void> {
   const workers = await createRegistrationWorkers({ config: workerConfig, connection: nativeConnection });
   const running = Promise.all(workers.map((w) => w.run()));
   started.push(() => (workers.forEach((w) => w.shutdown()), running));
+  // As the worker keeps it at start: the sweep's schedule, from RECONCILE_INTERVAL.
+  await ensureReconciliationSchedule(new Client({ connection: nativeConnection }), {
+    taskQueue: workerConfig.TEMPORAL_TASK_QUEUE,
+    everyMs: workerConfig.RECONCILE_INTERVAL,
+  });
 
   const { client, connection } = createGatewayClient(gatewayConfig.TEMPORAL_ADDRESS, gatewayConfig.TEMPORAL_NAMESPACE);
   started.push(() => connection.close());
@@ -123,7 +133,9 @@ async function main(): Promise<void> {
   // Validated like Zoom validates an endpoint: the gateway answers the challenge.
   await emulator.configure({ webhookUrl: `${gatewayUrl}/zoom/webhook` });
 
+  // Seeded as if each had registered through Zoom's page: the app hears of every one, and Zoom and we agree.
   const webinar = seedDemoWebinar(emulator);
+  for (const { id } of Object.values(DEMO_PEOPLE)) emulator.announce(webinar.id, id);
   const nameOf = (id: string) => Object.values(DEMO_PEOPLE).find((p) => p.id === id)?.first_name;
   app.onCallback = ({ callback }) => {
     const { type, data } = callback;
@@ -139,7 +151,8 @@ async function main(): Promise<void> {
   // One case of each kind, so that `ops`, the API and the Web UI have something to act on.
   const { ada, grace, hedy, rosalind, joan } = DEMO_PEOPLE;
   let joanIsRefused = true;
-  app.refuses = (callback) => joanIsRefused && callback.data.registrant.id === joan.id;
+  app.refuses = (callback) =>
+    joanIsRefused && callback.type === 'registrant.approved' && callback.data.registrant.id === joan.id;
   const cancelWhileWebinarLost = (id: string) => {
     emulator.scriptLookup(webinar.id, id, [{ respond: 'webinar_not_found' }]);
     return emulator.cancelAsAdmin(webinar.id, id);
@@ -189,6 +202,9 @@ async function main(): Promise<void> {
   );
   say(
     `    npm run simulate -- cancel-as-admin ${DEMO_WEBINAR_ID} mary@example.com   # settles after FOLLOW_UP_WINDOW=${env.FOLLOW_UP_WINDOW}`,
+  );
+  say(
+    `    npm run ops -- reconcile ${DEMO_WEBINAR_ID}   # a sweep now (one runs every RECONCILE_INTERVAL=${env.RECONCILE_INTERVAL})`,
   );
   say('    npm run demo');
   say('  Ctrl-C stops everything.');

@@ -2,8 +2,8 @@
 // registrant), see the world and what was delivered, change settings at runtime. `npm run simulate` calls it.
 // Every action produces exactly the webhooks Zoom would send, delivered to the subscribed endpoint.
 import type { FastifyInstance, FastifyReply } from 'fastify';
-import ms from 'ms';
 import { z } from 'zod';
+import { durationSchema } from '../../src/config';
 import { describeIssue } from '../../src/errors';
 import type { ZoomEmulator } from './emulator';
 import { SandboxError } from './errors';
@@ -31,15 +31,7 @@ const deliveriesQuery = z.strictObject({ webinar: z.string().optional(), registr
 const dropSchema = z
   .strictObject({
     next: z.number().int().min(1, 'must be 1 or more').max(1_000_000).optional(),
-    for: z
-      .string()
-      .transform((text, ctx) => {
-        const value = ms(text as ms.StringValue);
-        if (typeof value === 'number' && value > 0) return value;
-        ctx.addIssue({ code: 'custom', message: `must be a duration like 30s or 10m (got "${text}")` });
-        return z.NEVER;
-      })
-      .optional(),
+    for: durationSchema.optional(),
   })
   .refine((d) => d.next !== undefined || d.for !== undefined, { message: 'give next (a count) or for (a duration)' });
 const deliveryParams = z.object({ id: z.coerce.number().int().positive() });

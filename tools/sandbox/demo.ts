@@ -1,17 +1,24 @@
 // `npm run demo`: plays the seed scenarios end to end against `npm run dev`'s world. People act through the
 // sandbox's control API (so Zoom's webhooks go to the gateway as in production); what the app was told is read back
 // from the gateway's API. Prints progress while they run and, for each, what the app was told.
+import type { Client } from '@temporalio/client';
 import axios, { type AxiosInstance } from 'axios';
+import ms from 'ms';
 import { z } from 'zod';
-import { loadConfigOrExit } from '../../src/config';
+import { durationSchema, loadConfigOrExit, temporalSchema } from '../../src/config';
+import { connectClient } from '../../src/temporal/connection';
+import { sweepNow } from '../../src/temporal/reconciliation';
 import type { RegistrantView } from '../../src/workflows/registrant/messages';
+import { errorMessage } from '../../src/errors';
 import { unreachableDetail } from '../../src/http';
 
-const envSchema = z.object({
+const envSchema = temporalSchema.extend({
   SANDBOX_URL: z.url({ error: 'must be an http(s) URL' }).default('http://127.0.0.1:9090'),
   GATEWAY_URL: z.url({ error: 'must be an http(s) URL' }).default('http://127.0.0.1:3000'),
   API_TOKEN: z.string().min(1).default('dev-api-token'),
   DEMO_TIMEOUT_S: z.coerce.number({ error: 'must be seconds' }).int().positive().default(120),
+  // As npm run dev sets it for its worker: a sweep counts only what changed longer ago than this.
+  RECONCILE_GRACE: z.string().default('5s').pipe(durationSchema),
 });
 const env = loadConfigOrExit(envSchema);
 
@@ -23,7 +30,10 @@ class Demo {
   private readonly sandbox: AxiosInstance;
   private readonly gateway: AxiosInstance;
 
-  constructor(readonly webinarId: string) {
+  constructor(
+    readonly webinarId: string,
+    private readonly temporal: Client,
+  ) {
     this.sandbox = axios.create({ baseURL: `${env.SANDBOX_URL}/_sandbox`, timeout: 10_000 });
     this.gateway = axios.create({
       baseURL: `${env.GATEWAY_URL}/api/v1`,
@@ -33,10 +43,20 @@ class Demo {
     });
   }
 
-  static async create(): Promise<Demo> {
+  static async create(temporal: Client): Promise<Demo> {
     const sandbox = axios.create({ baseURL: `${env.SANDBOX_URL}/_sandbox`, timeout: 10_000 });
     const webinar = await sandbox.post<{ id: string }>('/webinars', { topic: 'npm run demo' });
-    return new Demo(webinar.data.id);
+    return new Demo(webinar.data.id, temporal);
+  }
+
+  /** Zoom loses the next webhook, whoever's it is. */
+  async loseNextWebhook(): Promise<void> {
+    await this.sandbox.post('/webhooks/drop', { next: 1 });
+  }
+
+  /** One reconciliation sweep of this webinar, as `npm run ops -- reconcile` runs it. */
+  async sweep(): Promise<void> {
+    await (await sweepNow(this.temporal, env.TEMPORAL_TASK_QUEUE, [this.webinarId])).result();
   }
 
   async register(email: string, firstName: string): Promise<string> {
@@ -144,6 +164,23 @@ const scenarios: Scenario[] = [
   },
 ];
 
+// Alone, after the others, because it makes the sandbox lose the next webhook, whoever's it is.
+const lostWebhook: Scenario = {
+  name: 'a cancellation Zoom never delivered',
+  async play(demo, step) {
+    const id = await demo.registered('eve.demo@example.com', 'Eve');
+    await demo.loseNextWebhook();
+    step('Eve cancels herself, and Zoom loses the webhook: the app still counts her seat');
+    await demo.act('cancel-as-registrant', id);
+    step(`waiting RECONCILE_GRACE (${ms(env.RECONCILE_GRACE)}): a sweep counts only what changed before it`);
+    await new Promise((resolve) => setTimeout(resolve, env.RECONCILE_GRACE + 500));
+    step("a reconciliation sweep reads Zoom's listings (npm run ops -- reconcile does the same)");
+    await demo.sweep();
+    const view = await demo.until(id, hasCallback('registrant.cancelled'));
+    return `${told(view)}, from evidence source ${view.evidence?.source ?? 'none'}`;
+  },
+};
+
 // Alone, after the others, because it changes a sandbox-wide setting.
 const duplicateDelivery: Scenario = {
   name: 'duplicate delivery',
@@ -219,21 +256,23 @@ async function run(demo: Demo, scenario: Scenario, progress: Progress): Promise<
 async function main(): Promise<void> {
   let demo: Demo;
   try {
-    demo = await Demo.create();
+    const { client } = await connectClient(env);
+    demo = await Demo.create(client);
   } catch (err) {
-    const detail = unreachableDetail(err);
-    process.stderr.write(
-      `demo: the sandbox at ${env.SANDBOX_URL} is not reachable (${detail}): start npm run dev first\n`,
-    );
+    const detail = axios.isAxiosError(err)
+      ? `the sandbox at ${env.SANDBOX_URL} is not reachable (${unreachableDetail(err)})`
+      : errorMessage(err);
+    process.stderr.write(`demo: ${detail}: start npm run dev first\n`);
     process.exit(1);
   }
+  const alone = [lostWebhook, duplicateDelivery];
   process.stdout.write(
-    `Playing ${scenarios.length + 1} scenarios in webinar ${demo.webinarId}; watch them in the Web UI too.\n\n`,
+    `Playing ${scenarios.length + alone.length} scenarios in webinar ${demo.webinarId}; watch them in the Web UI too.\n\n`,
   );
   const progress = new Progress();
   progress.start();
   const results = await Promise.all(scenarios.map((scenario) => run(demo, scenario, progress)));
-  results.push(await run(demo, duplicateDelivery, progress));
+  for (const scenario of alone) results.push(await run(demo, scenario, progress));
   progress.stop();
   const failed = results.filter((ok) => !ok).length;
   process.stdout.write(`\n${failed === 0 ? 'all scenarios settled' : `${failed} scenario(s) failed`}\n`);

@@ -346,6 +346,11 @@ export class ZoomEmulator {
     return { registrant, event: this.emit(this.buildEvent('created', webinarId, registrant.id)) };
   }
 
+  /** Zoom's `registration_created` for someone added with addRegistrant (a seeded world the app should know). */
+  announce(webinarId: string, registrantId: string): ZoomWebhookBody {
+    return this.emit(this.buildEvent('created', webinarId, registrantId));
+  }
+
   /** The link in the confirmation email: operator is the registrant's own email, with no operator_id. */
   cancelAsRegistrant(webinarId: string, registrantId: string): ZoomWebhookBody {
     const registrant = this.existing(webinarId, registrantId);

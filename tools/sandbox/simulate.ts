@@ -17,6 +17,9 @@ const USAGE = `usage: npm run simulate -- <action>
   cancel-as-registrant <webinarId> <registrantId|email>   the registrant uses the cancel link in their email
   webinars                                                webinars and their registrants
   deliveries [registrantId]                               webhooks sent, with every attempt
+  drop next <N> | drop for <duration>                     lose the next N webhooks, or all of them for a while
+                                                          (as when Zoom gives up on an endpoint), e.g. drop for 10m
+  redeliver <deliveryId>                                  a lost webhook arrives after all
   settings [key=value ...]                                show or change settings, e.g. selfCancelMode=deny
                                                           duplicateRate=0.5 plan=free consistencyDelayMs=2000
 
@@ -37,6 +40,11 @@ const actionSchema = z.discriminatedUnion('action', [
   ),
   z.object({ action: z.literal('webinars'), args: z.tuple([]) }),
   z.object({ action: z.literal('deliveries'), args: z.array(z.string()).max(1, 'at most one registrant id') }),
+  z.object({
+    action: z.literal('drop'),
+    args: z.tuple([z.enum(['next', 'for'], { error: 'drop takes next <N> or for <duration>' }), z.string().min(1)]),
+  }),
+  z.object({ action: z.literal('redeliver'), args: z.tuple([z.string().regex(/^\d+$/, 'deliveryId must be digits')]) }),
   z.object({ action: z.literal('settings'), args: z.array(z.string().regex(/^\w+=.*$/, 'settings are key=value')) }),
 ]);
 type Action = z.infer<typeof actionSchema>;
@@ -144,6 +152,19 @@ async function run(base: string, action: Action): Promise<void> {
       const deliveries = ok(await http.get<DeliveryRecord[]>('/deliveries', { params: query }));
       deliveries.forEach(printDelivery);
       say(`${deliveries.length} deliveries`);
+      return;
+    }
+    case 'drop': {
+      const [how, amount] = action.args;
+      const body = how === 'next' ? { next: Number(amount) } : { for: amount };
+      const { dropNext, dropUntil } = ok(
+        await http.post<{ dropNext: number; dropUntil: string | null }>('/webhooks/drop', body),
+      );
+      say(`losing the next ${dropNext} webhook(s)${dropUntil ? `, and every one until ${dropUntil}` : ''}`);
+      return;
+    }
+    case 'redeliver': {
+      printDelivery(ok(await http.post<DeliveryRecord>(`/deliveries/${action.args[0]}/redeliver`)));
       return;
     }
     case 'settings': {

@@ -4,9 +4,14 @@ import type { CancellationRequest } from '../../domain/cancellation';
 import type { Resolution } from '../../domain/decision';
 import {
   CANCELLED_BY,
+  LISTED_STATES,
   REGISTRATION_KINDS,
+  ZOOM_LISTINGS,
+  type ListedState,
+  type Observation,
   type RegistrationEvent,
   type RegistrationKind,
+  type ZoomListing,
 } from '../../domain/registration';
 
 export function isRegistrationEvent(value: unknown): value is RegistrationEvent {
@@ -18,7 +23,19 @@ export function isRegistrationEvent(value: unknown): value is RegistrationEvent 
     typeof event.eventTs === 'number' &&
     typeof event.webinarId === 'string' &&
     typeof event.registrant?.id === 'string' &&
-    typeof event.registrant.email === 'string'
+    typeof event.registrant.email === 'string' &&
+    (event.observed === undefined || isObservation(event.observed))
+  );
+}
+
+function isObservation(value: unknown): value is Observation {
+  const observed = value as Partial<Observation> | null;
+  return (
+    typeof observed === 'object' &&
+    observed !== null &&
+    observed.source === 'reconciliation' &&
+    ZOOM_LISTINGS.includes(observed.zoom as ZoomListing) &&
+    (observed.held === null || LISTED_STATES.includes(observed.held as ListedState))
   );
 }
 

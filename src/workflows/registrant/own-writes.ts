@@ -34,13 +34,14 @@ export async function cancelOnBehalf(ctx: RegistrantContext, request: Cancellati
     (r) => r.done,
   );
   if (!result.done) {
-    registrant.refuse(request.id, result.refusal);
+    registrant.requests.refuse(request.id, result.refusal);
     log.info('API cancellation refused', { cancellationId: request.id, code: result.refusal.code });
     return;
   }
 
   registrant.identify(result.registrant);
   const evidence: Evidence = {
+    source: 'api',
     lookup: null,
     operator: request.by,
     follow_ups: [],
@@ -61,7 +62,7 @@ export async function cancelOnBehalf(ctx: RegistrantContext, request: Cancellati
     evidence,
   });
   // Settled once Zoom has acted: the API can answer even while the app's callback is still being delivered.
-  registrant.settleRequest(request.id, outbound.callback.data as CancelledOutcome);
+  registrant.requests.settle(request.id, outbound.callback.data as CancelledOutcome);
   await ctx.tell(outbound);
 }
 

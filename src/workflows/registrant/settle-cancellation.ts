@@ -9,7 +9,12 @@ import {
   isCancellation,
   setCurrentDetails,
 } from '@temporalio/workflow';
-import { decideByOperator, decideCancellation, operatorHint, type CancellationDecision } from '../../domain/decision';
+import {
+  cancellationHint,
+  decideByOperator,
+  decideCancellation,
+  type CancellationDecision,
+} from '../../domain/decision';
 import type { Evidence, LookupEvidence } from '../../domain/evidence';
 import type { RegistrationEvent } from '../../domain/registration';
 import { callbackAbout } from './callbacks';
@@ -22,8 +27,9 @@ export async function settleCancellation(ctx: RegistrantContext, cancel: Registr
   const { registrant, settings, activities } = ctx;
   const { webinar_id: webinarId, registrant_id: registrantId } = registrant.view;
   const evidence: Evidence = {
+    source: cancel.observed ? cancel.observed.source : 'webhook',
     lookup: null,
-    operator: operatorHint(cancel.operator, cancel.operatorId, cancel.registrant.email),
+    operator: cancellationHint(cancel),
     follow_ups: [],
   };
   registrant.openCase(evidence);

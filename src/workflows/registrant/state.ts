@@ -3,12 +3,12 @@
 import {
   alreadyCancelled,
   blocksCancellation,
-  type CancellationRecord,
   type CancellationRequest,
   type Refusal,
 } from '../../domain/cancellation';
 import type { Resolution } from '../../domain/decision';
 import type { Evidence, FollowUp } from '../../domain/evidence';
+import { redundancy, type AppliedEvent } from '../../domain/reconciliation';
 import type {
   ListedState,
   Registrant,
@@ -17,14 +17,10 @@ import type {
   RegistrationState,
 } from '../../domain/registration';
 import { CallbackLedger } from './callbacks';
-import { isCancellationRequest, isRegistrationEvent, isResolution } from './guards';
+import { AppRequests } from './app-requests';
+import { isRegistrationEvent, isResolution } from './guards';
 import type { CancellationOutcome, RegistrantView, RegistrantWorkflowInput } from './messages';
 import { OwnWrites, type OwnWrite } from './own-write-echoes';
-
-interface AppliedEvent {
-  kind: RegistrationKind;
-  eventTs: number;
-}
 
 /** What a run hands to the next one at continue-as-new. Its shape is what running workflows already carry. */
 export interface CarriedState {
@@ -56,18 +52,21 @@ export class RegistrantState {
   private readonly seen: Set<string>;
   /** The callbacks sent, and those the app refused (see CallbackLedger). */
   readonly callbacks: CallbackLedger;
+  /** The app's cancellation requests (see AppRequests). */
+  readonly requests: AppRequests;
 
   private constructor(
     readonly view: RegistrantView,
     private readonly applied: AppliedEvent[],
     private readonly inbox: RegistrationEvent[],
-    private readonly requests: CancellationRequest[],
+    waitingRequests: CancellationRequest[],
     /** Our own writes in Zoom, whose webhooks are echoes (see OwnWrites). */
     readonly ownWrites: OwnWrites,
     // event_ts of whatever set the current state: an older event never overwrites a newer one.
     private stateTs: number,
   ) {
     this.callbacks = new CallbackLedger(view);
+    this.requests = new AppRequests(view, waitingRequests);
     this.seen = new Set([...applied, ...inbox].map((e) => dedupKey(e.kind, e.eventTs)));
   }
 
@@ -102,8 +101,8 @@ export class RegistrantState {
   }
 
   carry(): CarriedState {
-    const { view, applied, inbox, stateTs, requests: cancelRequests } = this;
-    return { view, applied, inbox, stateTs, cancelRequests, ownWrite: this.ownWrites.carry() };
+    const { view, applied, inbox, stateTs } = this;
+    return { view, applied, inbox, stateTs, cancelRequests: this.requests.carry(), ownWrite: this.ownWrites.carry() };
   }
 
   // ---- Arrivals (signal handlers) ----
@@ -123,25 +122,8 @@ export class RegistrantState {
     return 'queued';
   }
 
-  /** The app's cancellation request; its id (the Idempotency-Key) makes a repeat the same request. */
-  request(request: unknown): 'queued' | 'repeat' | 'malformed' {
-    if (!isCancellationRequest(request)) return 'malformed';
-    if (this.cancellation(request.id)) return 'repeat';
-    this.view.cancellations.push({ ...request, status: 'pending', outcome: null, refusal: null });
-    this.requests.push(request);
-    return 'queued';
-  }
-
   get hasWork(): boolean {
-    return this.inbox.length > 0 || this.requests.length > 0;
-  }
-
-  get hasPendingRequests(): boolean {
-    return this.requests.length > 0;
-  }
-
-  nextRequest(): CancellationRequest | undefined {
-    return this.requests.shift();
+    return this.inbox.length > 0 || this.requests.pending;
   }
 
   /** The earliest event by event_ts among those waiting, whatever order they arrived in. */
@@ -167,9 +149,21 @@ export class RegistrantState {
     return this.ownWrites.confirmedBy(event) ? null : stateOf(event);
   }
 
+  /**
+   * Why the next event is passed over (counted as a duplicate), or null to apply it: see `redundancy`. A run that
+   * knows nothing yet takes the sweep's word for what the registrant's previous run held.
+   */
+  passOver(event: RegistrationEvent): string | null {
+    const fresh = this.view.state === null && this.applied.length === 0;
+    const held = this.isSettling ? 'settling' : fresh ? (event.observed?.held ?? null) : this.view.state;
+    const reason = redundancy(event, this.applied, held);
+    if (reason) this.view.duplicates_ignored += 1;
+    return reason;
+  }
+
   /** Recorded once its callback went out, so that a reinstatement is always told after the approval. */
   markApplied(event: RegistrationEvent): void {
-    this.applied.push({ kind: event.kind, eventTs: event.eventTs });
+    this.applied.push({ kind: event.kind, eventTs: event.eventTs, ...(event.observed ? { observed: true } : {}) });
   }
 
   /** Counts applied events: a settlement waits for it to change. */
@@ -236,8 +230,7 @@ export class RegistrantState {
       this.applied.length === 0 &&
       !this.hasWork &&
       !this.isSettling &&
-      this.view.cancellations.length > 0 &&
-      this.view.cancellations.every((c) => c.status === 'refused')
+      this.requests.allRefused
     );
   }
 
@@ -285,26 +278,10 @@ export class RegistrantState {
     return null;
   }
 
-  // ---- Cancellations the app asked for ----
-
-  cancellation(id: string): CancellationRecord | undefined {
-    return this.view.cancellations.find((c) => c.id === id);
-  }
-
-  /** Why the registrant cannot be cancelled now (already cancelled, or a cancellation is under way), or null. */
+  /** Why the app's cancellation request cannot be taken up now (cancelled already, or one under way), or null. */
   refusalNow(): Refusal | null {
     if (blocksCancellation(this.view.state)) return alreadyCancelled(this.view.state);
     return this.isSettling ? alreadyCancelled('settling') : null;
-  }
-
-  refuse(id: string, refusal: Refusal): void {
-    const record = this.cancellation(id);
-    if (record) Object.assign(record, { status: 'refused', refusal });
-  }
-
-  settleRequest(id: string, outcome: CancellationRecord['outcome']): void {
-    const record = this.cancellation(id);
-    if (record) Object.assign(record, { status: 'settled', outcome });
   }
 }
 

@@ -58,7 +58,8 @@ export async function registrantWorkflow(input: RegistrantWorkflowInput): Promis
   setHandler(
     requestCancellationSignal,
     (request) => {
-      if (registrant.request(request) === 'malformed') log.warn('malformed requestCancellation signal ignored');
+      if (registrant.requests.receive(request) === 'malformed')
+        log.warn('malformed requestCancellation signal ignored');
     },
     { description: HANDLER_DESCRIPTIONS.requestCancellation },
   );
@@ -92,12 +93,12 @@ export async function registrantWorkflow(input: RegistrantWorkflowInput): Promis
   setHandler(
     cancellationOutcomeUpdate,
     async (id) => {
-      await condition(() => registrant.cancellation(id)?.status !== 'pending');
-      return registrant.cancellation(id) as CancellationRecord;
+      await condition(() => registrant.requests.find(id)?.status !== 'pending');
+      return registrant.requests.find(id) as CancellationRecord;
     },
     {
       validator: (id: string) =>
-        refuseIf(registrant.cancellation(id) ? null : `no cancellation ${id} for this registrant`),
+        refuseIf(registrant.requests.find(id) ? null : `no cancellation ${id} for this registrant`),
       description: HANDLER_DESCRIPTIONS.cancellationOutcome,
     },
   );
@@ -233,15 +234,20 @@ export async function registrantWorkflow(input: RegistrantWorkflowInput): Promis
   }
 
   while (await somethingArrived()) {
-    const request = registrant.nextRequest();
+    const request = registrant.requests.next();
     if (request) {
       // One cancellation at a time, and none of a registrant already cancelled.
       const refusal = registrant.refusalNow();
-      if (refusal) registrant.refuse(request.id, refusal);
+      if (refusal) registrant.requests.refuse(request.id, refusal);
       else inTurn(() => cancelOnBehalf(ctx, request));
       continue;
     }
     const event = registrant.nextEvent() as RegistrationEvent;
+    const passedOver = registrant.passOver(event);
+    if (passedOver) {
+      log.info(`event passed over: ${passedOver}`, { kind: event.kind, eventTs: event.eventTs });
+      continue;
+    }
     await applyEvent(event);
     if (event.kind === 'cancelled') {
       const kind = registrant.ownWrites.classify(event);
@@ -251,7 +257,7 @@ export async function registrantWorkflow(input: RegistrantWorkflowInput): Promis
 
     const info = workflowInfo();
     const historyIsLong = info.continueAsNewSuggested || info.historyLength > settings.maxHistoryEvents;
-    if (historyIsLong && !registrant.isSettling && !registrant.hasPendingRequests) {
+    if (historyIsLong && !registrant.isSettling && !registrant.requests.pending) {
       await condition(allHandlersFinished);
       await continueAsNew<typeof registrantWorkflow>({ webinarId, registrantId, carried: registrant.carry() });
     }

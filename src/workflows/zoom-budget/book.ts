@@ -1,9 +1,9 @@
 // The budget's one rule, with no Temporal in it: calls of a category are booked 1/limit seconds apart, never
 // sooner than the asking worker can hear of them.
-import type { ZoomRateCategory } from '../../zoom/budget';
+import type { ZoomBudgetPool } from '../../zoom/budget';
 import type { BookingRequest } from './messages';
 
-export type NextFree = Partial<Record<ZoomRateCategory, number>>;
+export type NextFree = Partial<Record<ZoomBudgetPool, number>>;
 
 // A worker whose answers take longer than this is in trouble anyway; its calls then wait for its own pacing.
 export const MAX_LEAD_MS = 1_000;

@@ -1,14 +1,15 @@
 // How workers talk to the Zoom API budget workflow, defined once for the workflow and the activities' side.
 import { defineUpdate } from '@temporalio/workflow';
-import type { ZoomRateCategory } from '../../zoom/budget';
+import type { ZoomBudgetPool } from '../../zoom/budget';
 
 export const ZOOM_BUDGET_WORKFLOW_TYPE = 'zoomBudgetWorkflow';
 
 export const zoomBudgetWorkflowId = (taskQueue: string) => `zoom-api-budget/${taskQueue}`;
 
 export interface BookingRequest {
-  category: ZoomRateCategory;
-  /** Calls per second to book in this category: the asking worker's configured limit, less its headroom. */
+  /** The pool booked: a Zoom rate-limit category, or the sweep's share of Medium. */
+  category: ZoomBudgetPool;
+  /** Calls per second to book in this pool: the asking worker's configured limit, less its headroom. */
   limit: number;
   /** How many calls to book at once: a worker books together the calls that queued while it waited. */
   count: number;
@@ -19,13 +20,13 @@ export interface BookingRequest {
   leadMs: number;
 }
 
-/** Books the next free moments (epoch ms, the Temporal server's clock) for calls of a category. */
+/** Books the next free moments (epoch ms, the Temporal server's clock) for calls of a pool. */
 export const bookZoomCallsUpdate = defineUpdate<number[], [BookingRequest]>('bookZoomCalls');
 
 /** A booking is at most this many calls (a worker runs far fewer activities at once). */
 export const MAX_CALLS_PER_BOOKING = 1_000;
 
 export interface ZoomBudgetInput {
-  /** The next free moment of each category, carried across continue-as-new. */
-  nextFree?: Partial<Record<ZoomRateCategory, number>>;
+  /** The next free moment of each pool, carried across continue-as-new. */
+  nextFree?: Partial<Record<ZoomBudgetPool, number>>;
 }

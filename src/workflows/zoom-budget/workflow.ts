@@ -24,7 +24,8 @@ export async function zoomBudgetWorkflow({ nextFree = {} }: ZoomBudgetInput = {}
           throw new Error(`count must be a whole number from 1 to ${MAX_CALLS_PER_BOOKING}`);
         }
       },
-      description: 'Books the next free moments (epoch ms) for Zoom calls of a category: light or medium.',
+      description:
+        "Books the next free moments (epoch ms) for Zoom calls of a pool: light, medium, or the sweep's reconcile share.",
     },
   );
   await condition(() => bookings >= BOOKINGS_PER_RUN || workflowInfo().continueAsNewSuggested);

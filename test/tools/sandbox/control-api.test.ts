@@ -135,7 +135,7 @@ describe('losing webhooks', () => {
   test.each([
     [{}, 'body: give next (a count) or for (a duration)'],
     [{ next: 0 }, 'body next: must be 1 or more'],
-    [{ for: 'soon' }, 'body for: must be a duration like 30s or 10m (got "soon")'],
+    [{ for: 'soon' }, 'body for: must be a positive duration like 3s, 10m or 24h (got "soon")'],
     [{ next: 1, all: true }, 'body: Unrecognized key: "all"'],
   ])('%j is refused: %s', async (body, message) => {
     const answer = await control('POST', '/webhooks/drop', body);

@@ -1,0 +1,222 @@
+// The reconciliation sweep's work outside its workflow: read Zoom's registrant listings page by page, compare each
+// registrant with what Temporal's visibility says we hold, and hand what Zoom never announced to the registrant's
+// workflow as an observed event (evidence `source: reconciliation`). The workflow applies the same rule again to its
+// own state when the event arrives (src/domain/reconciliation.ts), so a webhook that came meanwhile wins.
+import { Context, heartbeat } from '@temporalio/activity';
+import type { Client } from '@temporalio/client';
+import { HELD_AS_REGISTERED, couldHaveKnown, missedEvent, reconcile, type Finding } from '../domain/reconciliation';
+import type { ListedState, Registrant, RegistrationEvent, RegistrationKind, ZoomListing } from '../domain/registration';
+import {
+  listRegistrants,
+  namespaceRetentionMs,
+  readRegistrant,
+  webinarsWithOpenRegistrants,
+} from '../temporal/registrant-reads';
+import { ingestRegistrationEvent } from '../temporal/registrants';
+import { ZOOM_CODES } from '../zoom/rest';
+import { ZoomApiError, type ListedStatus, type ZoomClient } from '../zoom/client';
+import { zoomCall, zoomFailure } from './zoom-failure';
+
+export interface ReconcileDeps {
+  /** A Zoom client whose Medium calls take the sweep's share of the budget. */
+  zoom: ZoomClient;
+  taskQueue: string;
+  /** RECONCILE_WEBINARS: watched even with no registrant workflow open. */
+  watched: readonly string[];
+  dedupWindowMs: number;
+  /** RECONCILE_GRACE: Zoom's listings may lag its webhooks by this much. */
+  graceMs: number;
+}
+
+/** Zoom's largest page (zoom-platform.md 1.1). */
+export const LISTING_PAGE_SIZE = 300;
+// Visibility queries name the page's registrants; a few hundred ids keep a query short.
+const IDS_PER_QUERY = 100;
+
+export interface SweepPlan {
+  webinars: string[];
+  /** A registration made since (epoch ms) would be known to us had its webhook come (see couldHaveKnown). */
+  knownSince: number;
+  graceMs: number;
+}
+
+/** The webinars to sweep (those asked for; else the open registrants' and RECONCILE_WEBINARS), and its clock. */
+export async function planSweep(deps: ReconcileDeps, requested: string[] | null): Promise<SweepPlan> {
+  const client = Context.current().client;
+  const webinars = requested ?? [
+    ...new Set([...(await webinarsWithOpenRegistrants(client, deps.taskQueue, heartbeat)), ...deps.watched]),
+  ];
+  const knownSince = Date.now() - deps.dedupWindowMs - (await namespaceRetentionMs(client));
+  return { webinars: webinars.sort(), knownSince, graceMs: deps.graceMs };
+}
+
+/** The listings a webinar is read by: one per live occurrence of a recurring webinar, else the webinar as a whole. */
+export async function webinarListings(
+  deps: ReconcileDeps,
+  webinarId: string,
+): Promise<{ found: true; occurrences: Array<string | null> } | { found: false; reason: string }> {
+  const webinar = await zoomCall(() => deps.zoom.getWebinar(webinarId));
+  if (!webinar.found) return { found: false, reason: `Zoom does not know webinar ${webinarId}: ${webinar.message}` };
+  return { found: true, occurrences: webinar.occurrenceIds.length > 0 ? webinar.occurrenceIds : [null] };
+}
+
+export interface ListingPageInput {
+  webinarId: string;
+  occurrenceId: string | null;
+  status: ListedStatus;
+  pageToken: string | null;
+  /** What the sweep's events say happened by (epoch ms): when it began reading the webinar, less the grace. */
+  observedAt: number;
+  knownSince: number;
+}
+
+export type ListingPage =
+  | { outcome: 'page'; findings: Array<[registrantId: string, finding: Finding]>; nextPageToken: string | null }
+  /** Zoom's page token outlives 15 minutes only (a long retry): the listing starts again from its first page. */
+  | { outcome: 'token_expired' }
+  | { outcome: 'webinar_not_found'; reason: string };
+
+/** One page of one listing: each registrant on it compared with what we hold, and what we missed handed over. */
+export async function reconcileListingPage(deps: ReconcileDeps, input: ListingPageInput): Promise<ListingPage> {
+  const { webinarId, occurrenceId, status, pageToken, observedAt, knownSince } = input;
+  let page;
+  try {
+    page = await deps.zoom.listRegistrants(webinarId, { status, pageSize: LISTING_PAGE_SIZE, pageToken, occurrenceId });
+  } catch (err) {
+    if (!(err instanceof ZoomApiError)) throw err;
+    // How Zoom refuses a token past its 15 minutes is UNCONFIRMED; the emulator answers 400 code 300, as for any
+    // invalid field.
+    if (pageToken && err.kind === 'rejected' && err.code === ZOOM_CODES.invalidId) return { outcome: 'token_expired' };
+    throw zoomFailure(err);
+  }
+  if (!page.found) return { outcome: 'webinar_not_found', reason: `Zoom does not know webinar ${webinarId}` };
+
+  const client = Context.current().client;
+  const held = await heldStates(
+    client,
+    webinarId,
+    page.registrants.map((r) => r.id),
+  );
+  const findings: Array<[string, Finding]> = [];
+  for (const listed of page.registrants) {
+    const ours = held.get(listed.id) ?? null;
+    const createdAt = listed.create_time ? Date.parse(listed.create_time) : NaN;
+    const { finding, missed } = reconcile(
+      status,
+      ours,
+      couldHaveKnown(Number.isNaN(createdAt) ? null : createdAt, knownSince),
+    );
+    findings.push([listed.id, finding]);
+    if (!missed) continue;
+    const registrant = {
+      id: listed.id,
+      email: listed.email,
+      first_name: listed.first_name,
+      last_name: listed.last_name ?? '',
+    };
+    await handOver(client, deps.taskQueue, {
+      kind: missed,
+      webinarId,
+      occurrenceId,
+      registrant,
+      zoom: status,
+      held: ours,
+      observedAt,
+    });
+  }
+  return { outcome: 'page', findings, nextPageToken: page.nextPageToken };
+}
+
+/** A page of the registrants we hold as registered in a webinar (visibility), for the sweep to find who is gone. */
+export async function heldRegistrantsPage(input: {
+  webinarId: string;
+  cursor: string | null;
+}): Promise<{ registrantIds: string[]; nextCursor: string | null }> {
+  const page = await listRegistrants(Context.current().client, {
+    webinarId: input.webinarId,
+    state: HELD_AS_REGISTERED,
+    pageSize: 1000,
+    cursor: input.cursor ?? undefined,
+  });
+  return { registrantIds: page.registrants.map((r) => r.registrant_id), nextCursor: page.next_cursor };
+}
+
+/**
+ * Registrants we hold as registered whom no listing showed: each one's latest run is read (visibility may show an
+ * older run, or lag) and, if it still holds them, told of the cancellation Zoom never announced.
+ */
+export async function deliverMissedCancellations(
+  deps: ReconcileDeps,
+  input: { webinarId: string; registrantIds: string[]; observedAt: number },
+): Promise<Array<[registrantId: string, finding: Finding]>> {
+  const client = Context.current().client;
+  const findings: Array<[string, Finding]> = [];
+  for (const registrantId of input.registrantIds) {
+    const record = await readRegistrant(client, input.webinarId, registrantId);
+    const held = record?.view.settling ? 'settling' : (record?.view.state ?? null);
+    const missed = missedEvent('absent', held);
+    if (!record?.view.registrant || !missed) {
+      findings.push([registrantId, held === 'settling' || held === 'needs_review' ? 'open_case' : 'agreeing']);
+      continue;
+    }
+    findings.push([registrantId, 'missed_cancellation']);
+    await handOver(client, deps.taskQueue, {
+      kind: missed,
+      webinarId: input.webinarId,
+      occurrenceId: record.view.occurrence_id,
+      registrant: record.view.registrant,
+      zoom: 'absent',
+      held,
+      observedAt: input.observedAt,
+    });
+  }
+  return findings;
+}
+
+interface Handover {
+  kind: RegistrationKind;
+  webinarId: string;
+  occurrenceId: string | null;
+  registrant: Registrant;
+  zoom: ZoomListing;
+  held: ListedState | null;
+  observedAt: number;
+}
+
+/** Signals the event Zoom never sent to the registrant's workflow (starting one for a missed registration). */
+async function handOver(client: Client, taskQueue: string, h: Handover): Promise<void> {
+  const event: RegistrationEvent = {
+    kind: h.kind,
+    // The same moment on every retry of the page, so that a repeat is a duplicate to the workflow.
+    eventTs: h.observedAt,
+    webinarId: h.webinarId,
+    occurrenceId: h.occurrenceId,
+    registrant: h.registrant,
+    registrantStatus: h.kind === 'created' ? h.zoom : null,
+    operator: null,
+    operatorId: null,
+    observed: { source: 'reconciliation', zoom: h.zoom, held: h.held },
+  };
+  await ingestRegistrationEvent(client, taskQueue, event);
+  heartbeat();
+}
+
+/** What we hold of each registrant: the state of their latest run, by visibility. */
+async function heldStates(client: Client, webinarId: string, ids: string[]): Promise<Map<string, ListedState | null>> {
+  const latest = new Map<string, { state: ListedState | null; startedAt: string }>();
+  for (let i = 0; i < ids.length; i += IDS_PER_QUERY) {
+    const registrantIds = ids.slice(i, i + IDS_PER_QUERY);
+    let cursor: string | undefined;
+    do {
+      const page = await listRegistrants(client, { webinarId, registrantIds, pageSize: 1000, cursor });
+      for (const r of page.registrants) {
+        const known = latest.get(r.registrant_id);
+        const startedAt = r.started_at ?? '';
+        if (!known || startedAt > known.startedAt) latest.set(r.registrant_id, { state: r.state, startedAt });
+      }
+      cursor = page.next_cursor ?? undefined;
+    } while (cursor);
+    heartbeat();
+  }
+  return new Map([...latest].map(([id, { state }]) => [id, state]));
+}

@@ -1,0 +1,58 @@
+// What operators read about a sweep in the Temporal Web UI's current details: where it is, and what it found so far
+// per webinar. Workflow code imports this, so it stays free of I/O.
+import type { SweepReport } from './messages';
+import type { WebinarSweep } from './sweep';
+import { LISTED_STATUSES } from './sweep';
+
+const COLUMNS = [
+  ['listed', 'listed', 'listed'],
+  ['agreeing', 'agreeing', 'agreeing'],
+  ['open_case', 'open case', 'open cases'],
+  ['missed_cancellation', 'missed cancellation', 'missed cancellations'],
+  ['missed_denial', 'missed denial', 'missed denials'],
+  ['missed_approval', 'missed approval', 'missed approvals'],
+  ['missed_registration', 'missed registration', 'missed registrations'],
+  ['untracked', 'untracked', 'untracked'],
+  ['zoom_calls', 'Zoom call', 'Zoom calls'],
+] as const;
+
+const FINDINGS = COLUMNS.filter(([key]) => key !== 'listed' && key !== 'zoom_calls');
+const counted = (n: number, one: string, many: string) => `${n} ${n === 1 ? one : many}`;
+
+/** "Sweeping webinar 812…: its denied listing (webinar 2 of this sweep)." and a table of the findings so far. */
+export function describeSweep(report: SweepReport, current: WebinarSweep | null): string {
+  const where = current ? `${whereIn(current)} (webinar ${report.webinars.length} of this sweep).` : 'Swept.';
+  const rows = report.webinars.map(
+    (w) =>
+      `| ${w.webinar_id} | ${COLUMNS.map(([key]) => w[key]).join(' | ')} | ${w.errors.join('; ').replace(/\|/g, '/') || '-'} |`,
+  );
+  return [
+    where,
+    '',
+    `| webinar | ${COLUMNS.map(([, , title]) => title).join(' | ')} | errors |`,
+    `|${' --- |'.repeat(COLUMNS.length + 2)}`,
+    ...rows,
+    '',
+    "Missed events go to each registrant's workflow with evidence `source: reconciliation`. Run one now with " +
+      '`npm run ops -- reconcile <webinarId>`; pause the schedule with `npm run ops -- schedule pause`.',
+  ].join('\n');
+}
+
+function whereIn(webinar: WebinarSweep): string {
+  const name = `webinar **${webinar.webinarId}**`;
+  if (webinar.phase === 'held') return `Sweeping ${name}: looking for registrants no listing showed`;
+  if (webinar.phase === 'done' || !webinar.occurrences) return `Sweeping ${name}`;
+  const status = LISTED_STATUSES[webinar.listing % LISTED_STATUSES.length];
+  const occurrence = webinar.occurrences[Math.floor(webinar.listing / LISTED_STATUSES.length)];
+  return `Sweeping ${name}: its ${status} listing${occurrence ? ` of occurrence ${occurrence}` : ''}`;
+}
+
+/** One line per webinar, for a terminal: "webinar 812…: 7 listed; 5 agreeing, 1 missed cancellation (8 Zoom calls)". */
+export function summariseFindings(report: SweepReport): string[] {
+  return report.webinars.map((w) => {
+    const found = FINDINGS.filter(([key]) => w[key] > 0).map(([key, one, many]) => counted(w[key], one, many));
+    const errors = w.errors.length > 0 ? `; not swept to the end: ${w.errors.join('; ')}` : '';
+    const calls = counted(w.zoom_calls, 'Zoom call', 'Zoom calls');
+    return `webinar ${w.webinar_id}: ${w.listed} listed; ${found.join(', ') || 'nothing found'} (${calls})${errors}`;
+  });
+}

@@ -1,0 +1,167 @@
+// The sweep's progress, with no Temporal in it: which webinar, listing and page come next, whom it has seen, and
+// what it found. It is what a run hands to the next at continue-as-new, so a large webinar resumes where it was.
+import { FINDINGS, type Finding } from '../../domain/reconciliation';
+import type { ListingPage, ListingPageInput, SweepPlan } from '../../activities/reconcile';
+import type { SweepReport, WebinarFindings } from './messages';
+
+/** Zoom lists registrants by status: each listing is read in these three (zoom-platform.md 1.1). */
+export const LISTED_STATUSES = ['approved', 'pending', 'denied'] as const;
+
+export interface WebinarSweep {
+  webinarId: string;
+  /** What the events it hands over say happened by: when it began, less RECONCILE_GRACE. */
+  observedAt: number;
+  /** Its listings once known: one per occurrence of a recurring webinar, else one (null) for the whole. */
+  occurrences: Array<string | null> | null;
+  /** Listings (occurrence × status) read so far, and the page of the current one to read next. */
+  listing: number;
+  pageToken: string | null;
+  /** After the listings: the registrants we hold as registered, page by page, to find those gone from every list. */
+  phase: 'listings' | 'held' | 'done';
+  heldCursor: string | null;
+  /** Registrants counted so far (each once, whatever its occurrences and statuses). */
+  seen: string[];
+  findings: WebinarFindings;
+}
+
+export interface SweepProgress {
+  startedAt: string;
+  plan: SweepPlan;
+  done: WebinarFindings[];
+  current: WebinarSweep | null;
+}
+
+function noFindings(webinarId: string): WebinarFindings {
+  const counts = Object.fromEntries(FINDINGS.map((f) => [f, 0])) as Record<Finding, number>;
+  return { webinar_id: webinarId, listed: 0, ...counts, zoom_calls: 0, errors: [] };
+}
+
+export class Sweep {
+  private readonly seen: Set<string>;
+  private finishedAt: string | null = null;
+
+  private constructor(private readonly progress: SweepProgress) {
+    this.seen = new Set(progress.current?.seen ?? []);
+  }
+
+  static begin(plan: SweepPlan, startedAt: string): Sweep {
+    return new Sweep({ startedAt, plan, done: [], current: null });
+  }
+
+  static resume(progress: SweepProgress): Sweep {
+    return new Sweep(progress);
+  }
+
+  carry(): SweepProgress {
+    const { current } = this.progress;
+    return { ...this.progress, current: current && { ...current, seen: [...this.seen] } };
+  }
+
+  get report(): SweepReport {
+    const { startedAt, done, current } = this.progress;
+    return {
+      started_at: startedAt,
+      finished_at: this.finishedAt,
+      webinars: current ? [...done, current.findings] : done,
+    };
+  }
+
+  finish(at: string): void {
+    this.finishedAt = at;
+  }
+
+  get knownSince(): number {
+    return this.progress.plan.knownSince;
+  }
+
+  /** The webinar being swept, or the next one (begun at `now`); null once all are done. */
+  webinar(now: number): WebinarSweep | null {
+    const { plan, done } = this.progress;
+    if (this.progress.current) return this.progress.current;
+    const webinarId = plan.webinars[done.length];
+    if (webinarId === undefined) return null;
+    this.seen.clear();
+    this.progress.current = {
+      webinarId,
+      observedAt: now - plan.graceMs,
+      occurrences: null,
+      listing: 0,
+      pageToken: null,
+      phase: 'listings',
+      heldCursor: null,
+      seen: [],
+      findings: noFindings(webinarId),
+    };
+    return this.progress.current;
+  }
+
+  /** The webinar's sweep is over, done or not. */
+  finishWebinar(): void {
+    const { current } = this.progress;
+    if (!current) return;
+    this.progress.done.push(current.findings);
+    this.progress.current = null;
+  }
+
+  /** What kept the webinar's sweep from going on: nobody is taken for gone from a listing not read to its end. */
+  fail(webinar: WebinarSweep, reason: string): void {
+    webinar.findings.errors.push(reason);
+    webinar.phase = 'done';
+  }
+
+  listingsKnown(webinar: WebinarSweep, occurrences: Array<string | null>): void {
+    webinar.occurrences = occurrences;
+    webinar.findings.zoom_calls += 1;
+  }
+
+  /** The next page to read, or null once every listing has been read to its end. */
+  nextPage(webinar: WebinarSweep): ListingPageInput | null {
+    const occurrences = webinar.occurrences ?? [null];
+    const occurrence = occurrences[Math.floor(webinar.listing / LISTED_STATUSES.length)];
+    if (occurrence === undefined) return null;
+    return {
+      webinarId: webinar.webinarId,
+      occurrenceId: occurrence,
+      status: LISTED_STATUSES[webinar.listing % LISTED_STATUSES.length] as (typeof LISTED_STATUSES)[number],
+      pageToken: webinar.pageToken,
+      observedAt: webinar.observedAt,
+      knownSince: this.knownSince,
+    };
+  }
+
+  /** A page was read: its registrants counted, and on to its next page, the next listing, or the held ones. */
+  pageRead(webinar: WebinarSweep, page: ListingPage): void {
+    webinar.findings.zoom_calls += 1;
+    if (page.outcome === 'webinar_not_found') return this.fail(webinar, page.reason);
+    if (page.outcome === 'token_expired') {
+      webinar.pageToken = null;
+      return;
+    }
+    this.count(webinar, page.findings, { listed: true });
+    webinar.pageToken = page.nextPageToken;
+    if (page.nextPageToken) return;
+    webinar.listing += 1;
+    if (!this.nextPage(webinar)) webinar.phase = 'held';
+  }
+
+  /** Of the registrants we hold as registered, those no listing showed. */
+  unseen(registrantIds: string[]): string[] {
+    return [...new Set(registrantIds)].filter((id) => !this.seen.has(id));
+  }
+
+  /** A page of the held registrants was looked through: on to the next page, or done. */
+  heldRead(webinar: WebinarSweep, nextCursor: string | null, findings: Array<[string, Finding]>): void {
+    this.count(webinar, findings, { listed: false });
+    webinar.heldCursor = nextCursor;
+    if (!nextCursor) webinar.phase = 'done';
+  }
+
+  private count(webinar: WebinarSweep, findings: Array<[string, Finding]>, { listed }: { listed: boolean }): void {
+    for (const [id, finding] of findings) {
+      if (this.seen.has(id)) continue;
+      this.seen.add(id);
+      webinar.findings[finding] += 1;
+      if (listed) webinar.findings.listed += 1;
+    }
+  }
+}

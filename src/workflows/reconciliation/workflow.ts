@@ -1,0 +1,95 @@
+// The reconciliation sweep (design.md 2), run by a Temporal Schedule every RECONCILE_INTERVAL: Zoom delivers
+// webhooks at least once but gives up after about 85 minutes, so a cancellation made during an outage may never
+// arrive. For each watched webinar, read Zoom's registrant listings page by page, hand every registrant whose state
+// we missed to their workflow as an observed event, then find those we hold as registered whom no listing showed:
+// gone, that is, cancelled by themselves.
+import {
+  ActivityFailure,
+  continueAsNew,
+  proxyActivities,
+  setCurrentDetails,
+  setHandler,
+  workflowInfo,
+  type RetryPolicy,
+} from '@temporalio/workflow';
+import type { Activities } from '../../activities';
+import { errorMessage } from '../../errors';
+import { ZOOM_FAILURES, zoomApiTaskQueue } from '../registrant/names';
+import { progressQuery, type ReconciliationInput, type SweepReport } from './messages';
+import { describeSweep } from './details';
+import { Sweep, type WebinarSweep } from './sweep';
+
+// Each page's result is in the history: start afresh well before it grows long (a webinar of 10,000 registrants
+// is about 40 pages).
+const PAGES_PER_RUN = 25;
+
+// Zoom calls wait their turn in the sweep's share of the budget (heartbeating); 429s and 5xx retry the same page
+// with backoff, for half an hour, after which the webinar is reported as not swept and the next sweep tries again.
+const retryZoomWithBackoff: RetryPolicy = {
+  initialInterval: '1 second',
+  backoffCoefficient: 2,
+  maximumInterval: '1 minute',
+  nonRetryableErrorTypes: [ZOOM_FAILURES.rejected, ZOOM_FAILURES.auth],
+};
+const onTheZoomQueue = () =>
+  proxyActivities<Activities>({
+    taskQueue: zoomApiTaskQueue(workflowInfo().taskQueue),
+    scheduleToCloseTimeout: '30 minutes',
+    startToCloseTimeout: '5 minutes',
+    heartbeatTimeout: '30 seconds',
+    retry: retryZoomWithBackoff,
+  });
+
+export async function reconciliationWorkflow({ webinars, progress }: ReconciliationInput = {}): Promise<SweepReport> {
+  const { planSweep, webinarListings, reconcileListingPage, heldRegistrantsPage, deliverMissedCancellations } =
+    onTheZoomQueue();
+  const sweep = progress
+    ? Sweep.resume(progress)
+    : Sweep.begin(await planSweep(webinars ?? null), new Date().toISOString());
+  setHandler(progressQuery, () => sweep.report, { description: 'What the sweep has found so far, per webinar.' });
+  let pages = 0;
+
+  /** Reads one webinar to its end; false when this run should hand over to the next first. */
+  async function sweepWebinar(webinar: WebinarSweep): Promise<boolean> {
+    if (!webinar.occurrences) {
+      const listings = await webinarListings(webinar.webinarId);
+      if (!listings.found) {
+        sweep.fail(webinar, listings.reason);
+        return true;
+      }
+      sweep.listingsKnown(webinar, listings.occurrences);
+    }
+    for (let page = sweep.nextPage(webinar); webinar.phase === 'listings' && page; page = sweep.nextPage(webinar)) {
+      if (pages >= PAGES_PER_RUN || workflowInfo().continueAsNewSuggested) return false;
+      pages += 1;
+      sweep.pageRead(webinar, await reconcileListingPage(page));
+      setCurrentDetails(describeSweep(sweep.report, webinar));
+    }
+    while (webinar.phase === 'held') {
+      const held = await heldRegistrantsPage({ webinarId: webinar.webinarId, cursor: webinar.heldCursor });
+      const gone = sweep.unseen(held.registrantIds);
+      const { webinarId, observedAt } = webinar;
+      const found =
+        gone.length > 0 ? await deliverMissedCancellations({ webinarId, registrantIds: gone, observedAt }) : [];
+      sweep.heldRead(webinar, held.nextCursor, found);
+    }
+    return true;
+  }
+
+  for (let webinar = sweep.webinar(Date.now()); webinar; webinar = sweep.webinar(Date.now())) {
+    setCurrentDetails(describeSweep(sweep.report, webinar));
+    try {
+      if (!(await sweepWebinar(webinar))) {
+        await continueAsNew<typeof reconciliationWorkflow>({ progress: sweep.carry() });
+      }
+    } catch (err) {
+      // Zoom refused, or stayed unavailable past the retries: this webinar is reported, the others still swept.
+      if (!(err instanceof ActivityFailure)) throw err;
+      sweep.fail(webinar, errorMessage(err));
+    }
+    sweep.finishWebinar();
+  }
+  sweep.finish(new Date().toISOString());
+  setCurrentDetails(describeSweep(sweep.report, null));
+  return sweep.report;
+}

@@ -1,0 +1,141 @@
+// The reconciliation sweep's rule, table by table: what Zoom's listing against what we hold says we missed, what
+// the sweep counts, and when an inferred event or a late webhook adds nothing.
+import {
+  couldHaveKnown,
+  missedEvent,
+  observedCanceller,
+  reconcile,
+  redundancy,
+  type AppliedEvent,
+} from '../../src/domain/reconciliation';
+import {
+  LISTED_STATES,
+  ZOOM_LISTINGS,
+  type ListedState,
+  type RegistrationEvent,
+  type RegistrationKind,
+  type ZoomListing,
+} from '../../src/domain/registration';
+
+// Rows: what we hold; columns: approved, pending, denied, absent in Zoom's listings.
+const TABLE: Array<[ListedState | null, Array<RegistrationKind | null>]> = [
+  [null, ['created', 'created', null, null]],
+  ['registered', [null, null, 'cancelled', 'cancelled']],
+  ['approved', [null, null, 'cancelled', 'cancelled']],
+  ['pending', ['approved', null, 'denied', 'cancelled']],
+  ['denied', ['approved', null, null, null]],
+  ['self_cancelled', ['approved', null, null, null]],
+  ['admin_cancelled', ['approved', null, null, null]],
+  ['settling', [null, null, null, null]],
+  ['needs_review', [null, null, null, null]],
+];
+
+test('the table covers every state we hold', () => {
+  expect(TABLE.map(([held]) => held).sort()).toEqual([null, ...LISTED_STATES].sort());
+});
+
+test.each(TABLE.flatMap(([held, row]) => ZOOM_LISTINGS.map((zoom, i) => [held, zoom, row[i] ?? null] as const)))(
+  'we hold %s, Zoom lists %s: missed %s',
+  (held, zoom, missed) => {
+    expect(missedEvent(zoom, held)).toBe(missed);
+  },
+);
+
+test.each<[ZoomListing, ListedState | null, boolean, ReturnType<typeof reconcile>]>([
+  ['approved', 'approved', true, { finding: 'agreeing', missed: null }],
+  ['absent', 'approved', true, { finding: 'missed_cancellation', missed: 'cancelled' }],
+  ['denied', 'approved', true, { finding: 'missed_cancellation', missed: 'cancelled' }],
+  ['denied', 'pending', true, { finding: 'missed_denial', missed: 'denied' }],
+  ['approved', 'pending', true, { finding: 'missed_approval', missed: 'approved' }],
+  ['pending', null, true, { finding: 'missed_registration', missed: 'created' }],
+  ['approved', null, false, { finding: 'untracked', missed: null }],
+  ['denied', null, true, { finding: 'untracked', missed: null }],
+  ['absent', 'settling', true, { finding: 'open_case', missed: null }],
+  ['denied', 'needs_review', true, { finding: 'open_case', missed: null }],
+  ['absent', 'self_cancelled', true, { finding: 'agreeing', missed: null }],
+])('Zoom %s, we hold %s (knowable: %s): %j', (zoom, held, knowable, expected) => {
+  expect(reconcile(zoom, held, knowable)).toEqual(expected);
+});
+
+test('a cancellation inferred from a record gone points at the registrant; from a denied one, at an admin', () => {
+  expect(observedCanceller('absent')).toBe('registrant');
+  expect(observedCanceller('denied')).toBe('admin');
+});
+
+test('we could have known a registration made since knownSince; one of unknown age, never', () => {
+  expect(couldHaveKnown(1_000, 1_000)).toBe(true);
+  expect(couldHaveKnown(999, 1_000)).toBe(false);
+  expect(couldHaveKnown(null, 0)).toBe(false);
+});
+
+describe('redundancy', () => {
+  const ev = (kind: RegistrationKind, eventTs: number, zoom?: ZoomListing, held: ListedState | null = null) =>
+    ({
+      kind,
+      eventTs,
+      webinarId: '1',
+      occurrenceId: null,
+      registrant: { id: 'r', email: 'a@example.com', first_name: 'A', last_name: '' },
+      registrantStatus: null,
+      operator: null,
+      operatorId: null,
+      ...(zoom ? { observed: { source: 'reconciliation', zoom, held } } : {}),
+    }) satisfies RegistrationEvent;
+  const applied = (...events: Array<[RegistrationKind, number, boolean?]>): AppliedEvent[] =>
+    events.map(([kind, eventTs, observed]) => ({ kind, eventTs, ...(observed ? { observed: true as const } : {}) }));
+
+  test.each<[string, RegistrationEvent, AppliedEvent[], ListedState | null, string | null]>([
+    [
+      'an inferred cancel of someone registered',
+      ev('cancelled', 50, 'absent'),
+      applied(['created', 10]),
+      'approved',
+      null,
+    ],
+    [
+      'an inferred cancel after an event from after the sweep looked',
+      ev('cancelled', 50, 'absent'),
+      applied(['created', 10], ['approved', 60]),
+      'approved',
+      'the sweep looked before an event applied since',
+    ],
+    [
+      'an inferred cancel of someone cancelled meanwhile',
+      ev('cancelled', 50, 'absent'),
+      applied(['created', 10], ['cancelled', 40]),
+      'self_cancelled',
+      'what we hold agrees with Zoom by now',
+    ],
+    [
+      'an inferred cancel while a case is open',
+      ev('cancelled', 50, 'absent'),
+      applied(['created', 10]),
+      'settling',
+      'what we hold agrees with Zoom by now',
+    ],
+    [
+      'the late webhook of a cancel the sweep applied',
+      ev('cancelled', 30),
+      applied(['created', 10], ['cancelled', 50, true]),
+      'self_cancelled',
+      'the sweep applied it already',
+    ],
+    [
+      'the late webhook of a registration the sweep applied',
+      ev('created', 5),
+      applied(['created', 50, true]),
+      'approved',
+      'the sweep applied it already',
+    ],
+    [
+      'a cancel with an approval between it and the inferred one: a cancel of its own',
+      ev('cancelled', 30),
+      applied(['created', 10], ['approved', 40], ['cancelled', 50, true]),
+      'self_cancelled',
+      null,
+    ],
+    ['a webhook like any other', ev('cancelled', 30), applied(['created', 10], ['cancelled', 20]), 'approved', null],
+  ])('%s', (_what, event, before, held, reason) => {
+    expect(redundancy(event, before, held)).toBe(reason);
+  });
+});

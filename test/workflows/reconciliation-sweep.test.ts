@@ -1,0 +1,165 @@
+// The sweep's progress as pure code, without Temporal: listings in order (occurrence by status), pages to their
+// end, a token that expired, a webinar Zoom lost, each registrant counted once, and a resume after continue-as-new.
+import type { Finding } from '../../src/domain/reconciliation';
+import type { ListingPage } from '../../src/activities/reconcile';
+import { describeSweep, summariseFindings } from '../../src/workflows/reconciliation/details';
+import { Sweep, type SweepProgress, type WebinarSweep } from '../../src/workflows/reconciliation/sweep';
+
+const plan = { webinars: ['111', '222'], knownSince: 1_000, graceMs: 60_000 };
+const NOW = 10_000_000;
+
+const page = (findings: Array<[string, Finding]>, nextPageToken: string | null = null): ListingPage => ({
+  outcome: 'page',
+  findings,
+  nextPageToken,
+});
+
+function begin(): { sweep: Sweep; webinar: WebinarSweep } {
+  const sweep = Sweep.begin(plan, '2026-12-01T00:00:00.000Z');
+  const webinar = sweep.webinar(NOW);
+  if (!webinar) throw new Error('no webinar');
+  return { sweep, webinar };
+}
+
+test('each listing is read in the three statuses, page by page, then the held registrants', () => {
+  const { sweep, webinar } = begin();
+  expect(webinar).toMatchObject({ webinarId: '111', observedAt: NOW - 60_000, phase: 'listings' });
+  sweep.listingsKnown(webinar, ['occ1', 'occ2']);
+  const read: string[] = [];
+  for (let next = sweep.nextPage(webinar); next && webinar.phase === 'listings'; next = sweep.nextPage(webinar)) {
+    read.push(`${next.occurrenceId}/${next.status}/${next.pageToken ?? 'first'}`);
+    // The approved listing of occ1 has a second page.
+    const more = next.occurrenceId === 'occ1' && next.status === 'approved' && !next.pageToken;
+    sweep.pageRead(webinar, page([], more ? 'tok' : null));
+  }
+  expect(read).toEqual([
+    'occ1/approved/first',
+    'occ1/approved/tok',
+    'occ1/pending/first',
+    'occ1/denied/first',
+    'occ2/approved/first',
+    'occ2/pending/first',
+    'occ2/denied/first',
+  ]);
+  expect(webinar.phase).toBe('held');
+  expect(webinar.findings.zoom_calls).toBe(1 + 7);
+  sweep.heldRead(webinar, 'cursor', []);
+  expect(webinar.phase).toBe('held');
+  sweep.heldRead(webinar, null, []);
+  expect(webinar.phase).toBe('done');
+});
+
+test('each registrant counts once, listed or found gone; those listed are not looked for among the held', () => {
+  const { sweep, webinar } = begin();
+  sweep.listingsKnown(webinar, [null]);
+  sweep.pageRead(
+    webinar,
+    page(
+      [
+        ['a', 'agreeing'],
+        ['b', 'missed_approval'],
+      ],
+      'tok',
+    ),
+  );
+  sweep.pageRead(
+    webinar,
+    page([
+      ['a', 'agreeing'],
+      ['c', 'untracked'],
+    ]),
+  );
+  expect(sweep.unseen(['a', 'b', 'd', 'd', 'e'])).toEqual(['d', 'e']);
+  sweep.heldRead(webinar, null, [
+    ['d', 'missed_cancellation'],
+    ['e', 'open_case'],
+  ]);
+  expect(webinar.findings).toMatchObject({
+    listed: 3,
+    agreeing: 1,
+    missed_approval: 1,
+    untracked: 1,
+    missed_cancellation: 1,
+    open_case: 1,
+  });
+});
+
+test('an expired page token starts the listing again; counted registrants stay counted once', () => {
+  const { sweep, webinar } = begin();
+  sweep.listingsKnown(webinar, [null]);
+  sweep.pageRead(webinar, page([['a', 'agreeing']], 'tok'));
+  sweep.pageRead(webinar, { outcome: 'token_expired' });
+  expect(sweep.nextPage(webinar)).toMatchObject({ status: 'approved', pageToken: null });
+  sweep.pageRead(
+    webinar,
+    page([
+      ['a', 'agreeing'],
+      ['b', 'agreeing'],
+    ]),
+  );
+  expect(webinar.findings).toMatchObject({ listed: 2, agreeing: 2 });
+});
+
+test('a webinar Zoom does not know, or a failure, ends that webinar only: nobody is taken for gone', () => {
+  const { sweep, webinar } = begin();
+  sweep.listingsKnown(webinar, [null]);
+  sweep.pageRead(webinar, { outcome: 'webinar_not_found', reason: 'Zoom does not know webinar 111' });
+  expect(webinar).toMatchObject({ phase: 'done', findings: { errors: ['Zoom does not know webinar 111'] } });
+  sweep.finishWebinar();
+  const next = sweep.webinar(NOW + 1);
+  expect(next).toMatchObject({ webinarId: '222', phase: 'listings', seen: [] });
+  sweep.fail(next as WebinarSweep, 'Zoom answered 400 (code 4711)');
+  sweep.finishWebinar();
+  expect(sweep.webinar(NOW + 2)).toBeNull();
+  sweep.finish('2026-12-01T00:01:00.000Z');
+  expect(sweep.report).toMatchObject({
+    finished_at: '2026-12-01T00:01:00.000Z',
+    webinars: [
+      { webinar_id: '111', errors: ['Zoom does not know webinar 111'] },
+      { webinar_id: '222', errors: ['Zoom answered 400 (code 4711)'] },
+    ],
+  });
+});
+
+test('carried across continue-as-new, a sweep resumes at its page with whom it has seen', () => {
+  const { sweep, webinar } = begin();
+  sweep.listingsKnown(webinar, [null]);
+  sweep.pageRead(webinar, page([['a', 'agreeing']], 'tok'));
+  const resumed = Sweep.resume(JSON.parse(JSON.stringify(sweep.carry())) as SweepProgress);
+  const same = resumed.webinar(NOW + 5_000) as WebinarSweep;
+  expect(resumed.nextPage(same)).toMatchObject({ webinarId: '111', status: 'approved', pageToken: 'tok' });
+  expect(same.observedAt).toBe(NOW - 60_000);
+  resumed.pageRead(
+    same,
+    page([
+      ['a', 'agreeing'],
+      ['b', 'agreeing'],
+    ]),
+  );
+  expect(same.findings).toMatchObject({ listed: 2, agreeing: 2, zoom_calls: 3 });
+  expect(resumed.unseen(['a', 'b', 'c'])).toEqual(['c']);
+});
+
+test('what a terminal and the Web UI read of a sweep', () => {
+  const { sweep, webinar } = begin();
+  sweep.listingsKnown(webinar, [null]);
+  sweep.pageRead(
+    webinar,
+    page([
+      ['a', 'agreeing'],
+      ['b', 'missed_cancellation'],
+      ['c', 'missed_cancellation'],
+    ]),
+  );
+  expect(summariseFindings(sweep.report)).toEqual([
+    'webinar 111: 3 listed; 1 agreeing, 2 missed cancellations (2 Zoom calls)',
+  ]);
+  const details = describeSweep(sweep.report, webinar);
+  expect(details).toContain('Sweeping webinar **111**: its pending listing (webinar 1 of this sweep).');
+  expect(details).toContain('| 111 | 3 | 1 | 0 | 2 | 0 | 0 | 0 | 0 | 2 | - |');
+  sweep.fail(webinar, 'Zoom answered 400 (code 4711)');
+  sweep.finishWebinar();
+  expect(summariseFindings(sweep.report)[0]).toBe(
+    'webinar 111: 3 listed; 1 agreeing, 2 missed cancellations (2 Zoom calls); not swept to the end: Zoom answered 400 (code 4711)',
+  );
+});
