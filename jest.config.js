@@ -24,7 +24,8 @@ module.exports = {
       globalTeardown: '<rootDir>/test/helpers/global-teardown.ts',
     },
   ],
-  // Integration files share one dev server and two cores: run files one at a time.
+  // Integration files share one dev server and two cores: run files one at a time (`npm run test:unit` runs the
+  // unit files two at a time: they share nothing).
   maxWorkers: 1,
   testTimeout: 120_000,
 };

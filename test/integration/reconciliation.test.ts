@@ -236,6 +236,31 @@ test('a 429 and a 5xx mid-sweep: the listing resumes at the page it failed on', 
   expect(approved[4]?.token).not.toBe(approved[1]?.token);
 });
 
+test('a webinar of 7,800 registrants: 28 pages, the sweep carried across continue-as-new to its end', async () => {
+  const webinar = world.emulator.addWebinar();
+  for (let i = 0; i < 7_800; i++) {
+    world.emulator.addRegistrant(webinar.id, {
+      email: `m${i}@example.com`,
+      first_name: 'M',
+      createTime: '2020-01-01T00:00:00Z',
+    });
+  }
+  const handle = await world.client.workflow.start<typeof reconciliationWorkflow>(RECONCILIATION_WORKFLOW_TYPE, {
+    workflowId: `test-sweep-large-${Date.now()}`,
+    taskQueue: world.taskQueue,
+    args: [{ webinars: [webinar.id] }],
+  });
+  expect(findingsOf(await handle.result(), webinar.id)).toMatchObject({
+    listed: 7_800,
+    untracked: 7_800,
+    // The webinar, 26 approved pages, then one pending and one denied.
+    zoom_calls: 1 + 26 + 1 + 1,
+    errors: [],
+  });
+  const first = await world.client.workflow.getHandle(handle.workflowId, handle.firstExecutionRunId).describe();
+  expect(first.status.name).toBe('CONTINUED_AS_NEW');
+});
+
 test('a failure Zoom will not retry ends that webinar, reported, and nobody is taken for gone', async () => {
   const webinar = world.emulator.addWebinar();
   const kept = await registered(world, webinar.id, 'kept@example.com');
