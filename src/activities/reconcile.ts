@@ -4,7 +4,7 @@
 // own state when the event arrives (src/domain/reconciliation.ts), so a webhook that came meanwhile wins.
 import { Context, heartbeat } from '@temporalio/activity';
 import type { Client } from '@temporalio/client';
-import { HELD_AS_REGISTERED, couldHaveKnown, missedEvent, reconcile, type Finding } from '../domain/reconciliation';
+import { HELD_AS_REGISTERED, couldHaveKnown, reconcile, type Finding } from '../domain/reconciliation';
 import type { ListedState, Registrant, RegistrationEvent, RegistrationKind, ZoomListing } from '../domain/registration';
 import {
   listRegistrants,
@@ -72,7 +72,7 @@ export interface ListingPageInput {
 
 export type ListingPage =
   | { outcome: 'page'; findings: Array<[registrantId: string, finding: Finding]>; nextPageToken: string | null }
-  /** Zoom's page token outlives 15 minutes only (a long retry): the listing starts again from its first page. */
+  /** Zoom's page token lives 15 minutes (past a long retry, say): the listing starts again from its first page. */
   | { outcome: 'token_expired' }
   | { outcome: 'webinar_not_found'; reason: string };
 
@@ -152,19 +152,17 @@ export async function deliverMissedCancellations(
   const client = Context.current().client;
   const findings: Array<[string, Finding]> = [];
   for (const registrantId of input.registrantIds) {
-    const record = await readRegistrant(client, input.webinarId, registrantId);
-    const held = record?.view.settling ? 'settling' : (record?.view.state ?? null);
-    const missed = missedEvent('absent', held);
-    if (!record?.view.registrant || !missed) {
-      findings.push([registrantId, held === 'settling' || held === 'needs_review' ? 'open_case' : 'agreeing']);
-      continue;
-    }
-    findings.push([registrantId, 'missed_cancellation']);
+    heartbeat();
+    const view = (await readRegistrant(client, input.webinarId, registrantId))?.view;
+    const held = !view?.registrant ? null : view.settling ? 'settling' : view.state;
+    const { finding, missed } = reconcile('absent', held, true);
+    findings.push([registrantId, finding]);
+    if (!missed || !view?.registrant) continue;
     await handOver(client, deps.taskQueue, {
       kind: missed,
       webinarId: input.webinarId,
-      occurrenceId: record.view.occurrence_id,
-      registrant: record.view.registrant,
+      occurrenceId: view.occurrence_id,
+      registrant: view.registrant,
       zoom: 'absent',
       held,
       observedAt: input.observedAt,

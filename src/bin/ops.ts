@@ -89,10 +89,17 @@ function parseCommand(argv: string[]): Command {
 
 const OPTIONS = { 'can-reregister': { type: 'string' }, help: { type: 'boolean', short: 'h' } } as const;
 
+/** A Zoom registrant id may begin with `-`: one that long, and not one of our flags, is an argument, not an option. */
+const isDashedId = (arg: string) =>
+  arg.startsWith('-') && arg.length >= 16 && REGISTRANT_ID_PATTERN.test(arg) && !(arg.slice(2) in OPTIONS);
+
 /** Node's parser, with our words for a flag it does not know (its own advice is about positionals). */
 function parseOptions(argv: string[]) {
+  const dashed = new Map<string, string>(argv.flatMap((arg, i) => (isDashedId(arg) ? [[`id:${i}`, arg]] : [])));
+  const args = argv.map((arg, i) => (dashed.has(`id:${i}`) ? `id:${i}` : arg));
   try {
-    return parseArgs({ args: argv, allowPositionals: true, options: OPTIONS });
+    const parsed = parseArgs({ args, allowPositionals: true, options: OPTIONS });
+    return { ...parsed, positionals: parsed.positionals.map((p) => dashed.get(p) ?? p) };
   } catch (err) {
     const code = (err as { code?: unknown }).code;
     if (code !== 'ERR_PARSE_ARGS_UNKNOWN_OPTION' && code !== 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE') throw err;

@@ -1,7 +1,7 @@
 // Temporal's visibility queries are SQL-like text: values go in as quoted literals, escaped, so that no value can
 // end its literal early and change the query.
 
-export type Clause =
+type Clause =
   | readonly [field: string, operator: '=' | '!=', value: string]
   | readonly [field: string, operator: 'IN', values: readonly string[]];
 

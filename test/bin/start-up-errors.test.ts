@@ -44,6 +44,8 @@ test.each([
     'ops: --can-reregister needs a value, e.g. --can-reregister false',
   ],
   [['frobnicate'], 'ops: unknown command "frobnicate"'],
+  // A registrant id may begin with "-": it is read as the id, not as an option.
+  [['resolve', '81234567890', '-9tboDiHUQAeOnbmudzWa', 'someone'], 'ops: who cancelled must be registrant or admin'],
   [['show', '81234567890'], 'ops: wrong number of arguments for show'],
 ])('ops %j: %s, then the usage', async (args, message) => {
   const run = await runScript('src/bin/ops.ts', args);
