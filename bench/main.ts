@@ -1,4 +1,4 @@
-// `npm run bench [-- --quick] [--phase ack|settle|budget|memory]`: the benchmark suite. It starts its own dev server, the compiled worker and gateway
+// `npm run bench [-- --quick] [--phase ack|settle|budget|sweep|memory]`: the benchmark suite. It starts its own dev server, the compiled worker and gateway
 // (as production runs them) and the Zoom emulator, and reports every figure beside a baseline measured in the same
 // run, as a ratio: timings on a shared machine are noisy, ratios much less. Results go to bench/results/ as
 // Markdown and JSON, with a PNG of acknowledgement latency against offered rate. Asserts nothing.
@@ -12,6 +12,7 @@ import { Client, Connection } from '@temporalio/client';
 import { DefaultLogger, NativeConnection, Runtime, Worker } from '@temporalio/worker';
 import axios from 'axios';
 import type { RegistrationEvent } from '../src/domain/registration';
+import { sweepNow } from '../src/temporal/reconciliation';
 import { ingestRegistrationEvent } from '../src/temporal/registrants';
 import { WORKER_PROCESS } from '../src/workers';
 import { ZoomClient } from '../src/zoom/client';
@@ -30,7 +31,7 @@ import { plotAckLatency, type AckLatencyPoint } from './plot';
 import { AS_IT_COMES, startGateway, startWorker, type Launch } from './processes';
 import { stderrProgress } from './progress';
 
-const PHASES = ['ack', 'settle', 'budget', 'memory'] as const;
+const PHASES = ['ack', 'settle', 'budget', 'sweep', 'memory'] as const;
 const { values: args } = parseArgs({
   options: {
     quick: { type: 'boolean', default: false },
@@ -53,6 +54,7 @@ const PLAN = QUICK
       memorySettingsTurns: 1,
       budgetBurst: 40,
       apiRounds: 20,
+      sweepRegistrants: 1_000,
       memory: [0, 500],
     }
   : {
@@ -62,6 +64,7 @@ const PLAN = QUICK
       memorySettingsTurns: 3,
       budgetBurst: 200,
       apiRounds: 100,
+      sweepRegistrants: 10_000,
       memory: [0, 1_000, 10_000],
     };
 const RATES = [20, 50, 100];
@@ -453,6 +456,92 @@ async function benchBudget(address: string, client: Client, app: AppReceiver, ap
   }
 }
 
+// --- the reconciliation sweep ------------------------------------------------------------------------------------
+
+/** A Pro account's Medium limit, and the sweep's default share of it (a tenth). */
+const SWEEP_MEDIUM_LIMIT = 20;
+const SWEEP_SHARE = SWEEP_MEDIUM_LIMIT / 10;
+/** Of the registrants we know, this many cancel themselves while Zoom loses the webhook. */
+const SWEEP_KNOWN = 100;
+const SWEEP_LOST = 10;
+
+async function benchSweep(address: string, client: Client, app: AppReceiver, appUrl: string) {
+  const taskQueue = 'bench-sweep';
+  const zoom = new ZoomEmulator(CREDENTIALS);
+  await zoom.start();
+  const worker = await startWorker(client, {
+    ...workerEnv(address, taskQueue, zoom, app, appUrl),
+    ZOOM_MEDIUM_RATE_LIMIT: String(SWEEP_MEDIUM_LIMIT),
+    RECONCILE_GRACE: '1s',
+  });
+  try {
+    const webinar = zoom.addWebinar();
+    // Most registered long before we could know them (untracked: compared, nothing to do); some we know.
+    for (let i = 0; i < PLAN.sweepRegistrants - SWEEP_KNOWN; i++) {
+      zoom.addRegistrant(webinar.id, {
+        email: `s${i}@example.com`,
+        first_name: 'S',
+        createTime: '2020-01-01T00:00:00Z',
+      });
+    }
+    const known = Array.from(
+      { length: SWEEP_KNOWN },
+      (_, i) => zoom.addRegistrant(webinar.id, { email: `k${i}@example.com`, first_name: 'K' }).id,
+    );
+    const told = new Map<string, string[]>();
+    app.onCallback = ({ callback }) => {
+      if (callback.data.webinar_id !== webinar.id) return;
+      told.set(callback.data.registrant.id, [...(told.get(callback.data.registrant.id) ?? []), callback.type]);
+    };
+    const created = known.map((id) => registrationEventSchema.parse(zoom.buildEvent('created', webinar.id, id)));
+    await Promise.all(created.map((event) => ingestUntilAccepted(client, taskQueue, event)));
+    await until(
+      'registrations told',
+      SWEEP_KNOWN,
+      () => told.size,
+      () => worker.assertAlive(),
+    );
+    // Their cancellations never reach us: nothing is subscribed, and we hand them to nobody.
+    const lost = known.slice(0, SWEEP_LOST);
+    lost.forEach((id) => zoom.cancelAsRegistrant(webinar.id, id));
+    await sleep(1_500);
+
+    const started = Date.now();
+    const handle = await sweepNow(client, taskQueue, [webinar.id]);
+    const bar = progress.bar(`sweep of ${PLAN.sweepRegistrants.toLocaleString('en')} registrants`, 1);
+    const report = await handle.result();
+    const seconds = (Date.now() - started) / 1000;
+    bar.update(1);
+    bar.stop();
+    await until(
+      'missed cancellations told',
+      SWEEP_LOST,
+      () => lost.filter((id) => told.get(id)?.includes('registrant.cancelled')).length,
+      () => worker.assertAlive(),
+    );
+    const findings = report.webinars[0];
+    if (
+      !findings ||
+      findings.missed_cancellation !== SWEEP_LOST ||
+      findings.listed !== PLAN.sweepRegistrants - SWEEP_LOST
+    ) {
+      throw new Error(`the sweep found ${JSON.stringify(findings)}`);
+    }
+    const medium = zoom.requests.filter((r) => r.at >= started && r.path.endsWith('/registrants')).map((r) => r.at);
+    // Zoom's listing: ⌈n/300⌉ approved pages, one pending, one denied; and the webinar itself.
+    const pages = Math.ceil((PLAN.sweepRegistrants - SWEEP_LOST) / 300) + 2;
+    const paced = (pages - 1) / (SWEEP_SHARE * 0.9);
+    const n = PLAN.sweepRegistrants.toLocaleString('en');
+    record(`sweep of ${n} registrants, wall time`, seconds, 's', "the sweep's share of Medium, paced", paced);
+    record(`Zoom calls per sweep of ${n}`, findings.zoom_calls, '', 'pages + the webinar', pages + 1);
+    record('Zoom list calls, peak in any second', peakPerSecond(medium), '/s', "the sweep's share", SWEEP_SHARE);
+  } finally {
+    app.onCallback = () => {};
+    await worker.stop();
+    await zoom.stop();
+  }
+}
+
 // --- memory -----------------------------------------------------------------------------------------------------
 
 async function benchMemory(address: string, client: Client) {
@@ -507,6 +596,7 @@ async function main(): Promise<void> {
     if (run('ack')) await benchAcknowledgements(temporal.address, client, app, appUrl);
     if (run('settle')) await benchSettling(temporal.address, client, app, appUrl);
     if (run('budget')) await benchBudget(temporal.address, client, app, appUrl);
+    if (run('sweep')) await benchSweep(temporal.address, client, app, appUrl);
     if (run('memory')) await benchMemory(temporal.address, client);
   } finally {
     if (emptyWorker) {
