@@ -175,6 +175,20 @@ export function callbacksAbout(world: World, registrantId: string, count: number
 }
 
 /**
+ * The registrant's view once nothing is being settled: a callback reaches the app a moment before its workflow hears
+ * that it was delivered and ends its settling.
+ */
+export function settled(world: World, webinarId: string, registrantId: string): Promise<RegistrantView> {
+  return eventually(
+    async () => {
+      const view = await world.state(webinarId, registrantId);
+      return view.settling ? undefined : view;
+    },
+    { what: `${registrantId} settled` },
+  );
+}
+
+/**
  * The fields of the API's answers that tests read. Each is missing from some answers (an outcome has no `error`),
  * which the assertion reading it then catches.
  */

@@ -2,7 +2,7 @@
 // lookup that never settles ends in needs_review (LOOKUP_TIMEOUT 5 s).
 import { resolveUpdate } from '../../src/workflows/registrant/messages';
 import { registrantWorkflowId, searchAttributes } from '../../src/workflows/registrant/names';
-import { callbacksAbout, startWorld, type World } from '../helpers/world';
+import { callbacksAbout, settled, startWorld, type World } from '../helpers/world';
 import { eventually } from '../helpers/eventually';
 
 let world: World;
@@ -81,7 +81,7 @@ test('admin cancel followed by an approval within the window: reinstated, never 
 
   const callbacks = await callbacksAbout(world, registrantId, 2);
   expect(callbacks.map((c) => c.type)).toEqual(['registrant.approved', 'registrant.reinstated']);
-  const view = await world.state(webinarId, registrantId);
+  const view = await settled(world, webinarId, registrantId);
   expect(view).toMatchObject({ state: 'approved', cancelled_by: null, settling: false });
   expect(view.evidence?.follow_ups).toEqual([{ event: 'approved', event_ts: approve.event_ts }]);
 });
@@ -95,7 +95,7 @@ test('the same two deliveries in the opposite order give the same callbacks', as
 
   const callbacks = await callbacksAbout(world, registrantId, 2);
   expect(callbacks.map((c) => c.type)).toEqual(['registrant.approved', 'registrant.reinstated']);
-  expect(await world.state(webinarId, registrantId)).toMatchObject({ state: 'approved', settling: false });
+  expect(await settled(world, webinarId, registrantId)).toMatchObject({ state: 'approved', settling: false });
 });
 
 test('lookup never settles within LOOKUP_TIMEOUT: needs_review, then resolve gives registrant.cancelled', async () => {
@@ -124,7 +124,7 @@ test('lookup never settles within LOOKUP_TIMEOUT: needs_review, then resolve giv
       evidence: { lookup: 'approved', resolved_by_operator: true },
     },
   });
-  expect(await world.state(webinarId, registrantId)).toMatchObject({ state: 'admin_cancelled', settling: false });
+  expect(await settled(world, webinarId, registrantId)).toMatchObject({ state: 'admin_cancelled', settling: false });
 });
 
 test('webinar gone from Zoom: needs_review at once', async () => {

@@ -1,6 +1,6 @@
 // Cancellations that Zoom settles as "removed", and plain registration events. FOLLOW_UP_WINDOW is an hour here,
 // so an outcome that arrives at all was sent without waiting for it.
-import { callbacksAbout, startWorld, type World } from '../helpers/world';
+import { callbacksAbout, settled, startWorld, type World } from '../helpers/world';
 import { eventually } from '../helpers/eventually';
 
 let world: World;
@@ -39,7 +39,7 @@ test('self-cancel, lookup not found: one registrant.cancelled {registrant, can_r
       evidence: { lookup: 'not_found', operator: 'registrant', follow_ups: [] },
     },
   });
-  const view = await world.state(webinarId, registrantId);
+  const view = await settled(world, webinarId, registrantId);
   expect(view).toMatchObject({ state: 'self_cancelled', cancelled_by: 'registrant', settling: false });
   expect(world.app.typesAbout(registrantId)).toEqual(['registrant.cancelled']);
 });

@@ -2,7 +2,7 @@
 // worker process picks the workflow up from Temporal, and the app is told exactly once.
 import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
-import { callbacksAbout, startWorld, type World } from '../helpers/world';
+import { callbacksAbout, settled, startWorld, type World } from '../helpers/world';
 import { eventually } from '../helpers/eventually';
 
 const ROOT = path.resolve(__dirname, '..', '..');
@@ -54,10 +54,8 @@ test('worker killed during the follow-up wait and started again: exactly one reg
     type: 'registrant.cancelled',
     data: { cancelled_by: 'admin', can_reregister: false },
   });
-  // A second worker process may replay the workflow, but never tells the app again. (The callback arrives a moment
-  // before the workflow hears that it was delivered and ends its settling.)
-  await eventually(async () => !(await world.state(webinar.id, person.id)).settling, { what: 'settling ended' });
-  expect(await world.state(webinar.id, person.id)).toMatchObject({ state: 'admin_cancelled', settling: false });
+  // A second worker process may replay the workflow, but never tells the app again.
+  expect(await settled(world, webinar.id, person.id)).toMatchObject({ state: 'admin_cancelled', settling: false });
   expect(world.app.deliveries.filter((d) => d.callback.data.registrant.id === person.id)).toHaveLength(1);
 
   // SIGTERM drains the workers and exits cleanly.
