@@ -28,7 +28,7 @@ import { offerLoad, percentile, saturateWithWebhooks, type LoadFigures } from '.
 import { ingestUntilAccepted } from './ingest';
 import { measureWorkerMemory } from './memory';
 import { plotAckLatency, type AckLatencyPoint } from './plot';
-import { AS_IT_COMES, startGateway, startWorker, type Launch } from './processes';
+import { AS_IT_COMES, startGateway, startWorker, type BenchProcess, type Launch } from './processes';
 import { stderrProgress } from './progress';
 
 const PHASES = ['ack', 'settle', 'budget', 'sweep', 'memory'] as const;
@@ -411,18 +411,34 @@ async function benchApiCancellation(zoom: ZoomEmulator, gatewayUrl: string, aliv
   );
 }
 
+/** A phase with a Zoom emulator and a worker (its settings, its own task queue) of its own, both stopped after it. */
+async function withZoomAndWorker(
+  world: { address: string; client: Client; app: AppReceiver; appUrl: string },
+  taskQueue: string,
+  settings: Record<string, string>,
+  phase: (zoom: ZoomEmulator, worker: BenchProcess) => Promise<void>,
+): Promise<void> {
+  const zoom = new ZoomEmulator(CREDENTIALS);
+  await zoom.start();
+  const worker = await startWorker(world.client, {
+    ...workerEnv(world.address, taskQueue, zoom, world.app, world.appUrl),
+    ...settings,
+  });
+  try {
+    await phase(zoom, worker);
+  } finally {
+    world.app.onCallback = () => {};
+    await worker.stop();
+    await zoom.stop();
+  }
+}
+
 // --- the Zoom budget --------------------------------------------------------------------------------------------
 
 async function benchBudget(address: string, client: Client, app: AppReceiver, appUrl: string) {
   const taskQueue = 'bench-budget';
-  const zoom = new ZoomEmulator(CREDENTIALS);
-  await zoom.start();
-  const worker = await startWorker(client, {
-    ...workerEnv(address, taskQueue, zoom, app, appUrl),
-    ZOOM_LIGHT_RATE_LIMIT: String(BUDGET_LIMIT),
-    ZOOM_MEDIUM_RATE_LIMIT: String(BUDGET_LIMIT),
-  });
-  try {
+  const limits = { ZOOM_LIGHT_RATE_LIMIT: String(BUDGET_LIMIT), ZOOM_MEDIUM_RATE_LIMIT: String(BUDGET_LIMIT) };
+  await withZoomAndWorker({ address, client, app, appUrl }, taskQueue, limits, async (zoom, worker) => {
     const webinar = zoom.addWebinar();
     const people = Array.from({ length: PLAN.budgetBurst }, (_, i) =>
       zoom.addRegistrant(webinar.id, { email: `budget${i}@example.com`, first_name: 'Bench' }),
@@ -449,11 +465,7 @@ async function benchBudget(address: string, client: Client, app: AppReceiver, ap
       .map((r) => r.at);
     record('Zoom Light calls, peak in any second', peakPerSecond(light), '/s', 'budget', BUDGET_LIMIT);
     record('Zoom Light calls, mean over the burst', ratePerSecond(light), '/s', 'budget', BUDGET_LIMIT);
-  } finally {
-    app.onCallback = () => {};
-    await worker.stop();
-    await zoom.stop();
-  }
+  });
 }
 
 // --- the reconciliation sweep ------------------------------------------------------------------------------------
@@ -467,14 +479,8 @@ const SWEEP_LOST = 10;
 
 async function benchSweep(address: string, client: Client, app: AppReceiver, appUrl: string) {
   const taskQueue = 'bench-sweep';
-  const zoom = new ZoomEmulator(CREDENTIALS);
-  await zoom.start();
-  const worker = await startWorker(client, {
-    ...workerEnv(address, taskQueue, zoom, app, appUrl),
-    ZOOM_MEDIUM_RATE_LIMIT: String(SWEEP_MEDIUM_LIMIT),
-    RECONCILE_GRACE: '1s',
-  });
-  try {
+  const settings = { ZOOM_MEDIUM_RATE_LIMIT: String(SWEEP_MEDIUM_LIMIT), RECONCILE_GRACE: '1s' };
+  await withZoomAndWorker({ address, client, app, appUrl }, taskQueue, settings, async (zoom, worker) => {
     const webinar = zoom.addWebinar();
     // Most registered long before we could know them (untracked: compared, nothing to do); some we know.
     for (let i = 0; i < PLAN.sweepRegistrants - SWEEP_KNOWN; i++) {
@@ -535,11 +541,7 @@ async function benchSweep(address: string, client: Client, app: AppReceiver, app
     record(`sweep of ${n} registrants, wall time`, seconds, 's', "the sweep's share of Medium, paced", paced);
     record(`Zoom calls per sweep of ${n}`, findings.zoom_calls, '', 'pages + the webinar', pages + 1);
     record('Zoom list calls, peak in any second', peakPerSecond(medium), '/s', "the sweep's share", SWEEP_SHARE);
-  } finally {
-    app.onCallback = () => {};
-    await worker.stop();
-    await zoom.stop();
-  }
+  });
 }
 
 // --- memory -----------------------------------------------------------------------------------------------------
