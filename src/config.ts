@@ -105,12 +105,12 @@ export const workerConfigSchema = reconcileScheduleSchema
     WORKER_SHUTDOWN_GRACE: duration('20s'),
   })
   .superRefine((env, ctx) => {
-    const medium = Math.min(env.ZOOM_MEDIUM_RATE_LIMIT, env.ZOOM_API_RATE_LIMIT ?? Infinity);
-    if (zoomRateLimits(env).medium <= 0) {
+    const { medium, reconcile } = zoomRateLimits(env);
+    if (medium <= 0) {
       ctx.addIssue({
         code: 'custom',
         path: ['ZOOM_RECONCILE_RATE_LIMIT'],
-        message: `must be below the Medium limit it takes its share of (${medium} calls/s)`,
+        message: `must be below the Medium limit it takes its share of (${medium + reconcile} calls/s)`,
       });
     }
     if (env.APP_CALLBACK_URL && !env.APP_CALLBACK_SECRET) {

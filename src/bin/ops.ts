@@ -180,12 +180,14 @@ async function run(client: Client, cmd: Command, config: ReconcileScheduleConfig
       const handle = client.schedule.getHandle(reconciliationScheduleId(taskQueue));
       if (change === 'pause') await handle.pause('paused by an operator: npm run ops -- schedule resume to resume');
       if (change === 'resume') await handle.unpause('resumed by an operator');
-      if (!change) {
-        await ensureReconciliationSchedule(client, { taskQueue, everyMs: config.RECONCILE_INTERVAL });
-        const interval = config.RECONCILE_INTERVAL ? describeDuration(config.RECONCILE_INTERVAL) : 'off';
-        say(`kept from this shell's RECONCILE_INTERVAL (${interval}); the workers apply their own when they start`);
+      if (change) {
+        say(describeSchedule(await describeReconciliationSchedule(client, taskQueue)));
+        return;
       }
-      say(describeSchedule(await describeReconciliationSchedule(client, taskQueue)));
+      const kept = await ensureReconciliationSchedule(client, { taskQueue, everyMs: config.RECONCILE_INTERVAL });
+      const interval = config.RECONCILE_INTERVAL ? describeDuration(config.RECONCILE_INTERVAL) : 'off';
+      say(`kept from this shell's RECONCILE_INTERVAL (${interval}); the workers apply their own when they start`);
+      say(describeSchedule(kept));
       return;
     }
     case 'reconcile': {

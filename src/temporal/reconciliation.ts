@@ -63,20 +63,21 @@ export async function ensureReconciliationSchedule(
     }
     return describeReconciliationSchedule(client, taskQueue);
   }
+  const definition = {
+    spec: { intervals: [{ every: everyMs }] },
+    action: action(taskQueue),
+    policies: policies(everyMs),
+  };
   try {
     await client.schedule.create({
       scheduleId,
-      spec: { intervals: [{ every: everyMs }] },
-      action: action(taskQueue),
-      policies: policies(everyMs),
+      ...definition,
       state: { note: 'kept by the workers from RECONCILE_INTERVAL' },
     });
   } catch (err) {
     if (!(err instanceof ScheduleAlreadyRunning)) throw err;
     await handle.update((previous: ScheduleDescription) => ({
-      spec: { intervals: [{ every: everyMs }] },
-      action: action(taskQueue),
-      policies: policies(everyMs),
+      ...definition,
       // An operator's pause stands; one that only said the interval was off ends with it.
       state:
         previous.state.paused && previous.state.note === PAUSED_BY_CONFIGURATION

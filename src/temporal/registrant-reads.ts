@@ -1,5 +1,5 @@
-// The registrant workflows seen from outside: what the gateway's /api and the operators' CLI read. Everything here
-// talks to Temporal only; Zoom is the workflow's business.
+// The registrant workflows seen from outside: what the gateway's /api, the operators' CLI and the reconciliation
+// sweep read. Everything here talks to Temporal only; Zoom is the workflow's business.
 import { WorkflowNotFoundError, type Client } from '@temporalio/client';
 import { defaultPayloadConverter } from '@temporalio/common';
 import { google, temporal } from '@temporalio/proto';
