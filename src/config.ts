@@ -50,10 +50,57 @@ const count = z.coerce
 const callsPerSecond = z.coerce.number({ error: 'must be a number' }).positive('must be positive');
 const url = z.url({ error: 'must be an http(s) URL' });
 
+const optional = z.string().min(1).optional();
+
+const KEY_ID = /^[A-Za-z0-9._-]{1,64}$/;
+/** `id:base64 key` pairs separated by commas, the first encrypting: `2026-12:q83v…=,2026-06:Zm9v…=`. */
+const payloadKeys = z
+  .string()
+  .optional()
+  .transform((text, ctx) => {
+    if (text === undefined) return [];
+    const keys = text.split(',').map((entry) => {
+      const [id = '', base64 = ''] = entry.trim().split(':');
+      return { id, key: Buffer.from(base64, 'base64') };
+    });
+    const wrong = keys.find(({ id, key }) => !KEY_ID.test(id) || key.length !== 32);
+    const ids = keys.map(({ id }) => id);
+    if (wrong || new Set(ids).size !== ids.length) {
+      ctx.addIssue({
+        code: 'custom',
+        message: wrong
+          ? `must be id:key pairs separated by commas, each key 32 bytes in base64 (\`openssl rand -base64 32\`); "${wrong.id}" is not`
+          : 'must not name a key id twice',
+      });
+      return z.NEVER;
+    }
+    return keys;
+  });
+const flag = z.enum(['true', 'false', '1', '0'], { error: 'must be true or false' }).optional();
+
+/**
+ * Where and how to reach Temporal: the SDK's own environment configuration, as Temporal's docs describe it for every
+ * SDK and the CLI (src/temporal/connection.ts reads them, with the TOML profile TEMPORAL_PROFILE names). Unset, the
+ * address and namespace come from that profile, else localhost:7233 and default.
+ */
 export const temporalSchema = z.object({
-  TEMPORAL_ADDRESS: z.string().min(1).default('localhost:7233'),
-  TEMPORAL_NAMESPACE: z.string().min(1).default('default'),
+  TEMPORAL_ADDRESS: optional,
+  TEMPORAL_NAMESPACE: optional,
+  TEMPORAL_API_KEY: optional,
+  TEMPORAL_PROFILE: optional,
+  TEMPORAL_CONFIG_FILE: optional,
+  TEMPORAL_TLS: flag,
+  TEMPORAL_TLS_CLIENT_CERT_PATH: optional,
+  TEMPORAL_TLS_CLIENT_CERT_DATA: optional,
+  TEMPORAL_TLS_CLIENT_KEY_PATH: optional,
+  TEMPORAL_TLS_CLIENT_KEY_DATA: optional,
+  TEMPORAL_TLS_SERVER_CA_CERT_PATH: optional,
+  TEMPORAL_TLS_SERVER_CA_CERT_DATA: optional,
+  TEMPORAL_TLS_SERVER_NAME: optional,
   TEMPORAL_TASK_QUEUE: z.string().min(1).default('zoom-registrations'),
+  // Encrypts every payload this process sends to Temporal (src/temporal/payload-codec.ts); every process of a
+  // deployment needs the same keys. Unset: payloads are stored as they are.
+  PAYLOAD_CODEC_KEYS: payloadKeys,
 });
 
 /** The reconciliation sweep's schedule: the worker and `npm run ops -- schedule` create or update it. */
@@ -122,6 +169,8 @@ export const workerConfigSchema = reconcileScheduleSchema
     }
   });
 export type TemporalConfig = z.output<typeof temporalSchema>;
+/** The settings that say how to talk to Temporal (all optional): the TEMPORAL_* but the task queue, and the keys. */
+export type TemporalConnectionSettings = Partial<Omit<TemporalConfig, 'TEMPORAL_TASK_QUEUE'>>;
 export type ReconcileScheduleConfig = z.output<typeof reconcileScheduleSchema>;
 export type WorkerConfig = z.output<typeof workerConfigSchema>;
 
@@ -138,13 +187,45 @@ export function zoomRateLimits(config: RateSettings): ZoomRateLimits {
   return { light: Math.min(config.ZOOM_LIGHT_RATE_LIMIT, cap), medium: medium - reconcile, reconcile };
 }
 
+const port = z.coerce.number({ error: 'must be a port number' }).int().min(0).max(65535);
+
 export const gatewayConfigSchema = temporalSchema.extend({
-  PORT: z.coerce.number({ error: 'must be a port number' }).int().min(0).max(65535).default(3000),
+  PORT: port.default(3000),
   HOST: z.string().min(1).default('0.0.0.0'),
   ZOOM_WEBHOOK_SECRET_TOKEN: required,
   API_TOKEN: z.string().min(1).optional(),
 });
 export type GatewayConfig = z.output<typeof gatewayConfigSchema>;
+
+const LOOPBACK = new Set(['127.0.0.1', 'localhost', '::1']);
+
+/** `npm run codec-server`: the keys the worker encrypts with, where to listen, who may ask. */
+export const codecServerConfigSchema = z
+  .object({
+    PAYLOAD_CODEC_KEYS: payloadKeys,
+    CODEC_SERVER_PORT: port.default(8888),
+    CODEC_SERVER_HOST: z.string().min(1).default('127.0.0.1'),
+    CODEC_SERVER_TOKEN: optional,
+    // The Web UI's origins (the dev server's UI by default).
+    CODEC_SERVER_CORS_ORIGINS: z
+      .string()
+      .default('http://localhost:8233,http://127.0.0.1:8233')
+      .transform((text) => text.split(',').map((origin) => origin.trim()))
+      .pipe(z.array(z.url({ error: 'must be origins like https://temporal-ui.example.com, separated by commas' }))),
+  })
+  .superRefine((env, ctx) => {
+    if (env.PAYLOAD_CODEC_KEYS.length === 0) {
+      ctx.addIssue({ code: 'custom', path: ['PAYLOAD_CODEC_KEYS'], message: 'is required: the keys the worker uses' });
+    }
+    if (!env.CODEC_SERVER_TOKEN && !LOOPBACK.has(env.CODEC_SERVER_HOST)) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['CODEC_SERVER_TOKEN'],
+        message: `is required when the codec server listens beyond this machine (CODEC_SERVER_HOST=${env.CODEC_SERVER_HOST})`,
+      });
+    }
+  });
+export type CodecServerConfig = z.output<typeof codecServerConfigSchema>;
 
 export class ConfigError extends Error {
   override name = 'ConfigError';

@@ -1,18 +1,20 @@
 // The registration workers: two on one connection. The main queue runs the registrant workflows (and the Zoom API
 // budget they share) and the app callbacks; the Zoom queue runs the Zoom API calls, each paced by that budget.
 import { Client } from '@temporalio/client';
-import { Worker, type NativeConnection, type WorkerOptions } from '@temporalio/worker';
+import { Worker, type WorkerOptions } from '@temporalio/worker';
 import { SharedZoomBudget } from './activities/zoom-budget';
 import { createActivities } from './activities';
 import { AppNotifier } from './app/notifier';
 import { zoomRateLimits, type WorkerConfig } from './config';
+import type { WorkerTemporal } from './temporal/connection';
 import { zoomApiTaskQueue } from './workflows/registrant/names';
 import type { ZoomBudget } from './zoom/budget';
 import { ZoomClient } from './zoom/client';
 
 export interface RegistrationWorkersOptions {
   config: WorkerConfig;
-  connection: NativeConnection;
+  /** The connection and namespace (connectWorker). */
+  temporal: Pick<WorkerTemporal, 'connection' | 'namespace' | 'dataConverter'>;
   /** A prebuilt bundle (the tests build one per run); by default the worker bundles src/workflows itself. */
   workflowBundle?: WorkerOptions['workflowBundle'];
   /** Continue-as-new threshold; tests lower it to exercise continue-as-new. */
@@ -37,12 +39,12 @@ const DEFAULT_MAX_HISTORY_EVENTS = 2_000;
 
 export async function createRegistrationWorkers({
   config,
-  connection,
+  temporal: { connection, namespace, dataConverter },
   workflowBundle,
   maxHistoryEvents = DEFAULT_MAX_HISTORY_EVENTS,
 }: RegistrationWorkersOptions) {
   const budget = new SharedZoomBudget(
-    new Client({ connection, namespace: config.TEMPORAL_NAMESPACE }),
+    new Client({ connection, namespace, dataConverter }),
     config.TEMPORAL_TASK_QUEUE,
     zoomRateLimits(config),
   );
@@ -85,7 +87,8 @@ export async function createRegistrationWorkers({
     });
   const common = {
     connection,
-    namespace: config.TEMPORAL_NAMESPACE,
+    namespace,
+    dataConverter,
     shutdownGraceTime: config.WORKER_SHUTDOWN_GRACE,
   };
   return Promise.all([

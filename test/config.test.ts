@@ -6,9 +6,8 @@ const secret = `whsec_${Buffer.from('0123456789abcdef0123').toString('base64')}`
 test('worker defaults follow design.md 4.2', () => {
   expect(parseConfig(workerConfigSchema, zoom)).toEqual({
     ...zoom,
-    TEMPORAL_ADDRESS: 'localhost:7233',
-    TEMPORAL_NAMESPACE: 'default',
     TEMPORAL_TASK_QUEUE: 'zoom-registrations',
+    PAYLOAD_CODEC_KEYS: [],
     ZOOM_API_BASE_URL: 'https://api.zoom.us/v2',
     ZOOM_OAUTH_TOKEN_URL: 'https://zoom.us/oauth/token',
     ZOOM_LIGHT_RATE_LIMIT: 30,
@@ -31,9 +30,8 @@ test('worker defaults follow design.md 4.2', () => {
 test('gateway defaults follow design.md 4.2', () => {
   expect(parseConfig(gatewayConfigSchema, { ZOOM_WEBHOOK_SECRET_TOKEN: 't', UNRELATED: 'x' })).toEqual({
     ZOOM_WEBHOOK_SECRET_TOKEN: 't',
-    TEMPORAL_ADDRESS: 'localhost:7233',
-    TEMPORAL_NAMESPACE: 'default',
     TEMPORAL_TASK_QUEUE: 'zoom-registrations',
+    PAYLOAD_CODEC_KEYS: [],
     PORT: 3000,
     HOST: '0.0.0.0',
   });

@@ -1,19 +1,30 @@
 // `npm run gateway`.
-import { gatewayConfigSchema, loadConfigOrExit } from '../config';
+import { ConfigError, gatewayConfigSchema, loadConfigOrExit } from '../config';
 import { logger } from '../logger';
 import { buildGateway } from '../gateway/server';
 import { createGatewayClient } from '../gateway/client';
-import { temporalUnreachable } from '../temporal/connection';
+import { probeTemporal, TemporalUnreachableError } from '../temporal/connection';
 
 async function main(): Promise<void> {
   const config = loadConfigOrExit(gatewayConfigSchema);
-  const { client, connection } = createGatewayClient(config.TEMPORAL_ADDRESS, config.TEMPORAL_NAMESPACE);
+  const { client, connection, target } = createGatewayClient(config);
+  // The gateway starts without Temporal (it answers 503 meanwhile and Zoom redelivers), but says so at once; a
+  // server that is there but refuses the certificate or the key will not change its mind: that stops the gateway.
+  await probeTemporal(target).catch((err: unknown) => {
+    if (!(err instanceof TemporalUnreachableError) || !err.transient) throw err;
+    logger.warn(`${err.message} Answering 503 until it is.`);
+  });
   const app = buildGateway({ config, client, logger });
   await app.listen({ port: config.PORT, host: config.HOST });
-  // The gateway starts without Temporal (it answers 503 meanwhile and Zoom redelivers), but says so at once.
-  await client
-    .withDeadline(Date.now() + 3_000, () => connection.ensureConnected())
-    .catch((err: unknown) => logger.warn(`${temporalUnreachable(config, err).message} Answering 503 until it is.`));
+  logger.info(
+    {
+      address: target.address,
+      namespace: target.namespace,
+      security: target.security,
+      payloadsEncryptedWith: target.encryptedWith,
+    },
+    'gateway started',
+  );
   for (const signal of ['SIGINT', 'SIGTERM'] as const) {
     process.once(signal, () => {
       logger.info({ signal }, 'gateway stopping');
@@ -26,6 +37,8 @@ async function main(): Promise<void> {
 }
 
 main().catch((err: unknown) => {
-  logger.error({ err }, 'gateway failed');
+  // A start-up problem is one line that says what to do; anything else keeps its stack.
+  if (err instanceof TemporalUnreachableError || err instanceof ConfigError) logger.error(err.message);
+  else logger.error({ err }, 'gateway failed');
   process.exit(1);
 });

@@ -16,6 +16,7 @@ import { CANCELLED_BY, LISTED_STATES } from '../domain/registration';
 import { argumentProblem, errorMessage } from '../errors';
 import { listRegistrants, readRegistrant, type RegistrantRecord } from '../temporal/registrant-reads';
 import { connectClient } from '../temporal/connection';
+import { withoutKeysHint } from '../temporal/payload-codec';
 import { redriveCallbacksUpdate, resolveUpdate } from '../workflows/registrant/messages';
 import { registrantWorkflowId } from '../workflows/registrant/names';
 import { describeDuration } from '../workflows/registrant/details';
@@ -41,7 +42,8 @@ const USAGE = `usage: npm run ops -- <command>
                                               (as every worker does at start), show it, pause it (it stays
                                               paused whatever the workers' RECONCILE_INTERVAL), or resume it
 
-Reads TEMPORAL_ADDRESS, TEMPORAL_NAMESPACE, TEMPORAL_TASK_QUEUE and RECONCILE_INTERVAL like the worker.`;
+Reaches Temporal like the worker (TEMPORAL_ADDRESS, TEMPORAL_NAMESPACE, TEMPORAL_API_KEY, TEMPORAL_TLS_*,
+TEMPORAL_PROFILE); reads TEMPORAL_TASK_QUEUE and RECONCILE_INTERVAL like it too.`;
 
 // Named in the message, since a command line has no field names to point at.
 const webinarId = z.string().regex(WEBINAR_ID_PATTERN, 'webinarId must be Zoom digits');
@@ -291,6 +293,6 @@ async function main(): Promise<void> {
 }
 
 main().catch((err: unknown) => {
-  process.stderr.write(`ops: ${errorMessage(err)}\n`);
+  process.stderr.write(`ops: ${withoutKeysHint(errorMessage(err))}\n`);
   process.exit(1);
 });

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { Client } from '@temporalio/client';
 import { DefaultLogger, Runtime } from '@temporalio/worker';
 import { WORKFLOW_BUNDLE_FILE } from './bundle-workflows';
-import { loadConfigOrExit, workerConfigSchema, type WorkerConfig } from '../config';
+import { ConfigError, loadConfigOrExit, workerConfigSchema, type WorkerConfig } from '../config';
 import { errorMessage } from '../errors';
 import { ensureReconciliationSchedule } from '../temporal/reconciliation';
 import { logger } from '../logger';
@@ -21,14 +21,24 @@ async function main(): Promise<void> {
     // Workers drain and stop on these; run() then resolves.
     shutdownSignals: ['SIGINT', 'SIGTERM'],
   });
-  const connection = await connectWorker(config);
+  const temporal = await connectWorker(config);
+  const { connection, namespace, dataConverter, target } = temporal;
   try {
     // Built by `npm run build` next to the compiled code; under tsx (npm run worker) the worker bundles at start.
     const bundle = path.join(__dirname, '..', WORKFLOW_BUNDLE_FILE);
     const workflowBundle = existsSync(bundle) ? { codePath: bundle } : undefined;
-    const workers = await createRegistrationWorkers({ config, connection, workflowBundle });
-    logger.info({ taskQueue: config.TEMPORAL_TASK_QUEUE, address: config.TEMPORAL_ADDRESS }, 'worker started');
-    await keepReconciliationSchedule(config, new Client({ connection, namespace: config.TEMPORAL_NAMESPACE }));
+    const workers = await createRegistrationWorkers({ config, temporal, workflowBundle });
+    logger.info(
+      {
+        taskQueue: config.TEMPORAL_TASK_QUEUE,
+        address: target.address,
+        namespace,
+        security: target.security,
+        payloadsEncryptedWith: target.encryptedWith,
+      },
+      'worker started',
+    );
+    await keepReconciliationSchedule(config, new Client({ connection, namespace, dataConverter }));
     await Promise.all(workers.map((worker) => worker.run()));
   } finally {
     await connection.close();
@@ -51,7 +61,7 @@ async function keepReconciliationSchedule(config: WorkerConfig, client: Client):
 
 main().catch((err: unknown) => {
   // A start-up problem is one line that says what to do; anything else keeps its stack.
-  if (err instanceof TemporalUnreachableError) logger.error(err.message);
+  if (err instanceof TemporalUnreachableError || err instanceof ConfigError) logger.error(err.message);
   else logger.error({ err }, 'worker failed');
   process.exit(1);
 });

@@ -1,7 +1,7 @@
 // The app's API (`/api/v1`): cancel on a registrant's behalf, read a registrant, list registrants by state.
 // Fastify parses JSON and validates every input against the zod schemas below (a type provider types the handlers);
 // every error is `{error: {code, message}}` (see ./errors).
-import { createHash, randomUUID, timingSafeEqual } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import type { Client } from '@temporalio/client';
 import type { FastifyPluginCallbackZod } from 'fastify-type-provider-zod';
 import type { FastifyReply } from 'fastify';
@@ -12,6 +12,7 @@ import type { CancellationRecord } from '../domain/cancellation';
 import { registrantIdSchema, webinarIdSchema } from '../domain/ids';
 import { CANCELLED_BY, LISTED_STATES } from '../domain/registration';
 import { errorMessage } from '../errors';
+import { bearerMatches } from '../http';
 import { cancellationOutcomeUpdate, requestCancellationSignal } from '../workflows/registrant/messages';
 import { registrantWorkflowId } from '../workflows/registrant/names';
 import { ApiError } from './errors';
@@ -69,8 +70,6 @@ function preferredWaitMs(prefer: string | undefined): number {
   const match = /(?:^|[;,\s])wait=(\d+)/.exec(prefer ?? '');
   return Math.min(match ? Number(match[1]) : DEFAULT_WAIT_S, MAX_WAIT_S) * 1000;
 }
-
-const digest = (text: string) => createHash('sha256').update(text).digest();
 
 const cancellationLocation = (p: RegistrantRef, id: string) =>
   `/api/v1/webinars/${p.webinarId}/registrants/${p.registrantId}/cancellations/${encodeURIComponent(id)}`;
@@ -136,9 +135,7 @@ export function apiRoutes({ config, client, logger }: ApiOptions): FastifyPlugin
           .send({ error: { code: 'api_disabled', message: 'the API is off: API_TOKEN is not set on the gateway' } });
         return;
       }
-      const token = /^Bearer (.+)$/.exec(request.headers.authorization ?? '')?.[1] ?? '';
-      // Compared as digests, so that neither the content nor the length of the token leaks through timing.
-      if (!timingSafeEqual(digest(token), digest(config.API_TOKEN))) {
+      if (!bearerMatches(request.headers.authorization, config.API_TOKEN)) {
         void reply
           .code(401)
           .header('www-authenticate', 'Bearer')

@@ -12,7 +12,7 @@ test('ops with a wrong TEMPORAL_ADDRESS names the address and the variable', asy
   });
   expect(run.code).toBe(1);
   expect(run.stderr).toMatch(
-    /^ops: cannot reach Temporal at 127\.0\.0\.1:1 \(TEMPORAL_ADDRESS\): .+\. Is a Temporal server running there\?/,
+    /^ops: cannot reach Temporal at 127\.0\.0\.1:1 \(TEMPORAL_ADDRESS, plaintext\): .+\. Is a Temporal server running there\?/,
   );
 });
 
@@ -20,7 +20,9 @@ test('the worker with a wrong TEMPORAL_ADDRESS says so in one line, without a st
   const run = await runScript('src/bin/worker.ts', [], { TEMPORAL_ADDRESS: NOWHERE, ...ZOOM });
   expect(run.code).toBe(1);
   const line = JSON.parse(run.stdout.trim().split('\n').at(-1) ?? '{}') as { msg?: string; err?: unknown };
-  expect(line.msg).toMatch(/^cannot reach Temporal at 127\.0\.0\.1:1 \(TEMPORAL_ADDRESS\): connection refused\./);
+  expect(line.msg).toMatch(
+    /^cannot reach Temporal at 127\.0\.0\.1:1 \(TEMPORAL_ADDRESS, plaintext\): connection refused\./,
+  );
   expect(line.err).toBeUndefined();
 });
 

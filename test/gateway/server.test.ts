@@ -12,7 +12,7 @@ const API_TOKEN = 'api-token';
 let temporal: { client: Client; connection: Connection };
 
 beforeAll(() => {
-  temporal = createGatewayClient('127.0.0.1:1');
+  temporal = createGatewayClient({ TEMPORAL_ADDRESS: '127.0.0.1:1' });
 });
 afterAll(() => temporal.connection.close());
 

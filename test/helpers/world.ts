@@ -1,12 +1,13 @@
 // Everything an integration test needs, all real: the dev server started by global-setup, the Zoom emulator,
 // the gateway on a real port, the registration workers, and an app receiving callbacks.
-import { Client, Connection } from '@temporalio/client';
-import { DefaultLogger, NativeConnection, Runtime, type Worker } from '@temporalio/worker';
+import type { Client } from '@temporalio/client';
+import { DefaultLogger, Runtime, type Worker } from '@temporalio/worker';
 import axios from 'axios';
 import pino from 'pino';
 import { parseConfig, workerConfigSchema, type WorkerConfig } from '../../src/config';
 import { buildGateway } from '../../src/gateway/server';
 import { createGatewayClient } from '../../src/gateway/client';
+import { connectClient, connectWorker, type WorkerTemporal } from '../../src/temporal/connection';
 import { ZoomEmulator, type ZoomEmulatorOptions } from '../../tools/sandbox/emulator';
 import { registrantWorkflowId } from '../../src/workflows/registrant/names';
 import { stateQuery, type RegistrantView } from '../../src/workflows/registrant/messages';
@@ -82,6 +83,8 @@ export interface WorldOptions {
   workers?: number;
   /** Emulator behaviour beyond the credentials, e.g. `selfCancelMode: 'deny'`. */
   emulator?: Partial<ZoomEmulatorOptions>;
+  /** TEMPORAL_* settings for every process of the world (a TLS proxy's address and certificates). */
+  temporal?: Record<string, string>;
 }
 
 export async function startWorld({
@@ -90,6 +93,7 @@ export async function startWorld({
   maxHistoryEvents,
   workers: workerCount = 1,
   emulator: emulatorOptions = {},
+  temporal = {},
 }: WorldOptions = {}): Promise<World> {
   if (!runtimeInstalled) {
     Runtime.install({ logger: new DefaultLogger('ERROR') });
@@ -101,12 +105,12 @@ export async function startWorld({
   const app = new AppReceiver();
   const receiverUrl = await app.start();
   const taskQueue = `test-${Math.random().toString(36).slice(2, 10)}`;
-  const env = workerEnv({ emulator, receiverUrl, secret: app.secret, taskQueue }, windows);
+  const env = { ...workerEnv({ emulator, receiverUrl, secret: app.secret, taskQueue }, windows), ...temporal };
   const config = parseConfig(workerConfigSchema, env);
 
-  const connection = await Connection.connect({ address: temporalAddress() });
-  const client = new Client({ connection });
-  const gatewayTemporal = createGatewayClient(temporalAddress());
+  // Every process of the world reaches Temporal as the real ones do, through the same settings.
+  const { client, connection } = await connectClient(config);
+  const gatewayTemporal = createGatewayClient(config);
   const gateway = buildGateway({
     config: { ZOOM_WEBHOOK_SECRET_TOKEN: WEBHOOK_SECRET, TEMPORAL_TASK_QUEUE: taskQueue, API_TOKEN },
     client: gatewayTemporal.client,
@@ -115,7 +119,7 @@ export async function startWorld({
   const gatewayUrl = await gateway.listen({ port: 0, host: '127.0.0.1' });
   const webhookUrl = `${gatewayUrl}/zoom/webhook`;
 
-  const nativeConnections: NativeConnection[] = [];
+  const nativeConnections: WorkerTemporal[] = [];
   let running: { workers: Worker[]; done: Promise<unknown> } | null = null;
 
   const world: World = {
@@ -132,13 +136,13 @@ export async function startWorld({
       client.workflow.getHandle(registrantWorkflowId(webinarId, registrantId)).query(stateQuery),
     async startWorkers() {
       while (nativeConnections.length < workerCount) {
-        nativeConnections.push(await NativeConnection.connect({ address: temporalAddress() }));
+        nativeConnections.push(await connectWorker(config));
       }
       const sets = await Promise.all(
-        nativeConnections.map((connection) =>
+        nativeConnections.map((temporal) =>
           createRegistrationWorkers({
             config,
-            connection,
+            temporal,
             workflowBundle: { codePath: workflowBundlePath() },
             maxHistoryEvents,
           }),
@@ -155,7 +159,7 @@ export async function startWorld({
     },
     async stop() {
       await world.stopWorkers();
-      await Promise.all(nativeConnections.map((c) => c.close()));
+      await Promise.all(nativeConnections.map((c) => c.connection.close()));
       await gateway.close();
       await gatewayTemporal.connection.close();
       await connection.close();

@@ -160,7 +160,7 @@ test('health answers 200; readiness answers 200 while Temporal is reachable', as
 
 test('the gateway logs ids, never emails or names', async () => {
   const lines: string[] = [];
-  const { client, connection } = createGatewayClient(process.env.TEST_TEMPORAL_ADDRESS ?? '');
+  const { client, connection } = createGatewayClient({ TEMPORAL_ADDRESS: process.env.TEST_TEMPORAL_ADDRESS });
   const gateway = buildGateway({
     config: { ZOOM_WEBHOOK_SECRET_TOKEN: WEBHOOK_SECRET, TEMPORAL_TASK_QUEUE: world.taskQueue },
     client,
@@ -188,7 +188,7 @@ test('the gateway logs ids, never emails or names', async () => {
 
 describe('Temporal not available', () => {
   async function gatewayFor(address: string) {
-    const { client, connection } = createGatewayClient(address);
+    const { client, connection } = createGatewayClient({ TEMPORAL_ADDRESS: address });
     const gateway = buildGateway({
       config: { ZOOM_WEBHOOK_SECRET_TOKEN: WEBHOOK_SECRET, TEMPORAL_TASK_QUEUE: world.taskQueue },
       client,

@@ -3,16 +3,20 @@
 // together. It seeds webinar 81234567890 with the same registrants on every start and plays one case of each kind
 // through the real path (Zoom's webhook → gateway → workflow → lookup against the emulator), so that the README's
 // commands and the Web UI have something real to show. `npm run simulate` and `npm run demo` act on the same world.
+import { createHash } from 'node:crypto';
+import { parseArgs } from 'node:util';
 import { Client } from '@temporalio/client';
 import { DefaultLogger, Runtime } from '@temporalio/worker';
 import pino from 'pino';
 import pinoPretty from 'pino-pretty';
 import { gatewayConfigSchema, loadConfigOrExit, workerConfigSchema } from '../../src/config';
+import { buildCodecServer } from '../../src/codec-server/server';
 import { buildGateway } from '../../src/gateway/server';
 import { readRegistrant } from '../../src/temporal/registrant-reads';
 import { createGatewayClient } from '../../src/gateway/client';
 import { errorMessage } from '../../src/errors';
 import { connectWorker } from '../../src/temporal/connection';
+import { AesGcmPayloadCodec } from '../../src/temporal/payload-codec';
 import { ensureReconciliationSchedule } from '../../src/temporal/reconciliation';
 import type { RegistrantView } from '../../src/workflows/registrant/messages';
 import { createRegistrationWorkers } from '../../src/workers';
@@ -30,6 +34,9 @@ const DEV = {
     'the gateway': 3000,
     'the stand-in app': 3001,
   },
+  codecServerPort: 8888,
+  /** A key for this world only, the same on every start so that `ops` and the demo in another terminal can read. */
+  payloadKeys: `dev:${createHash('sha256').update('zoom-registrations dev world').digest('base64')}`,
   webhookSecret: 'sandbox-webhook-secret',
   zoom: { accountId: 'sandbox-account', clientId: 'sandbox-client', clientSecret: 'sandbox-secret' },
 };
@@ -54,7 +61,25 @@ async function stopAll(): Promise<void> {
   for (const stop of started.reverse()) await stop().catch(() => {});
 }
 
+/** The shell's environment less its settings for reaching some other Temporal (its task queue stays). */
+function withoutTemporalConnection(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+  return Object.fromEntries(
+    Object.entries(env).filter(([name]) => !name.startsWith('TEMPORAL_') || name === 'TEMPORAL_TASK_QUEUE'),
+  );
+}
+
+/** `npm run dev -- --encrypt`: payloads encrypted, and the Web UI decoding them through a local codec server. */
+function readFlags(): { encrypt: boolean } {
+  try {
+    return parseArgs({ options: { encrypt: { type: 'boolean', default: false } } }).values;
+  } catch (err) {
+    throw new DevWorldError(`${errorMessage(err)}; the one flag is --encrypt`);
+  }
+}
+
 async function main(): Promise<void> {
+  const { encrypt } = readFlags();
+  const codecUrl = `http://${host}:${DEV.codecServerPort}`;
   // Short windows so that every case settles within a minute; override them like any variable.
   const appUrlGiven = Boolean(process.env.APP_CALLBACK_URL);
   const app = new AppReceiver();
@@ -69,8 +94,10 @@ async function main(): Promise<void> {
     ...(appUrlGiven
       ? {}
       : { APP_CALLBACK_URL: app.urlOn(DEV.ports['the stand-in app'], host), APP_CALLBACK_SECRET: app.secret }),
-    ...process.env,
+    ...withoutTemporalConnection(process.env),
+    // Its own dev server, plaintext, whatever the shell or a Temporal CLI profile says about another cluster.
     TEMPORAL_ADDRESS: `${host}:${DEV.ports['the Temporal dev server']}`,
+    TEMPORAL_TLS: 'false',
     ZOOM_ACCOUNT_ID: DEV.zoom.accountId,
     ZOOM_CLIENT_ID: DEV.zoom.clientId,
     ZOOM_CLIENT_SECRET: DEV.zoom.clientSecret,
@@ -79,11 +106,12 @@ async function main(): Promise<void> {
     ZOOM_WEBHOOK_SECRET_TOKEN: DEV.webhookSecret,
     PORT: String(DEV.ports['the gateway']),
     HOST: host,
+    ...(encrypt ? { PAYLOAD_CODEC_KEYS: process.env.PAYLOAD_CODEC_KEYS ?? DEV.payloadKeys } : {}),
   };
   // Checked before anything starts, so that a mistake leaves nothing running.
   const workerConfig = loadConfigOrExit(workerConfigSchema, env);
   const gatewayConfig = loadConfigOrExit(gatewayConfigSchema, env);
-  const taken = await portsInUse(DEV.ports, host);
+  const taken = await portsInUse(encrypt ? { ...DEV.ports, 'its codec server': DEV.codecServerPort } : DEV.ports, host);
   if (taken.length > 0) {
     const list = taken.map(({ name, port }) => `${port} (${name})`).join(', ');
     throw new DevWorldError(
@@ -96,6 +124,7 @@ async function main(): Promise<void> {
   const temporal = await startTemporalDevServer({
     port: DEV.ports['the Temporal dev server'],
     uiPort: DEV.ports['its Web UI'],
+    ...(encrypt ? { uiCodecEndpoint: codecUrl } : {}),
     log: say,
   });
   started.push(() => temporal.stop());
@@ -113,23 +142,36 @@ async function main(): Promise<void> {
   }
 
   Runtime.install({ logger: sdkWarnings, shutdownSignals: [] });
-  const nativeConnection = await connectWorker(workerConfig);
+  const temporalForWorkers = await connectWorker(workerConfig);
+  const nativeConnection = temporalForWorkers.connection;
   started.push(() => nativeConnection.close());
-  const workers = await createRegistrationWorkers({ config: workerConfig, connection: nativeConnection });
+  const workers = await createRegistrationWorkers({ config: workerConfig, temporal: temporalForWorkers });
   const running = Promise.all(workers.map((w) => w.run()));
   started.push(() => (workers.forEach((w) => w.shutdown()), running));
   // As the worker keeps it at start: the sweep's schedule, from RECONCILE_INTERVAL.
-  await ensureReconciliationSchedule(new Client({ connection: nativeConnection }), {
+  const { dataConverter } = temporalForWorkers;
+  await ensureReconciliationSchedule(new Client({ connection: nativeConnection, dataConverter }), {
     taskQueue: workerConfig.TEMPORAL_TASK_QUEUE,
     everyMs: workerConfig.RECONCILE_INTERVAL,
   });
 
-  const { client, connection } = createGatewayClient(gatewayConfig.TEMPORAL_ADDRESS, gatewayConfig.TEMPORAL_NAMESPACE);
+  const { client, connection } = createGatewayClient(gatewayConfig);
   started.push(() => connection.close());
   const gateway = buildGateway({ config: gatewayConfig, client, logger: log });
   await gateway.listen({ port: gatewayConfig.PORT, host: gatewayConfig.HOST });
   started.push(() => gateway.close());
   const gatewayUrl = `http://${host}:${gatewayConfig.PORT}`;
+  if (encrypt) {
+    // On loopback, without a token: the dev UI's browser calls it directly.
+    const codecServer = buildCodecServer({
+      codec: new AesGcmPayloadCodec(workerConfig.PAYLOAD_CODEC_KEYS),
+      token: null,
+      corsOrigins: [`http://localhost:${DEV.ports['its Web UI']}`],
+      logger: log,
+    });
+    await codecServer.listen({ port: DEV.codecServerPort, host });
+    started.push(() => codecServer.close());
+  }
   // Validated like Zoom validates an endpoint: the gateway answers the challenge.
   await emulator.configure({ webhookUrl: `${gatewayUrl}/zoom/webhook` });
 
@@ -183,6 +225,10 @@ async function main(): Promise<void> {
   say();
   say(`  Temporal Web UI   ${ui}/namespaces/default/workflows`);
   say(`  Temporal          ${temporal.address}`);
+  if (encrypt) {
+    say(`  codec server      ${codecUrl}  (payloads encrypted; the Web UI decodes them through it)`);
+    say(`                    other terminals: export PAYLOAD_CODEC_KEYS='${env.PAYLOAD_CODEC_KEYS ?? ''}'`);
+  }
   say(`  Zoom emulator     ${emulator.apiBaseUrl}  (control: ${emulator.controlUrl}; npm run simulate -- help)`);
   say(`  gateway           ${gatewayUrl}/zoom/webhook  (webhook secret: ${DEV.webhookSecret})`);
   say(`  app API           ${gatewayUrl}/api/v1  (Authorization: Bearer ${gatewayConfig.API_TOKEN ?? ''})`);

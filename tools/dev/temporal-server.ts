@@ -72,6 +72,8 @@ export interface DevServerOptions {
   uiPort?: number;
   /** SQLite file to keep state across restarts; in memory when unset. */
   dbFilename?: string;
+  /** The codec server the Web UI decodes payloads with. */
+  uiCodecEndpoint?: string;
   log?: (line: string) => void;
 }
 
@@ -109,6 +111,7 @@ export async function startTemporalDevServer(options: DevServerOptions = {}): Pr
   args.push(...Object.values(searchAttributes).flatMap((key) => ['--search-attribute', `${key.name}=Keyword`]));
   args.push(...(options.uiPort ? ['--ui-port', String(options.uiPort)] : ['--headless']));
   if (options.dbFilename) args.push('--db-filename', options.dbFilename);
+  if (options.uiCodecEndpoint) args.push('--ui-codec-endpoint', options.uiCodecEndpoint);
   const child = spawn(cli, args, { stdio: ['ignore', 'ignore', 'pipe'] });
   // The server warns a lot on shutdown; keep its last words for when it fails to start.
   const recent: string[] = [];
