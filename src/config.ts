@@ -150,6 +150,15 @@ export const workerConfigSchema = reconcileScheduleSchema
     WORKER_MAX_CONCURRENT_ACTIVITIES: count.min(1, 'must be at least 1').default(100),
     // How long an in-flight activity may finish after SIGTERM before it is cancelled.
     WORKER_SHUTDOWN_GRACE: duration('20s'),
+    // Where the worker serves Prometheus metrics (the SDK's and the business counters); `off` serves none.
+    WORKER_METRICS_ADDRESS: z
+      .string()
+      .default('0.0.0.0:9464')
+      .refine(
+        (text) => text === 'off' || /^[^\s:]+:\d{1,5}$/.test(text),
+        'must be host:port, like 0.0.0.0:9464, or off',
+      )
+      .transform((text) => (text === 'off' ? null : text)),
   })
   .superRefine((env, ctx) => {
     const { medium, reconcile } = zoomRateLimits(env);

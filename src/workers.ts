@@ -4,6 +4,7 @@ import { Client } from '@temporalio/client';
 import { Worker, type WorkerOptions } from '@temporalio/worker';
 import { SharedZoomBudget } from './activities/zoom-budget';
 import { createActivities } from './activities';
+import { countZoomRateLimited } from './activities/metrics';
 import { AppNotifier } from './app/notifier';
 import { zoomRateLimits, type WorkerConfig } from './config';
 import type { WorkerTemporal } from './temporal/connection';
@@ -56,6 +57,7 @@ export async function createRegistrationWorkers({
       accountId: config.ZOOM_ACCOUNT_ID,
       clientId: config.ZOOM_CLIENT_ID,
       clientSecret: config.ZOOM_CLIENT_SECRET,
+      onRateLimited: countZoomRateLimited,
     });
   const zoom = zoomClient(budget);
   // The sweep's Medium calls (its listings) take turns from its own share, never from the per-webhook writes'.

@@ -14,6 +14,7 @@ import {
 } from './reconcile';
 import type { AppNotifier } from '../app/notifier';
 import type { Outbound } from '../app/callback';
+import { countCallbackFailure } from './metrics';
 
 export interface ActivityDeps {
   zoom: ZoomClient;
@@ -28,7 +29,11 @@ export function createActivities({ zoom, notifier, settings, reconcile }: Activi
     lookupRegistrant: (input: LookupInput) => lookupRegistrant(zoom, input),
     cancelInZoom: (input: CancelInZoomInput) => cancelInZoom(zoom, input),
     deleteDeniedRegistrant: (input: Omit<CancelInZoomInput, 'by'>) => deleteDeniedRegistrant(zoom, input),
-    notifyApp: (outbound: Outbound): Promise<void> => notifier.notify(outbound),
+    notifyApp: (outbound: Outbound): Promise<void> =>
+      notifier.notify(outbound).catch((err: unknown) => {
+        countCallbackFailure(outbound.callback.type);
+        throw err;
+      }),
     planSweep: (requested: string[] | null) => planSweep(reconcile, requested),
     webinarListings: (webinarId: string) => webinarListings(reconcile, webinarId),
     reconcileListingPage: (input: ListingPageInput) => reconcileListingPage(reconcile, input),

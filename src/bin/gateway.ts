@@ -3,18 +3,20 @@ import { ConfigError, gatewayConfigSchema, loadConfigOrExit } from '../config';
 import { logger } from '../logger';
 import { buildGateway } from '../gateway/server';
 import { createGatewayClient } from '../gateway/client';
+import { GatewayMetrics } from '../gateway/metrics';
 import { probeTemporal, TemporalUnreachableError } from '../temporal/connection';
 
 async function main(): Promise<void> {
   const config = loadConfigOrExit(gatewayConfigSchema);
-  const { client, connection, target } = createGatewayClient(config);
+  const metrics = new GatewayMetrics();
+  const { client, connection, target } = createGatewayClient(config, [metrics.interceptor]);
   // The gateway starts without Temporal (it answers 503 meanwhile and Zoom redelivers), but says so at once; a
   // server that is there but refuses the certificate or the key will not change its mind: that stops the gateway.
   await probeTemporal(target).catch((err: unknown) => {
     if (!(err instanceof TemporalUnreachableError) || !err.transient) throw err;
     logger.warn(`${err.message} Answering 503 until it is.`);
   });
-  const app = buildGateway({ config, client, logger });
+  const app = buildGateway({ config, client, logger, metrics });
   await app.listen({ port: config.PORT, host: config.HOST });
   logger.info(
     {

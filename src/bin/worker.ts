@@ -13,14 +13,7 @@ import { createRegistrationWorkers } from '../workers';
 
 async function main(): Promise<void> {
   const config = loadConfigOrExit(workerConfigSchema);
-  Runtime.install({
-    logger: new DefaultLogger('INFO', ({ level, message, meta }) => {
-      const method = ({ TRACE: 'trace', DEBUG: 'debug', INFO: 'info', WARN: 'warn', ERROR: 'error' } as const)[level];
-      logger[method](meta ?? {}, message);
-    }),
-    // Workers drain and stop on these; run() then resolves.
-    shutdownSignals: ['SIGINT', 'SIGTERM'],
-  });
+  installRuntime(config);
   const temporal = await connectWorker(config);
   const { connection, namespace, dataConverter, target } = temporal;
   try {
@@ -44,6 +37,42 @@ async function main(): Promise<void> {
     await connection.close();
   }
   logger.info('worker stopped');
+}
+
+/** The SDK's runtime: its log lines as ours, the shutdown signals, and the Prometheus endpoint. */
+function installRuntime(config: WorkerConfig): void {
+  const metrics = config.WORKER_METRICS_ADDRESS;
+  try {
+    Runtime.install({
+      logger: new DefaultLogger('INFO', ({ level, message, meta }) => {
+        const method = ({ TRACE: 'trace', DEBUG: 'debug', INFO: 'info', WARN: 'warn', ERROR: 'error' } as const)[level];
+        logger[method](meta ?? {}, message);
+      }),
+      // Workers drain and stop on these; run() then resolves.
+      shutdownSignals: ['SIGINT', 'SIGTERM'],
+      // The SDK's metrics (task latencies, slots, polls, activity failures) and the business counters, named as
+      // Prometheus names metrics: counters end in _total, durations in seconds, with their unit.
+      ...(metrics
+        ? {
+            telemetryOptions: {
+              metrics: {
+                prometheus: {
+                  bindAddress: metrics,
+                  countersTotalSuffix: true,
+                  unitSuffix: true,
+                  useSecondsForDurations: true,
+                },
+              },
+            },
+          }
+        : {}),
+    });
+  } catch (err) {
+    throw new ConfigError(
+      `cannot serve metrics at ${metrics} (WORKER_METRICS_ADDRESS): ${errorMessage(err)}. Is another worker ` +
+        'running on this machine? Give each its own port, or set WORKER_METRICS_ADDRESS=off.',
+    );
+  }
 }
 
 /** The sweep's schedule as RECONCILE_INTERVAL says; a failure is logged, since webhooks flow without it. */

@@ -1,5 +1,5 @@
 // The gateway's HTTP surface (design.md 4.3): Zoom's webhooks in (./webhook-route), the app's API under /api/v1
-// (./api-routes), and the health probes.
+// (./api-routes), the health probes and Prometheus' /metrics (./metrics).
 import type { Client } from '@temporalio/client';
 import Fastify from 'fastify';
 import { serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
@@ -7,6 +7,7 @@ import type { Logger } from 'pino';
 import type { GatewayConfig } from '../config';
 import { apiRoutes } from './api-routes';
 import { errorHandler, sendError } from './errors';
+import { GatewayMetrics } from './metrics';
 import { withTemporalDeadline } from '../temporal/registrants';
 import { webhookRoute } from './webhook-route';
 
@@ -16,9 +17,11 @@ export interface GatewayOptions {
   config: Pick<GatewayConfig, 'ZOOM_WEBHOOK_SECRET_TOKEN' | 'TEMPORAL_TASK_QUEUE' | 'API_TOKEN'>;
   client: Client;
   logger: Logger;
+  /** Its interceptor should be the client's, to time the Temporal calls (createGatewayClient). */
+  metrics?: GatewayMetrics;
 }
 
-export function buildGateway({ config, client, logger }: GatewayOptions) {
+export function buildGateway({ config, client, logger, metrics = new GatewayMetrics() }: GatewayOptions) {
   const app = Fastify({ loggerInstance: logger, bodyLimit: MAX_BODY_BYTES });
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
@@ -37,7 +40,9 @@ export function buildGateway({ config, client, logger }: GatewayOptions) {
     }
   });
 
-  void app.register(webhookRoute({ config, client, logger }));
+  metrics.countNeedsReview(client, config.TEMPORAL_TASK_QUEUE);
+  void app.register(metrics.plugin());
+  void app.register(webhookRoute({ config, client, logger, metrics }));
   void app.register(apiRoutes({ config, client, logger }), { prefix: '/api/v1' });
   return app;
 }

@@ -1,7 +1,7 @@
 // `POST /zoom/webhook` (design.md 4.3): verify Zoom's signature over the raw bytes, parse, hand the event to its
 // registrant's workflow durably, and only then answer 200. What is not durable is not acknowledged, so Zoom retries.
 import type { Client } from '@temporalio/client';
-import type { FastifyPluginCallback } from 'fastify';
+import type { FastifyPluginCallback, FastifyReply } from 'fastify';
 import type { Logger } from 'pino';
 import type { GatewayConfig } from '../config';
 import { describeIssue, errorMessage } from '../errors';
@@ -13,19 +13,27 @@ import {
   urlValidationSchema,
 } from '../zoom/webhook';
 import { sendError } from './errors';
+import type { GatewayMetrics, WebhookOutcome } from './metrics';
 import { ingestRegistrationEvent } from '../temporal/registrants';
 
 export interface WebhookOptions {
   config: Pick<GatewayConfig, 'ZOOM_WEBHOOK_SECRET_TOKEN' | 'TEMPORAL_TASK_QUEUE'>;
   client: Client;
   logger: Logger;
+  metrics: GatewayMetrics;
 }
 
-export function webhookRoute({ config, client, logger }: WebhookOptions): FastifyPluginCallback {
+export function webhookRoute({ config, client, logger, metrics }: WebhookOptions): FastifyPluginCallback {
   return (app, _opts, done) => {
     // The signature covers the raw bytes: in this route's own context, every body stays a Buffer until verified.
     app.removeAllContentTypeParsers();
     app.addContentTypeParser('*', { parseAs: 'buffer' }, (_req, body, parsed) => parsed(null, body));
+
+    /** A refusal, counted by its code. */
+    const refuse = (reply: FastifyReply, status: number, code: WebhookOutcome, message: string) => {
+      metrics.webhook(code);
+      return sendError(reply, status, code, message);
+    };
 
     app.post('/zoom/webhook', async (request, reply) => {
       const rawBody = Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0);
@@ -40,32 +48,34 @@ export function webhookRoute({ config, client, logger }: WebhookOptions): Fastif
       });
       if (failure) {
         logger.warn({ reason: failure, trackingId }, 'webhook refused');
-        return sendError(reply, 401, 'invalid_signature', failure);
+        return refuse(reply, 401, 'invalid_signature', failure);
       }
 
       let json: unknown;
       try {
         json = JSON.parse(rawBody.toString('utf8'));
       } catch {
-        return sendError(reply, 400, 'invalid_json', 'body is not JSON');
+        return refuse(reply, 400, 'invalid_json', 'body is not JSON');
       }
       const envelope = anyZoomEventSchema.safeParse(json);
-      if (!envelope.success) return sendError(reply, 400, 'invalid_event', 'body has no "event" name');
+      if (!envelope.success) return refuse(reply, 400, 'invalid_event', 'body has no "event" name');
 
       const eventName = envelope.data.event;
       if (eventName === 'endpoint.url_validation') {
         const validation = urlValidationSchema.safeParse(json);
-        if (!validation.success) return sendError(reply, 400, 'invalid_event', 'payload.plainToken is missing');
+        if (!validation.success) return refuse(reply, 400, 'invalid_event', 'payload.plainToken is missing');
+        metrics.webhook('url_validation');
         return urlValidationAnswer(config.ZOOM_WEBHOOK_SECRET_TOKEN, validation.data.payload.plainToken);
       }
       if (!REGISTRATION_EVENT_NAMES.includes(eventName)) {
         logger.info({ event: eventName }, 'webhook ignored: not a registration event');
+        metrics.webhook('ignored');
         return { status: 'ignored' };
       }
 
       const parsed = registrationEventSchema.safeParse(json);
       if (!parsed.success) {
-        return sendError(reply, 400, 'invalid_event', describeIssue(parsed.error, eventName));
+        return refuse(reply, 400, 'invalid_event', describeIssue(parsed.error, eventName));
       }
       const event = parsed.data;
       const ids = {
@@ -78,11 +88,12 @@ export function webhookRoute({ config, client, logger }: WebhookOptions): Fastif
       try {
         const workflowId = await ingestRegistrationEvent(client, config.TEMPORAL_TASK_QUEUE, event);
         logger.info({ ...ids, workflowId }, 'webhook accepted');
+        metrics.webhook('accepted');
         return { status: 'accepted', workflow_id: workflowId };
       } catch (err) {
         // Not durable, so not acknowledged: Zoom retries the delivery.
         logger.error({ ...ids, err: errorMessage(err) }, 'Temporal did not accept the event');
-        return sendError(reply, 503, 'temporal_unavailable', 'the event could not be stored; retry later');
+        return refuse(reply, 503, 'temporal_unavailable', 'the event could not be stored; retry later');
       }
     });
     done();

@@ -197,3 +197,17 @@ export async function namespaceRetentionMs(client: Client): Promise<number> {
   const ttl = config?.workflowExecutionRetentionTtl;
   return Number(ttl?.seconds ?? 0) * 1000 + Math.floor((ttl?.nanos ?? 0) / 1e6);
 }
+
+/** How many of a task queue's registrants are open in a state (the gateway's needs_review gauge). */
+export async function countOpenRegistrants(client: Client, taskQueue: string, state: ListedState): Promise<number> {
+  const { count } = await client.workflowService.countWorkflowExecutions({
+    namespace: client.options.namespace,
+    query: visibilityQuery(
+      ['WorkflowType', '=', REGISTRANT_WORKFLOW_TYPE],
+      ['TaskQueue', '=', taskQueue],
+      ['ExecutionStatus', '=', 'Running'],
+      [searchAttributes.registrationState.name, '=', state],
+    ),
+  });
+  return Number(count);
+}

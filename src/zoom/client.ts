@@ -24,6 +24,8 @@ export interface ZoomClientOptions {
   timeoutMs?: number;
   /** Asked for a turn before every API call (not the token request); none: calls go out at once. */
   budget?: ZoomBudget;
+  /** Told of every 429 an API call gets (the worker counts them in its metrics). */
+  onRateLimited?: (category: ZoomRateCategory) => void;
 }
 
 /** How a failure should be treated: `rate_limited`, `unavailable` and `network` are worth retrying. */
@@ -170,6 +172,7 @@ export class ZoomClient {
   /** Sends an API request with the cached token; a 401 drops the token and tries once more with a new one. */
   private async call(category: ZoomRateCategory, config: AxiosRequestConfig): Promise<AxiosResponse> {
     let response = await this.send(category, config, await this.accessToken());
+    if (response.status === 429) this.options.onRateLimited?.(category);
     if (response.status === 401) {
       this.token = null;
       response = await this.send(category, config, await this.accessToken());

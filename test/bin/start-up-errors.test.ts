@@ -1,10 +1,11 @@
 // Mistakes a person makes when starting a process get one line that says what was wrong, with the wrong value, and
 // what to do: the entry points run as real child processes.
+import { createServer, type AddressInfo } from 'node:net';
 import { runScript } from '../helpers/run-script';
 
 // Nothing listens here: connecting is refused at once.
 const NOWHERE = '127.0.0.1:1';
-const ZOOM = { ZOOM_ACCOUNT_ID: 'a', ZOOM_CLIENT_ID: 'b', ZOOM_CLIENT_SECRET: 'c' };
+const ZOOM = { ZOOM_ACCOUNT_ID: 'a', ZOOM_CLIENT_ID: 'b', ZOOM_CLIENT_SECRET: 'c', WORKER_METRICS_ADDRESS: 'off' };
 
 test('ops with a wrong TEMPORAL_ADDRESS names the address and the variable', async () => {
   const run = await runScript('src/bin/ops.ts', ['show', '81234567890', '9tboDiHUQAeOnbmudzWa5g'], {
@@ -24,6 +25,27 @@ test('the worker with a wrong TEMPORAL_ADDRESS says so in one line, without a st
     /^cannot reach Temporal at 127\.0\.0\.1:1 \(TEMPORAL_ADDRESS, plaintext\): connection refused\./,
   );
   expect(line.err).toBeUndefined();
+});
+
+test('the worker whose metrics port is taken says so in one line, before it connects', async () => {
+  const taken = createServer();
+  await new Promise<void>((resolve) => taken.listen(0, '127.0.0.1', resolve));
+  const address = `127.0.0.1:${(taken.address() as AddressInfo).port}`;
+  try {
+    const run = await runScript('src/bin/worker.ts', [], {
+      TEMPORAL_ADDRESS: NOWHERE,
+      ...ZOOM,
+      WORKER_METRICS_ADDRESS: address,
+    });
+    expect(run.code).toBe(1);
+    const line = JSON.parse(run.stdout.trim().split('\n').at(-1) ?? '{}') as { msg?: string; err?: unknown };
+    expect(line.msg).toMatch(
+      new RegExp(`^cannot serve metrics at ${address} \\(WORKER_METRICS_ADDRESS\\): .*Address already in use`),
+    );
+    expect(line.err).toBeUndefined();
+  } finally {
+    taken.close();
+  }
 });
 
 test('a missing variable is "required", by name', async () => {

@@ -7,6 +7,7 @@ import pino from 'pino';
 import { parseConfig, workerConfigSchema, type WorkerConfig } from '../../src/config';
 import { buildGateway } from '../../src/gateway/server';
 import { createGatewayClient } from '../../src/gateway/client';
+import { GatewayMetrics } from '../../src/gateway/metrics';
 import { connectClient, connectWorker, type WorkerTemporal } from '../../src/temporal/connection';
 import { ZoomEmulator, type ZoomEmulatorOptions } from '../../tools/sandbox/emulator';
 import { registrantWorkflowId } from '../../src/workflows/registrant/names';
@@ -51,6 +52,8 @@ export function workerEnv(
     APP_CALLBACK_SECRET: world.secret,
     // Worker processes a test starts keep no schedule on the shared dev server; a test that wants one says so.
     RECONCILE_INTERVAL: 'off',
+    // Worker processes a test starts serve no metrics unless the test asks (the port is the machine's).
+    WORKER_METRICS_ADDRESS: 'off',
     ...windows,
   };
 }
@@ -110,8 +113,10 @@ export async function startWorld({
 
   // Every process of the world reaches Temporal as the real ones do, through the same settings.
   const { client, connection } = await connectClient(config);
-  const gatewayTemporal = createGatewayClient(config);
+  const metrics = new GatewayMetrics();
+  const gatewayTemporal = createGatewayClient(config, [metrics.interceptor]);
   const gateway = buildGateway({
+    metrics,
     config: { ZOOM_WEBHOOK_SECRET_TOKEN: WEBHOOK_SECRET, TEMPORAL_TASK_QUEUE: taskQueue, API_TOKEN },
     client: gatewayTemporal.client,
     logger: pino({ level: process.env.TEST_GATEWAY_LOG ?? 'silent' }),

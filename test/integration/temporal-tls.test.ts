@@ -69,7 +69,7 @@ describe('a certificate the server does not accept stops a process at start-up, 
     TEMPORAL_TLS_CLIENT_CERT_PATH: certificates.file('stranger.cert'),
     TEMPORAL_TLS_CLIENT_KEY_PATH: certificates.file('stranger.key'),
   });
-  const ZOOM = { ZOOM_ACCOUNT_ID: 'a', ZOOM_CLIENT_ID: 'b', ZOOM_CLIENT_SECRET: 'c' };
+  const ZOOM = { ZOOM_ACCOUNT_ID: 'a', ZOOM_CLIENT_ID: 'b', ZOOM_CLIENT_SECRET: 'c', WORKER_METRICS_ADDRESS: 'off' };
   const lastLogLine = (stdout: string) =>
     JSON.parse(stdout.trim().split('\n').at(-1) ?? '{}') as { msg?: string; err?: unknown };
 

@@ -1,6 +1,8 @@
 // The worker process is killed (SIGKILL, no chance to clean up) while a cancellation waits for follow-ups; a new
 // worker process picks the workflow up from Temporal, and the app is told exactly once.
 import { spawn, type ChildProcess } from 'node:child_process';
+import { createServer, type AddressInfo } from 'node:net';
+import axios from 'axios';
 import path from 'node:path';
 import { callbacksAbout, settled, startWorld, type World } from '../helpers/world';
 import { eventually } from '../helpers/eventually';
@@ -9,10 +11,18 @@ const ROOT = path.resolve(__dirname, '..', '..');
 let world: World;
 const children: ChildProcess[] = [];
 
-function startWorkerProcess(): ChildProcess {
+async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
+
+function startWorkerProcess(metricsAddress = 'off'): ChildProcess {
   const child = spawn(process.execPath, ['--import', 'tsx', 'src/bin/worker.ts'], {
     cwd: ROOT,
-    env: { ...process.env, ...world.env, LOG_LEVEL: 'warn' },
+    env: { ...process.env, ...world.env, LOG_LEVEL: 'warn', WORKER_METRICS_ADDRESS: metricsAddress },
     stdio: ['ignore', 'ignore', 'inherit'],
   });
   children.push(child);
@@ -48,7 +58,8 @@ test('worker killed during the follow-up wait and started again: exactly one reg
   await exited;
   expect(world.app.about(person.id)).toEqual([]);
 
-  const second = startWorkerProcess();
+  const metrics = `127.0.0.1:${await freePort()}`;
+  const second = startWorkerProcess(metrics);
   const [cancelled] = await callbacksAbout(world, person.id, 1);
   expect(cancelled).toMatchObject({
     type: 'registrant.cancelled',
@@ -57,6 +68,15 @@ test('worker killed during the follow-up wait and started again: exactly one reg
   // A second worker process may replay the workflow, but never tells the app again.
   expect(await settled(world, webinar.id, person.id)).toMatchObject({ state: 'admin_cancelled', settling: false });
   expect(world.app.deliveries.filter((d) => d.callback.data.registrant.id === person.id)).toHaveLength(1);
+
+  // The worker's Prometheus endpoint: the SDK's own metrics, and the settled cancellation counted once, by who.
+  const { data: exposition } = await axios.get<string>(`http://${metrics}/metrics`);
+  expect(exposition).toMatch(/^temporal_workflow_task_execution_latency_seconds_bucket\{/m);
+  expect(exposition).toMatch(/^temporal_activity_execution_latency_seconds_bucket\{.*activity_type="notifyApp"/m);
+  expect(exposition).toMatch(
+    /^zoom_cancellations_settled_total\{[^}]*cancelled_by="admin"[^}]*resolved_by="evidence"[^}]*\} 1$/m,
+  );
+  for (const secret of [person.id, 'ada@example.com', 'Ada']) expect(exposition).not.toContain(secret);
 
   // SIGTERM drains the workers and exits cleanly.
   const exit = new Promise<number | null>((resolve) => second.once('exit', (code) => resolve(code)));

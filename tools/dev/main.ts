@@ -11,6 +11,7 @@ import pino from 'pino';
 import pinoPretty from 'pino-pretty';
 import { gatewayConfigSchema, loadConfigOrExit, workerConfigSchema } from '../../src/config';
 import { buildCodecServer } from '../../src/codec-server/server';
+import { GatewayMetrics } from '../../src/gateway/metrics';
 import { buildGateway } from '../../src/gateway/server';
 import { readRegistrant } from '../../src/temporal/registrant-reads';
 import { createGatewayClient } from '../../src/gateway/client';
@@ -155,9 +156,10 @@ async function main(): Promise<void> {
     everyMs: workerConfig.RECONCILE_INTERVAL,
   });
 
-  const { client, connection } = createGatewayClient(gatewayConfig);
+  const metrics = new GatewayMetrics();
+  const { client, connection } = createGatewayClient(gatewayConfig, [metrics.interceptor]);
   started.push(() => connection.close());
-  const gateway = buildGateway({ config: gatewayConfig, client, logger: log });
+  const gateway = buildGateway({ config: gatewayConfig, client, logger: log, metrics });
   await gateway.listen({ port: gatewayConfig.PORT, host: gatewayConfig.HOST });
   started.push(() => gateway.close());
   const gatewayUrl = `http://${host}:${gatewayConfig.PORT}`;

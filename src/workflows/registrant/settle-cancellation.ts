@@ -20,6 +20,7 @@ import type { RegistrationEvent } from '../../domain/registration';
 import { callbackAbout } from './callbacks';
 import type { RegistrantContext } from './context';
 import { describeDuration } from './details';
+import { countSettledCancellation } from './metrics';
 import { ZOOM_FAILURES } from './names';
 import { restoreReregistration } from './own-writes';
 
@@ -126,6 +127,7 @@ export async function settleCancellation(ctx: RegistrantContext, cancel: Registr
       zoom_status: settled.zoomStatus,
     };
     registrant.settle(outcome);
+    countSettledCancellation(settled.cancelledBy, evidence.resolved_by_operator === true);
     // A later deny is Zoom confirming an admin's cancel: the settled outcome is the more precise state.
     const laterDeny = evidence.follow_ups.some((f) => f.event === 'denied');
     ctx.enter(settled.cancelledBy === 'registrant' ? 'self_cancelled' : 'admin_cancelled', cancel.eventTs, laterDeny);
