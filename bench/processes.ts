@@ -78,12 +78,14 @@ async function whenReady<P extends BenchProcess>(started: P, ready: () => Promis
  * A worker, started as production starts it unless told otherwise, returned once it polls its task queue: it
  * itself, by its identity (the SDK's `pid@host`), since the server lists a stopped worker's pollers for minutes.
  */
-export function startWorker(
+export async function startWorker(
   client: Client,
   env: Record<string, string>,
   launch: Launch = WORKER_PROCESS,
 ): Promise<BenchProcess> {
-  const worker = startNode('worker', env, launch);
+  // Serving its metrics, as production does, each on a port of its own (several run at once).
+  const metrics = `127.0.0.1:${await freePort()}`;
+  const worker = startNode('worker', { WORKER_METRICS_ADDRESS: metrics, ...env }, launch);
   return whenReady(worker, async () => {
     const { pollers } = await client.workflowService.describeTaskQueue({
       namespace: client.options.namespace,

@@ -49,4 +49,6 @@ export type CancelledOutcome = Extract<AppCallback, { type: 'registrant.cancelle
 export interface Outbound {
   webhookId: string;
   callback: AppCallback;
+  /** The webhook's (or API request's) correlation id: logged with the delivery, sent as `X-Correlation-Id`. */
+  correlationId?: string;
 }

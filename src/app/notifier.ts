@@ -20,8 +20,9 @@ export class AppNotifier {
     this.signer = target ? new Webhook(target.secret) : null;
   }
 
-  async notify({ webhookId, callback }: Outbound): Promise<void> {
+  async notify({ webhookId, callback, correlationId }: Outbound): Promise<void> {
     const ids = {
+      correlationId,
       webhookId,
       type: callback.type,
       webinarId: callback.data.webinar_id,
@@ -41,6 +42,7 @@ export class AppNotifier {
           'webhook-id': webhookId,
           'webhook-timestamp': String(Math.floor(sentAt.getTime() / 1000)),
           'webhook-signature': this.signer.sign(webhookId, sentAt, body),
+          ...(correlationId === undefined ? {} : { 'x-correlation-id': correlationId }),
         },
       });
       status = response.status;

@@ -46,7 +46,9 @@ function installRuntime(config: WorkerConfig): void {
     Runtime.install({
       logger: new DefaultLogger('INFO', ({ level, message, meta }) => {
         const method = ({ TRACE: 'trace', DEBUG: 'debug', INFO: 'info', WARN: 'warn', ERROR: 'error' } as const)[level];
-        logger[method](meta ?? {}, message);
+        // The SDK names a failure `error`; pino serializes it (type, message, stack) only under `err`.
+        const { error, ...rest } = (meta ?? {}) as { error?: unknown };
+        logger[method](error === undefined ? rest : { ...rest, err: error }, message);
       }),
       // Workers drain and stop on these; run() then resolves.
       shutdownSignals: ['SIGINT', 'SIGTERM'],

@@ -61,4 +61,9 @@ export interface RegistrationEvent {
   operatorId: string | null;
   /** Set when the reconciliation sweep inferred the event (its `event_ts` is then when it looked); absent for webhooks. */
   observed?: Observation;
+  /**
+   * The id that follows a webhook through the logs of the gateway, the workflow and the callback it causes: Zoom's
+   * `x-zm-trackingid`, or one the gateway made. Absent in events older than it.
+   */
+  correlationId?: string;
 }

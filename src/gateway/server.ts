@@ -1,7 +1,9 @@
 // The gateway's HTTP surface (design.md 4.3): Zoom's webhooks in (./webhook-route), the app's API under /api/v1
 // (./api-routes), the health probes and Prometheus' /metrics (./metrics).
+import { randomUUID } from 'node:crypto';
+import type { IncomingMessage } from 'node:http';
 import type { Client } from '@temporalio/client';
-import Fastify from 'fastify';
+import Fastify, { LogController } from 'fastify';
 import { serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
 import type { Logger } from 'pino';
 import type { GatewayConfig } from '../config';
@@ -13,6 +15,15 @@ import { webhookRoute } from './webhook-route';
 
 export const MAX_BODY_BYTES = 1024 * 1024;
 
+/**
+ * Each request's correlation id, in every log line about it (`correlationId`) and carried to the workflow: Zoom's
+ * `x-zm-trackingid` for a webhook (the id Zoom's support finds a delivery by), else one made here.
+ */
+function correlationId(request: IncomingMessage): string {
+  const tracking = request.headers['x-zm-trackingid'];
+  return typeof tracking === 'string' && /^[\x21-\x7e]{1,200}$/.test(tracking) ? tracking : randomUUID();
+}
+
 export interface GatewayOptions {
   config: Pick<GatewayConfig, 'ZOOM_WEBHOOK_SECRET_TOKEN' | 'TEMPORAL_TASK_QUEUE' | 'API_TOKEN'>;
   client: Client;
@@ -22,7 +33,12 @@ export interface GatewayOptions {
 }
 
 export function buildGateway({ config, client, logger, metrics = new GatewayMetrics() }: GatewayOptions) {
-  const app = Fastify({ loggerInstance: logger, bodyLimit: MAX_BODY_BYTES });
+  const app = Fastify({
+    loggerInstance: logger,
+    bodyLimit: MAX_BODY_BYTES,
+    genReqId: correlationId,
+    logController: new LogController({ requestIdLogLabel: 'correlationId' }),
+  });
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   app.setErrorHandler(errorHandler(logger));
@@ -42,7 +58,7 @@ export function buildGateway({ config, client, logger, metrics = new GatewayMetr
 
   metrics.countNeedsReview(client, config.TEMPORAL_TASK_QUEUE);
   void app.register(metrics.plugin());
-  void app.register(webhookRoute({ config, client, logger, metrics }));
+  void app.register(webhookRoute({ config, client, metrics }));
   void app.register(apiRoutes({ config, client, logger }), { prefix: '/api/v1' });
   return app;
 }

@@ -2,7 +2,6 @@
 // registrant's workflow durably, and only then answer 200. What is not durable is not acknowledged, so Zoom retries.
 import type { Client } from '@temporalio/client';
 import type { FastifyPluginCallback, FastifyReply } from 'fastify';
-import type { Logger } from 'pino';
 import type { GatewayConfig } from '../config';
 import { describeIssue, errorMessage } from '../errors';
 import { SIGNATURE_HEADER, TIMESTAMP_HEADER, urlValidationAnswer, verifyZoomSignature } from '../zoom/signature';
@@ -19,11 +18,10 @@ import { ingestRegistrationEvent } from '../temporal/registrants';
 export interface WebhookOptions {
   config: Pick<GatewayConfig, 'ZOOM_WEBHOOK_SECRET_TOKEN' | 'TEMPORAL_TASK_QUEUE'>;
   client: Client;
-  logger: Logger;
   metrics: GatewayMetrics;
 }
 
-export function webhookRoute({ config, client, logger, metrics }: WebhookOptions): FastifyPluginCallback {
+export function webhookRoute({ config, client, metrics }: WebhookOptions): FastifyPluginCallback {
   return (app, _opts, done) => {
     // The signature covers the raw bytes: in this route's own context, every body stays a Buffer until verified.
     app.removeAllContentTypeParsers();
@@ -37,8 +35,8 @@ export function webhookRoute({ config, client, logger, metrics }: WebhookOptions
 
     app.post('/zoom/webhook', async (request, reply) => {
       const rawBody = Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0);
-      // Zoom's id for this delivery: the way to find it in Zoom's support tooling. Not a de-duplication key.
-      const trackingId = request.headers['x-zm-trackingid'];
+      // Its lines carry the request's correlation id (Zoom's x-zm-trackingid: see server.ts).
+      const log = request.log;
       const failure = verifyZoomSignature({
         secret: config.ZOOM_WEBHOOK_SECRET_TOKEN,
         signature: request.headers[SIGNATURE_HEADER] as string | undefined,
@@ -47,7 +45,7 @@ export function webhookRoute({ config, client, logger, metrics }: WebhookOptions
         nowMs: Date.now(),
       });
       if (failure) {
-        logger.warn({ reason: failure, trackingId }, 'webhook refused');
+        log.warn({ reason: failure }, 'webhook refused');
         return refuse(reply, 401, 'invalid_signature', failure);
       }
 
@@ -68,7 +66,7 @@ export function webhookRoute({ config, client, logger, metrics }: WebhookOptions
         return urlValidationAnswer(config.ZOOM_WEBHOOK_SECRET_TOKEN, validation.data.payload.plainToken);
       }
       if (!REGISTRATION_EVENT_NAMES.includes(eventName)) {
-        logger.info({ event: eventName }, 'webhook ignored: not a registration event');
+        log.info({ event: eventName }, 'webhook ignored: not a registration event');
         metrics.webhook('ignored');
         return { status: 'ignored' };
       }
@@ -83,16 +81,18 @@ export function webhookRoute({ config, client, logger, metrics }: WebhookOptions
         webinarId: event.webinarId,
         registrantId: event.registrant.id,
         eventTs: event.eventTs,
-        trackingId,
       };
       try {
-        const workflowId = await ingestRegistrationEvent(client, config.TEMPORAL_TASK_QUEUE, event);
-        logger.info({ ...ids, workflowId }, 'webhook accepted');
+        const workflowId = await ingestRegistrationEvent(client, config.TEMPORAL_TASK_QUEUE, {
+          ...event,
+          correlationId: request.id,
+        });
+        log.info({ ...ids, workflowId }, 'webhook accepted');
         metrics.webhook('accepted');
         return { status: 'accepted', workflow_id: workflowId };
       } catch (err) {
         // Not durable, so not acknowledged: Zoom retries the delivery.
-        logger.error({ ...ids, err: errorMessage(err) }, 'Temporal did not accept the event');
+        log.error({ ...ids, err: errorMessage(err) }, 'Temporal did not accept the event');
         return refuse(reply, 503, 'temporal_unavailable', 'the event could not be stored; retry later');
       }
     });

@@ -1,5 +1,6 @@
 // The worker process is killed (SIGKILL, no chance to clean up) while a cancellation waits for follow-ups; a new
-// worker process picks the workflow up from Temporal, and the app is told exactly once.
+// worker process picks the workflow up from Temporal, and the app is told exactly once. And stopped as a deploy
+// stops it (SIGTERM) while a Zoom call is in flight: the call finishes and counts, and the worker exits 0.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createServer, type AddressInfo } from 'node:net';
 import axios from 'axios';
@@ -82,4 +83,30 @@ test('worker killed during the follow-up wait and started again: exactly one reg
   const exit = new Promise<number | null>((resolve) => second.once('exit', (code) => resolve(code)));
   second.kill('SIGTERM');
   expect(await exit).toBe(0);
+});
+
+test('SIGTERM while a Zoom lookup is in flight: it finishes within WORKER_SHUTDOWN_GRACE and is not made again', async () => {
+  const webinar = world.emulator.addWebinar();
+  const person = world.emulator.addRegistrant(webinar.id, { email: 'grace@example.com', first_name: 'Grace' });
+  const lookups = () =>
+    world.emulator.requests.filter((r) => r.path.startsWith(`/v2/webinars/${webinar.id}/registrants/${person.id}`));
+  // Zoom answers four seconds after each request arrives: the lookup is in flight when the signal comes.
+  await world.emulator.configure({ latencyMs: 4_000 });
+  try {
+    const worker = startWorkerProcess();
+    await world.deliver(world.emulator.cancelAsRegistrant(webinar.id, person.id));
+    await eventually(() => (lookups().length === 1 ? true : undefined), { timeoutMs: 60_000, what: 'the lookup sent' });
+    const exit = new Promise<number | null>((resolve) => worker.once('exit', (code) => resolve(code)));
+    worker.kill('SIGTERM');
+    expect(await exit).toBe(0);
+  } finally {
+    await world.emulator.configure({ latencyMs: 0 });
+  }
+  // The next worker goes on from the lookup's recorded answer instead of asking Zoom again.
+  startWorkerProcess();
+  const [cancelled] = await callbacksAbout(world, person.id, 1);
+  expect(cancelled).toMatchObject({ type: 'registrant.cancelled', data: { evidence: { lookup: 'not_found' } } });
+  expect(lookups()).toHaveLength(1);
+  expect(await settled(world, webinar.id, person.id)).toMatchObject({ state: 'self_cancelled' });
+  expect(world.app.about(person.id)).toHaveLength(1);
 });

@@ -9,6 +9,8 @@ import { appCallbackSchema, type AppCallback } from '../../src/app/callback';
 export interface ReceivedCallback {
   webhookId: string;
   callback: AppCallback;
+  /** The X-Correlation-Id it came with: the webhook's (or API request's) that caused it. */
+  correlationId: string | null;
 }
 
 export class AppReceiver {
@@ -39,7 +41,12 @@ export class AppReceiver {
           return;
         }
         const callback = appCallbackSchema.parse(JSON.parse(body));
-        const received = { webhookId: String(req.headers['webhook-id']), callback };
+        const correlation = req.headers['x-correlation-id'];
+        const received = {
+          webhookId: String(req.headers['webhook-id']),
+          callback,
+          correlationId: typeof correlation === 'string' ? correlation : null,
+        };
         if (this.failNext > 0 || this.refuses(callback)) {
           this.failNext = Math.max(0, this.failNext - 1);
           const status = this.refuses(callback) ? 503 : 500;

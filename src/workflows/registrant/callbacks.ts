@@ -21,7 +21,8 @@ type Extra =
   | { type: 'registrant.needs_review'; evidence: Evidence }
   | { type: Exclude<AppCallbackType, 'registrant.cancelled' | 'registrant.needs_review'> };
 
-export function callbackAbout(subject: CallbackSubject, about: Extra): Outbound {
+/** The callback `about` the subject; `correlationId` is the webhook's or API request's that caused it. */
+export function callbackAbout(subject: CallbackSubject, about: Extra, correlationId?: string): Outbound {
   const { webinarId, registrantId, eventTs, occurrenceId, registrant } = subject;
   const data = { webinar_id: webinarId, occurrence_id: occurrenceId, registrant, event_ts: eventTs };
   // The callback carries the evidence as it was when the outcome was sent.
@@ -34,6 +35,7 @@ export function callbackAbout(subject: CallbackSubject, about: Extra): Outbound 
   return {
     webhookId: `zr_${webinarId}_${registrantId}_${eventTs}_${about.type.slice('registrant.'.length)}`,
     callback: { type: about.type, timestamp: new Date().toISOString(), data: { ...data, ...extra } } as AppCallback,
+    ...(correlationId === undefined ? {} : { correlationId }),
   };
 }
 

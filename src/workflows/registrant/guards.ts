@@ -24,7 +24,8 @@ export function isRegistrationEvent(value: unknown): value is RegistrationEvent 
     typeof event.webinarId === 'string' &&
     typeof event.registrant?.id === 'string' &&
     typeof event.registrant.email === 'string' &&
-    (event.observed === undefined || isObservation(event.observed))
+    (event.observed === undefined || isObservation(event.observed)) &&
+    (event.correlationId === undefined || typeof event.correlationId === 'string')
   );
 }
 

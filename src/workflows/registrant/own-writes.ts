@@ -56,11 +56,12 @@ export async function cancelOnBehalf(ctx: RegistrantContext, request: Cancellati
   };
   registrant.settle(outcome);
   ctx.enter(request.by === 'registrant' ? 'self_cancelled' : 'admin_cancelled', actedAt, true);
-  const outbound = callbackAbout(ctx.subject(actedAt, registrant.view.occurrence_id), {
-    type: 'registrant.cancelled',
-    outcome,
-    evidence,
-  });
+  // The API's cancellation id is the request's correlation id: the gateway logs it, and answers it to the app.
+  const outbound = callbackAbout(
+    ctx.subject(actedAt, registrant.view.occurrence_id),
+    { type: 'registrant.cancelled', outcome, evidence },
+    request.id,
+  );
   // Settled once Zoom has acted: the API can answer even while the app's callback is still being delivered.
   registrant.requests.settle(request.id, outbound.callback.data as CancelledOutcome);
   await ctx.tell(outbound);

@@ -97,10 +97,11 @@ export async function settleCancellation(ctx: RegistrantContext, cancel: Registr
     registrant.openReview();
     ctx.enter('needs_review', cancel.eventTs, true);
     await ctx.tell(
-      callbackAbout(ctx.subject(cancel.eventTs, cancel.occurrenceId, cancel.registrant), {
-        type: 'registrant.needs_review',
-        evidence,
-      }),
+      callbackAbout(
+        ctx.subject(cancel.eventTs, cancel.occurrenceId, cancel.registrant),
+        { type: 'registrant.needs_review', evidence },
+        cancel.correlationId,
+      ),
     );
     while (decision.kind === 'needs_review') {
       const applied = nextEventApplied();
@@ -115,7 +116,7 @@ export async function settleCancellation(ctx: RegistrantContext, cancel: Registr
   if (decision.kind === 'reinstated') {
     registrant.settle(null);
     ctx.enter('approved', registrant.latestAppliedTs, true);
-    await ctx.tell(callbackAbout(subject(), { type: 'registrant.reinstated' }));
+    await ctx.tell(callbackAbout(subject(), { type: 'registrant.reinstated' }, cancel.correlationId));
   } else if (decision.kind === 'cancelled') {
     const settled =
       decision.cancelledBy === 'registrant' && decision.zoomStatus === 'denied' && settings.restoreReregistration
@@ -131,7 +132,7 @@ export async function settleCancellation(ctx: RegistrantContext, cancel: Registr
     // A later deny is Zoom confirming an admin's cancel: the settled outcome is the more precise state.
     const laterDeny = evidence.follow_ups.some((f) => f.event === 'denied');
     ctx.enter(settled.cancelledBy === 'registrant' ? 'self_cancelled' : 'admin_cancelled', cancel.eventTs, laterDeny);
-    await ctx.tell(callbackAbout(subject(), { type: 'registrant.cancelled', outcome, evidence }));
+    await ctx.tell(callbackAbout(subject(), { type: 'registrant.cancelled', outcome, evidence }, cancel.correlationId));
   }
 }
 

@@ -194,13 +194,16 @@ export async function registrantWorkflow(input: RegistrantWorkflowInput): Promis
   }
 
   async function applyEvent(event: RegistrationEvent): Promise<void> {
+    log.info('event applied', { kind: event.kind, eventTs: event.eventTs, correlationId: event.correlationId });
     const next = registrant.take(event);
     if (event.kind === 'cancelled') return registrant.markApplied(event);
     if (next) ctx.enter(next, event.eventTs);
     await tell(
-      callbackAbout(ctx.subject(event.eventTs, event.occurrenceId, event.registrant), {
-        type: `registrant.${event.kind}`,
-      }),
+      callbackAbout(
+        ctx.subject(event.eventTs, event.occurrenceId, event.registrant),
+        { type: `registrant.${event.kind}` },
+        event.correlationId,
+      ),
     );
     registrant.markApplied(event);
   }
