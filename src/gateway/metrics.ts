@@ -77,7 +77,7 @@ export class GatewayMetrics {
    * The cases waiting for an operator, counted in visibility when Prometheus scrapes (the count is Temporal's, so
    * every gateway reports the same number); the last count stands while Temporal does not answer.
    */
-  countNeedsReview(client: Client, taskQueue: string): void {
+  reportNeedsReview(client: Client, taskQueue: string): void {
     new Gauge({
       name: 'zoom_registrants_needs_review',
       help: 'Registrant workflows whose cancellation waits for an operator (ops needs-review)',

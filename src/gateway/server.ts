@@ -56,7 +56,7 @@ export function buildGateway({ config, client, logger, metrics = new GatewayMetr
     }
   });
 
-  metrics.countNeedsReview(client, config.TEMPORAL_TASK_QUEUE);
+  metrics.reportNeedsReview(client, config.TEMPORAL_TASK_QUEUE);
   void app.register(metrics.plugin());
   void app.register(webhookRoute({ config, client, metrics }));
   void app.register(apiRoutes({ config, client, logger }), { prefix: '/api/v1' });

@@ -3,8 +3,8 @@
 // correlation id, Zoom's x-zm-trackingid, follows the self-cancel from the gateway's line through the workflow's to
 // the callback's delivery and the app's X-Correlation-Id; and no line holds an email, a name, a token or a secret.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { createServer, type AddressInfo } from 'node:net';
 import axios from 'axios';
+import { freePort } from '../../tools/dev/temporal-server';
 import { signedRequest } from '../../tools/sandbox/webhooks';
 import { eventually } from '../helpers/eventually';
 import { ROOT } from '../helpers/run-script';
@@ -28,14 +28,6 @@ interface LogLine {
 let world: World;
 const children: ChildProcess[] = [];
 let output = '';
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
 
 function start(script: string, env: Record<string, string>): ChildProcess {
   const child = spawn(process.execPath, ['--import', 'tsx', script], {

@@ -9,7 +9,7 @@ import pino from 'pino';
 import { buildCodecServer } from '../../src/codec-server/server';
 import { AesGcmPayloadCodec } from '../../src/temporal/payload-codec';
 import { registrantWorkflowId } from '../../src/workflows/registrant/names';
-import { callbacksAbout, settled, startWorld, temporalAddress } from '../helpers/world';
+import { callApi, callbacksAbout, settled, startWorld, temporalAddress } from '../helpers/world';
 
 const KEY = { id: 'test-2026-12', key: randomBytes(32) };
 const EMAIL = 'grace.hopper.private@example.com';
@@ -36,6 +36,10 @@ test('no email or name in the raw history; the world and the codec server read t
     await callbacksAbout(world, grace.id, 2);
     const view = await settled(world, webinar.id, grace.id);
     expect(view).toMatchObject({ state: 'self_cancelled', registrant: { email: EMAIL, first_name: NAME } });
+    // The gateway decrypts too: the app's API answers with the registrant as they are.
+    const read = await callApi(world, 'GET', `/api/v1/webinars/${webinar.id}/registrants/${grace.id}`);
+    expect(read.status).toBe(200);
+    expect(read.body).toMatchObject({ registrant: { email: EMAIL, first_name: NAME } });
 
     // As the server stores it: a client with no codec, the history's own bytes.
     const raw = new Client({ connection });

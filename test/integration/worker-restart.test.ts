@@ -2,23 +2,15 @@
 // worker process picks the workflow up from Temporal, and the app is told exactly once. And stopped as a deploy
 // stops it (SIGTERM) while a Zoom call is in flight: the call finishes and counts, and the worker exits 0.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { createServer, type AddressInfo } from 'node:net';
-import axios from 'axios';
 import path from 'node:path';
+import axios from 'axios';
+import { freePort } from '../../tools/dev/temporal-server';
 import { callbacksAbout, settled, startWorld, type World } from '../helpers/world';
 import { eventually } from '../helpers/eventually';
 
 const ROOT = path.resolve(__dirname, '..', '..');
 let world: World;
 const children: ChildProcess[] = [];
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
 
 function startWorkerProcess(metricsAddress = 'off'): ChildProcess {
   const child = spawn(process.execPath, ['--import', 'tsx', 'src/bin/worker.ts'], {
