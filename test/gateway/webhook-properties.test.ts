@@ -1,0 +1,123 @@
+// Property tests (fast-check) of the webhook route, through fastify.inject: any mutation of a valid Zoom body (a field
+// removed, or replaced by any JSON value), signed as Zoom signs, is answered 4xx with a code and a reason exactly when
+// the event schema refuses it, and is otherwise handed on (here 503: Temporal is an address where nothing listens);
+// never a 500, never a crash. A body changed after signing, or not signed at all, is always a 401.
+import fc from 'fast-check';
+import pino from 'pino';
+import { createGatewayClient } from '../../src/gateway/client';
+import { buildGateway } from '../../src/gateway/server';
+import { REGISTRATION_EVENT_NAMES, registrationEventSchema } from '../../src/zoom/webhook';
+import { signedRequest } from '../../tools/sandbox/webhooks';
+
+const SECRET = 'zoom-webhook-secret';
+const temporal = createGatewayClient({ TEMPORAL_ADDRESS: '127.0.0.1:1' });
+const gateway = buildGateway({
+  config: { ZOOM_WEBHOOK_SECRET_TOKEN: SECRET, TEMPORAL_TASK_QUEUE: 'properties' },
+  client: temporal.client,
+  logger: pino({ level: 'silent' }),
+});
+afterAll(async () => {
+  await gateway.close();
+  await temporal.connection.close();
+});
+
+type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
+
+const valid = (event: string): Json => ({
+  event,
+  event_ts: 1_764_000_000_000,
+  payload: {
+    account_id: 'acct',
+    operator: 'host@example.com',
+    operator_id: 'host-id',
+    object: {
+      id: 81234567890,
+      uuid: 'Wnk6y4ZlRUyNOJkMgFy3Ig==',
+      topic: 'A webinar',
+      occurrences: [{ occurrence_id: '1764000000000', start_time: '2026-12-01T10:00:00Z' }],
+      registrant: { id: 'reg1', email: 'ada@example.com', first_name: 'Ada', last_name: 'L', status: 'approved' },
+    },
+  },
+});
+
+/** Every path into a JSON value, the root's children first. */
+function paths(value: Json, prefix: Array<string | number> = []): Array<Array<string | number>> {
+  if (value === null || typeof value !== 'object') return [];
+  const keys: Array<string | number> = Array.isArray(value) ? value.map((_, i) => i) : Object.keys(value);
+  return keys.flatMap((key) => {
+    const child = (value as Record<string | number, Json>)[key] as Json;
+    return [[...prefix, key], ...paths(child, [...prefix, key])];
+  });
+}
+
+/** A copy of `value` with the thing at `path` removed, or replaced by `replacement`. */
+function mutate(value: Json, path: Array<string | number>, replacement: Json | undefined): Json {
+  const copy = structuredClone(value) as Record<string | number, Json>;
+  const parent = path.slice(0, -1).reduce<Record<string | number, Json>>((at, key) => at[key] as never, copy);
+  const last = path.at(-1) as string | number;
+  if (replacement === undefined) {
+    if (Array.isArray(parent)) parent.splice(last as number, 1);
+    else delete parent[last];
+  } else {
+    parent[last] = replacement;
+  }
+  return copy;
+}
+
+const mutation = fc
+  .constantFrom(...REGISTRATION_EVENT_NAMES)
+  .map(valid)
+  .chain((body) =>
+    fc.tuple(
+      fc.constant(body),
+      fc.constantFrom(...paths(body)),
+      fc.option(fc.jsonValue() as fc.Arbitrary<Json>, { nil: undefined, freq: 3 }),
+    ),
+  )
+  .map(([body, path, replacement]) => mutate(body, path, replacement));
+
+const post = (rawBody: string, headers: Record<string, string>) =>
+  gateway.inject({ method: 'POST', url: '/zoom/webhook', payload: rawBody, headers });
+
+test('a mutated, signed body: 4xx with a reason exactly when the schema refuses it, never a 5xx but 503', async () => {
+  await fc.assert(
+    fc.asyncProperty(mutation, async (body) => {
+      const { rawBody, headers } = signedRequest(body, SECRET);
+      const answer = await post(rawBody, headers);
+      const isRegistration = REGISTRATION_EVENT_NAMES.includes((body as { event?: unknown }).event as string);
+      const accepted = isRegistration && registrationEventSchema.safeParse(body).success;
+      if (accepted) {
+        // Valid still: handed on to Temporal, which is not there.
+        expect(answer.statusCode).toBe(503);
+      } else if (answer.statusCode === 200) {
+        // No longer a registration event: acknowledged and ignored, as Zoom's other events are.
+        expect(isRegistration).toBe(false);
+      } else {
+        expect(answer.statusCode).toBe(400);
+        const { error } = answer.json<{ error: { code: string; message: string } }>();
+        expect(error.code).toMatch(/^invalid_/);
+        expect(error.message.length).toBeGreaterThan(3);
+      }
+    }),
+    { numRuns: 400 },
+  );
+});
+
+test('bytes changed after signing, or no signature at all: always 401', async () => {
+  await fc.assert(
+    fc.asyncProperty(
+      fc.constantFrom(...REGISTRATION_EVENT_NAMES).map(valid),
+      fc.string({ minLength: 1, maxLength: 20 }),
+      fc.boolean(),
+      async (body, junk, unsigned) => {
+        const { rawBody, headers } = signedRequest(body, SECRET);
+        const changed = unsigned ? rawBody : `${rawBody.slice(0, -1)}${junk}}`;
+        const sent = unsigned ? { 'content-type': 'application/json' } : headers;
+        const answer = await post(changed, sent);
+        expect(answer.statusCode).toBe(401);
+        expect(answer.json()).toMatchObject({ error: { code: 'invalid_signature' } });
+      },
+    ),
+    { numRuns: 200 },
+  );
+});
