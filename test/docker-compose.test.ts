@@ -147,7 +147,12 @@ describe('the observability profile', () => {
         exprs.flatMap((e) => [...e.matchAll(/\b((?:gateway|zoom|temporal)_[a-z_]+)\b/g)].map((m) => m[1] as string)),
       ),
     ];
-    const code = ['src/gateway/metrics.ts', 'src/activities/metrics.ts', 'src/workflows/registrant/metrics.ts']
+    const code = [
+      'src/gateway/metrics.ts',
+      'src/activities/metrics.ts',
+      'src/workflows/registrant/metrics.ts',
+      'src/workflows/reconciliation/metrics.ts',
+    ]
       .map(read)
       .join('\n');
     const ours = names.filter((n) => !n.startsWith('temporal_'));

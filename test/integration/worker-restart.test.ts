@@ -4,6 +4,8 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
 import axios from 'axios';
+import { FINDINGS } from '../../src/domain/reconciliation';
+import { sweepNow } from '../../src/temporal/reconciliation';
 import { freePort } from '../../tools/dev/temporal-server';
 import { callbacksAbout, settled, startWorld, type World } from '../helpers/world';
 import { eventually } from '../helpers/eventually';
@@ -62,8 +64,24 @@ test('worker killed during the follow-up wait and started again: exactly one reg
   expect(await settled(world, webinar.id, person.id)).toMatchObject({ state: 'admin_cancelled', settling: false });
   expect(world.app.deliveries.filter((d) => d.callback.data.registrant.id === person.id)).toHaveLength(1);
 
-  // The worker's Prometheus endpoint: the SDK's own metrics, and the settled cancellation counted once, by who.
+  // A sweep of the webinar, run by this worker, so that its findings are counted too.
+  const report = await (await sweepNow(world.client, world.taskQueue, [webinar.id])).result();
+  const [findings] = report.webinars;
+  const found = FINDINGS.filter((finding) => (findings?.[finding] ?? 0) > 0);
+  expect(found.length).toBeGreaterThan(0);
+
+  // The worker's Prometheus endpoint: the SDK's own metrics, the settled cancellation counted once, by who, and
+  // what the sweep found.
   const { data: exposition } = await axios.get<string>(`http://${metrics}/metrics`);
+  expect(exposition).toMatch(/^zoom_reconciliation_webinars_total\{[^}]*outcome="swept"[^}]*\} 1$/m);
+  for (const finding of found) {
+    expect(exposition).toMatch(
+      new RegExp(
+        `^zoom_reconciliation_findings_total\\{[^}]*finding="${finding}"[^}]*\\} ${findings?.[finding]}$`,
+        'm',
+      ),
+    );
+  }
   expect(exposition).toMatch(/^temporal_workflow_task_execution_latency_seconds_bucket\{/m);
   expect(exposition).toMatch(/^temporal_activity_execution_latency_seconds_bucket\{.*activity_type="notifyApp"/m);
   expect(exposition).toMatch(

@@ -17,6 +17,7 @@ import { errorMessage } from '../../errors';
 import { ZOOM_FAILURES, zoomApiTaskQueue } from '../registrant/names';
 import { progressQuery, type ReconciliationInput, type SweepReport } from './messages';
 import { describeSweep } from './details';
+import { countFindings } from './metrics';
 import { Sweep, type WebinarSweep } from './sweep';
 
 // Each page's result is in the history: start afresh well before it grows long (a webinar of 10,000 registrants
@@ -87,6 +88,7 @@ export async function reconciliationWorkflow({ webinars, progress }: Reconciliat
       if (!(err instanceof ActivityFailure)) throw err;
       sweep.fail(webinar, errorMessage(err));
     }
+    countFindings(webinar.findings);
     sweep.finishWebinar();
   }
   sweep.finish(new Date().toISOString());
