@@ -1,5 +1,6 @@
 // `npm run codec-server`: decrypts payloads for the Temporal Web UI and CLI (README, "Personal data in Temporal").
-import { codecServerConfigSchema, loadConfigOrExit } from '../config';
+import { codecServerConfigSchema, ConfigError, loadConfigOrExit } from '../config';
+import { listenOrExplain } from '../http';
 import { buildCodecServer } from '../codec-server/server';
 import { logger } from '../logger';
 import { AesGcmPayloadCodec } from '../temporal/payload-codec';
@@ -12,7 +13,12 @@ async function main(): Promise<void> {
     corsOrigins: config.CODEC_SERVER_CORS_ORIGINS,
     logger,
   });
-  const url = await app.listen({ port: config.CODEC_SERVER_PORT, host: config.CODEC_SERVER_HOST });
+  const url = await listenOrExplain(app, {
+    port: config.CODEC_SERVER_PORT,
+    host: config.CODEC_SERVER_HOST,
+    setting: 'CODEC_SERVER_PORT',
+    what: 'codec server',
+  });
   logger.info(
     { url, keys: config.PAYLOAD_CODEC_KEYS.map(({ id }) => id), origins: config.CODEC_SERVER_CORS_ORIGINS },
     'codec server started',
@@ -23,6 +29,8 @@ async function main(): Promise<void> {
 }
 
 main().catch((err: unknown) => {
-  logger.error({ err }, 'codec server failed');
+  // A start-up problem is one line that says what to do; anything else keeps its stack.
+  if (err instanceof ConfigError) logger.error(err.message);
+  else logger.error({ err }, 'codec server failed');
   process.exit(1);
 });

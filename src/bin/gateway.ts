@@ -1,5 +1,6 @@
 // `npm run gateway`.
 import { ConfigError, gatewayConfigSchema, loadConfigOrExit } from '../config';
+import { listenOrExplain } from '../http';
 import { logger } from '../logger';
 import { buildGateway } from '../gateway/server';
 import { createGatewayClient } from '../gateway/client';
@@ -17,7 +18,7 @@ async function main(): Promise<void> {
     logger.warn(`${err.message} Answering 503 until it is.`);
   });
   const app = buildGateway({ config, client, logger, metrics });
-  await app.listen({ port: config.PORT, host: config.HOST });
+  await listenOrExplain(app, { port: config.PORT, host: config.HOST, setting: 'PORT', what: 'gateway' });
   logger.info(
     {
       address: target.address,

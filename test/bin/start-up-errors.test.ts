@@ -48,6 +48,32 @@ test('the worker whose metrics port is taken says so in one line, before it conn
   }
 });
 
+test.each([
+  ['gateway', 'src/bin/gateway.ts', 'PORT', { ZOOM_WEBHOOK_SECRET_TOKEN: 't', HOST: '127.0.0.1' }],
+  [
+    'codec server',
+    'src/bin/codec-server.ts',
+    'CODEC_SERVER_PORT',
+    { PAYLOAD_CODEC_KEYS: `k:${Buffer.alloc(32).toString('base64')}`, CODEC_SERVER_HOST: '127.0.0.1' },
+  ],
+])('the %s whose port is taken says so in one line, naming the variable', async (what, script, setting, env) => {
+  const taken = createServer();
+  await new Promise<void>((resolve) => taken.listen(0, '127.0.0.1', resolve));
+  const { port } = taken.address() as AddressInfo;
+  try {
+    const run = await runScript(script, [], { TEMPORAL_ADDRESS: NOWHERE, ...env, [setting]: String(port) });
+    expect(run.code).toBe(1);
+    const line = JSON.parse(run.stdout.trim().split('\n').at(-1) ?? '{}') as { msg?: string; err?: unknown };
+    expect(line.msg).toBe(
+      `port ${port} on 127.0.0.1 (${setting}) is already in use: is another ${what} still running? ` +
+        `Stop it, or set ${setting} to a free port.`,
+    );
+    expect(line.err).toBeUndefined();
+  } finally {
+    taken.close();
+  }
+});
+
 test('a missing variable is "required", by name', async () => {
   const run = await runScript('src/bin/worker.ts', [], {
     ZOOM_ACCOUNT_ID: '',
