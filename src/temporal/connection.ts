@@ -22,7 +22,7 @@ export interface TemporalTarget {
   address: string;
   namespace: string;
   security: TemporalSecurity;
-  /** Where the address came from, for messages: "TEMPORAL_ADDRESS", "profile prod", "the default". */
+  /** Where the address came from, for messages: "TEMPORAL_ADDRESS", "profile prod", "the default address". */
   addressFrom: string;
   connection: Pick<NativeConnectionOptions, 'address' | 'tls' | 'apiKey' | 'metadata'>;
   /** With PAYLOAD_CODEC_KEYS: payloads encrypted (failure messages are not: they carry ids, never names). */
@@ -74,7 +74,8 @@ export function temporalTarget(config: TemporalConnectionSettings): TemporalTarg
     if (err instanceof ConfigError) throw err;
     throw new ConfigError(`the Temporal connection settings cannot be read (${profile}): ${errorMessage(err)}`);
   }
-  const { tls, apiKey, metadata, address } = loaded.connectionOptions;
+  const { tls, apiKey, metadata, address: given } = loaded.connectionOptions;
+  const address = given ?? 'localhost:7233';
   if (tls && typeof tls === 'object' && !tls.clientCertPair && halfAPair(config)) {
     throw new ConfigError(
       'a client certificate needs its key and a key its certificate: set both TEMPORAL_TLS_CLIENT_CERT_* and TEMPORAL_TLS_CLIENT_KEY_*',
@@ -88,11 +89,11 @@ export function temporalTarget(config: TemporalConnectionSettings): TemporalTarg
         ? 'TLS'
         : 'plaintext';
   return {
-    address: address ?? 'localhost:7233',
+    address,
     namespace: loaded.namespace ?? 'default',
     security,
-    addressFrom: config.TEMPORAL_ADDRESS ? 'TEMPORAL_ADDRESS' : address ? profile : 'the default address',
-    connection: { address: address ?? 'localhost:7233', tls, apiKey, metadata },
+    addressFrom: config.TEMPORAL_ADDRESS ? 'TEMPORAL_ADDRESS' : given ? profile : 'the default address',
+    connection: { address, tls, apiKey, metadata },
     dataConverter: dataConverterFor(config),
     encryptedWith: config.PAYLOAD_CODEC_KEYS?.[0]?.id ?? null,
   };
@@ -183,10 +184,13 @@ export async function probeTemporal(target: TemporalTarget): Promise<void> {
   const giveUp = new Promise<never>((_, reject) => {
     timer = setTimeout(() => reject(new Error('timed out')), CONNECT_TIMEOUT_MS);
   });
+  const connecting = NativeConnection.connect(target.connection);
   try {
-    const connection = await Promise.race([NativeConnection.connect(target.connection), giveUp]);
+    const connection = await Promise.race([connecting, giveUp]);
     await connection.close();
   } catch (err) {
+    // One that connects after all, too late, is closed rather than left open.
+    connecting.then((late) => late.close()).catch(() => {});
     throw temporalUnreachable(target, err);
   } finally {
     clearTimeout(timer);
@@ -210,7 +214,7 @@ export async function connectClient(
   };
 }
 
-/** What the worker's Temporal clients are made of: its native connection, and the namespace it works in. */
+/** What the worker's Temporal clients are made of: its native connection, its namespace and data converter. */
 export interface WorkerTemporal {
   connection: NativeConnection;
   namespace: string;
