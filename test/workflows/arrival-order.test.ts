@@ -11,23 +11,7 @@ import {
   type RegistrationEvent,
   type RegistrationKind,
 } from '../../src/domain/registration';
-import { RegistrantState } from '../../src/workflows/registrant/state';
-
-const W = '81234567890';
-const R = 'reg1';
-
-function event(kind: RegistrationKind, eventTs: number): RegistrationEvent {
-  return {
-    kind,
-    eventTs,
-    webinarId: W,
-    occurrenceId: null,
-    registrant: { id: R, email: 'ada@example.com', first_name: 'Ada', last_name: 'L' },
-    registrantStatus: kind === 'created' ? 'approved' : null,
-    operator: kind === 'created' ? null : 'host@example.com',
-    operatorId: kind === 'created' ? null : 'host-id',
-  };
-}
+import { applyAll, event, fresh } from '../helpers/registrant-events';
 
 /** The cancellation at 1,000 and up to five other events, each at its own event_ts (Zoom's are milliseconds). */
 const scenario = fc.record({
@@ -61,23 +45,16 @@ function play(
   lookup: LookupEvidence,
   operator: CancelledBy,
 ): Outcome {
-  const state = RegistrantState.start({ webinarId: W, registrantId: R });
-  const apply = () => {
-    for (let next = state.nextEvent(); next; next = state.nextEvent()) {
-      const to = state.take(next);
-      if (to) state.enter(to, next.eventTs);
-      state.markApplied(next);
-    }
-  };
+  const state = fresh();
   // Every event arrives at least once: first in the drawn order (with its redeliveries), then any not yet seen.
   const seen = new Set<number>();
   for (const { index, applyAfter } of order) {
     state.receive(events[index]);
     seen.add(index);
-    if (applyAfter) apply();
+    if (applyAfter) applyAll(state);
   }
   events.forEach((e, i) => seen.has(i) || state.receive(e));
-  apply();
+  applyAll(state);
   const cancel = events[0] as RegistrationEvent;
   const followUps = state.followUpsOf(cancel);
   return {

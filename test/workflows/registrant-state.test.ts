@@ -2,39 +2,9 @@
 // own writes, stale verdicts and the app's requests. The workflow only adds I/O around these transitions.
 import { decideCancellation } from '../../src/domain/decision';
 import type { Evidence } from '../../src/domain/evidence';
-import type { RegistrationEvent, RegistrationKind } from '../../src/domain/registration';
+import type { RegistrationKind } from '../../src/domain/registration';
 import { RegistrantState } from '../../src/workflows/registrant/state';
-
-const W = '81234567890';
-const R = 'reg1';
-
-function event(kind: RegistrationKind, eventTs: number, extra: Partial<RegistrationEvent> = {}): RegistrationEvent {
-  return {
-    kind,
-    eventTs,
-    webinarId: W,
-    occurrenceId: null,
-    registrant: { id: R, email: 'ada@example.com', first_name: 'Ada', last_name: 'L' },
-    registrantStatus: kind === 'created' ? 'approved' : null,
-    operator: kind === 'created' ? null : 'host@example.com',
-    operatorId: kind === 'created' ? null : 'host-id',
-    ...extra,
-  };
-}
-
-const fresh = () => RegistrantState.start({ webinarId: W, registrantId: R });
-
-/** Applies every waiting event as the workflow does: earliest event_ts first, state moved, then marked applied. */
-function applyAll(state: RegistrantState): string[] {
-  const applied: string[] = [];
-  for (let next = state.nextEvent(); next; next = state.nextEvent()) {
-    const to = state.take(next);
-    if (to) state.enter(to, next.eventTs);
-    state.markApplied(next);
-    applied.push(`${next.kind}@${next.eventTs}`);
-  }
-  return applied;
-}
+import { applyAll, event, fresh, R, W } from '../helpers/registrant-events';
 
 function permutations<T>(items: T[]): T[][] {
   if (items.length <= 1) return [items];
