@@ -1,9 +1,10 @@
 // `npm run codec-server`: decrypts payloads for the Temporal Web UI and CLI (README, "Personal data in Temporal").
-import { codecServerConfigSchema, ConfigError, loadConfigOrExit } from '../config';
+import { codecServerConfigSchema, loadConfigOrExit } from '../config';
 import { listenOrExplain } from '../http';
 import { buildCodecServer } from '../codec-server/server';
 import { logger } from '../logger';
 import { AesGcmPayloadCodec } from '../temporal/payload-codec';
+import { failedToStart } from './start-up';
 
 async function main(): Promise<void> {
   const config = loadConfigOrExit(codecServerConfigSchema);
@@ -28,9 +29,4 @@ async function main(): Promise<void> {
   }
 }
 
-main().catch((err: unknown) => {
-  // A start-up problem is one line that says what to do; anything else keeps its stack.
-  if (err instanceof ConfigError) logger.error(err.message);
-  else logger.error({ err }, 'codec server failed');
-  process.exit(1);
-});
+main().catch(failedToStart('codec server'));

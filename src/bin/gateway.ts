@@ -1,11 +1,12 @@
 // `npm run gateway`.
-import { ConfigError, gatewayConfigSchema, loadConfigOrExit } from '../config';
+import { gatewayConfigSchema, loadConfigOrExit } from '../config';
 import { listenOrExplain } from '../http';
 import { logger } from '../logger';
 import { buildGateway } from '../gateway/server';
 import { createGatewayClient } from '../gateway/client';
 import { GatewayMetrics } from '../gateway/metrics';
-import { probeTemporal, TemporalUnreachableError } from '../temporal/connection';
+import { describeTarget, probeTemporal, TemporalUnreachableError } from '../temporal/connection';
+import { failedToStart } from './start-up';
 
 async function main(): Promise<void> {
   const config = loadConfigOrExit(gatewayConfigSchema);
@@ -19,15 +20,7 @@ async function main(): Promise<void> {
   });
   const app = buildGateway({ config, client, logger, metrics });
   await listenOrExplain(app, { port: config.PORT, host: config.HOST, setting: 'PORT', what: 'gateway' });
-  logger.info(
-    {
-      address: target.address,
-      namespace: target.namespace,
-      security: target.security,
-      payloadsEncryptedWith: target.encryptedWith,
-    },
-    'gateway started',
-  );
+  logger.info(describeTarget(target), 'gateway started');
   for (const signal of ['SIGINT', 'SIGTERM'] as const) {
     process.once(signal, () => {
       logger.info({ signal }, 'gateway stopping');
@@ -39,9 +32,4 @@ async function main(): Promise<void> {
   }
 }
 
-main().catch((err: unknown) => {
-  // A start-up problem is one line that says what to do; anything else keeps its stack.
-  if (err instanceof TemporalUnreachableError || err instanceof ConfigError) logger.error(err.message);
-  else logger.error({ err }, 'gateway failed');
-  process.exit(1);
-});
+main().catch(failedToStart('gateway'));

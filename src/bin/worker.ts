@@ -8,8 +8,9 @@ import { ConfigError, loadConfigOrExit, workerConfigSchema, type WorkerConfig } 
 import { errorMessage } from '../errors';
 import { ensureReconciliationSchedule } from '../temporal/reconciliation';
 import { logger } from '../logger';
-import { connectWorker, TemporalUnreachableError } from '../temporal/connection';
+import { connectWorker, describeTarget } from '../temporal/connection';
 import { createRegistrationWorkers } from '../workers';
+import { failedToStart } from './start-up';
 
 async function main(): Promise<void> {
   const config = loadConfigOrExit(workerConfigSchema);
@@ -21,16 +22,7 @@ async function main(): Promise<void> {
     const bundle = path.join(__dirname, '..', WORKFLOW_BUNDLE_FILE);
     const workflowBundle = existsSync(bundle) ? { codePath: bundle } : undefined;
     const workers = await createRegistrationWorkers({ config, temporal, workflowBundle });
-    logger.info(
-      {
-        taskQueue: config.TEMPORAL_TASK_QUEUE,
-        address: target.address,
-        namespace,
-        security: target.security,
-        payloadsEncryptedWith: target.encryptedWith,
-      },
-      'worker started',
-    );
+    logger.info({ taskQueue: config.TEMPORAL_TASK_QUEUE, ...describeTarget(target) }, 'worker started');
     await keepReconciliationSchedule(config, new Client({ connection, namespace, dataConverter }));
     await Promise.all(workers.map((worker) => worker.run()));
   } finally {
@@ -90,9 +82,4 @@ async function keepReconciliationSchedule(config: WorkerConfig, client: Client):
   }
 }
 
-main().catch((err: unknown) => {
-  // A start-up problem is one line that says what to do; anything else keeps its stack.
-  if (err instanceof TemporalUnreachableError || err instanceof ConfigError) logger.error(err.message);
-  else logger.error({ err }, 'worker failed');
-  process.exit(1);
-});
+main().catch(failedToStart('worker'));

@@ -109,6 +109,12 @@ function profilesIn(env: Record<string, string>): Record<string, unknown> {
   }
 }
 
+/** What a process's start-up line says of its Temporal: where, how secured, whether payloads are encrypted. */
+export function describeTarget(target: TemporalTarget) {
+  const { address, namespace, security, encryptedWith } = target;
+  return { address, namespace, security, payloadsEncryptedWith: encryptedWith };
+}
+
 function halfAPair(config: TemporalConnectionSettings): boolean {
   const cert = Boolean(config.TEMPORAL_TLS_CLIENT_CERT_PATH ?? config.TEMPORAL_TLS_CLIENT_CERT_DATA);
   const key = Boolean(config.TEMPORAL_TLS_CLIENT_KEY_PATH ?? config.TEMPORAL_TLS_CLIENT_KEY_DATA);
