@@ -2,11 +2,12 @@
 // processes, so that their RSS is their own and the load generator does not share their event loop.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import path from 'node:path';
 import type { Client } from '@temporalio/client';
 import axios from 'axios';
 import { WORKER_PROCESS } from '../src/workers';
+import { rssMb } from '../tools/chaos/supervisor';
 import { freePort } from '../tools/dev/temporal-server';
 
 const LIB = path.resolve(__dirname, '..', 'lib', 'bin');
@@ -40,10 +41,7 @@ function startNode(entry: 'worker' | 'gateway', env: Record<string, string>, lau
   if (pid === undefined) throw new Error(`could not start ${file}`);
   return {
     pid,
-    rssMb() {
-      const kb = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1];
-      return Math.round(Number(kb) / 1024);
-    },
+    rssMb: () => rssMb(pid),
     assertAlive() {
       // An out-of-memory abort ends it by a signal, with no exit code.
       const end = child.exitCode ?? child.signalCode;

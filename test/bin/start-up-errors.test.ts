@@ -74,6 +74,29 @@ test.each([
   }
 });
 
+test('the sandbox whose port is taken says so in one line, naming the variable', async () => {
+  const taken = createServer();
+  await new Promise<void>((resolve) => taken.listen(0, '127.0.0.1', resolve));
+  const { port } = taken.address() as AddressInfo;
+  try {
+    const run = await runScript('tools/sandbox/main.ts', [], { SANDBOX_PORT: String(port), SANDBOX_HOST: '127.0.0.1' });
+    expect(run.code).toBe(1);
+    expect(run.stderr.trim()).toBe(
+      `sandbox: port ${port} on 127.0.0.1 (SANDBOX_PORT) is already in use: is another sandbox (or npm run dev) ` +
+        'still running? Stop it, or set SANDBOX_PORT to a free port.',
+    );
+  } finally {
+    taken.close();
+  }
+});
+
+test('chaos refuses a bad option before it starts anything, with its usage', async () => {
+  const run = await runScript('tools/chaos/main.ts', ['--seed', 'abc']);
+  expect(run.code).toBe(2);
+  expect(run.stderr).toMatch(/^chaos: seed: must be a whole number\n\nusage: npm run chaos/);
+  expect(run.stdout).toBe('');
+});
+
 test('a missing variable is "required", by name', async () => {
   const run = await runScript('src/bin/worker.ts', [], {
     ZOOM_ACCOUNT_ID: '',

@@ -8,6 +8,7 @@ import { createGatewayClient } from '../../src/gateway/client';
 import { buildGateway } from '../../src/gateway/server';
 import { REGISTRATION_EVENT_NAMES, registrationEventSchema } from '../../src/zoom/webhook';
 import { signedRequest } from '../../tools/sandbox/webhooks';
+import { mutatedWebhookBody, validWebhookBody } from '../../tools/chaos/bad-input';
 
 const SECRET = 'zoom-webhook-secret';
 const temporal = createGatewayClient({ TEMPORAL_ADDRESS: '127.0.0.1:1' });
@@ -21,60 +22,7 @@ afterAll(async () => {
   await temporal.connection.close();
 });
 
-type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
-
-const valid = (event: string): Json => ({
-  event,
-  event_ts: 1_764_000_000_000,
-  payload: {
-    account_id: 'acct',
-    operator: 'host@example.com',
-    operator_id: 'host-id',
-    object: {
-      id: 81234567890,
-      uuid: 'Wnk6y4ZlRUyNOJkMgFy3Ig==',
-      topic: 'A webinar',
-      occurrences: [{ occurrence_id: '1764000000000', start_time: '2026-12-01T10:00:00Z' }],
-      registrant: { id: 'reg1', email: 'ada@example.com', first_name: 'Ada', last_name: 'L', status: 'approved' },
-    },
-  },
-});
-
-/** Every path into a JSON value, the root's children first. */
-function paths(value: Json, prefix: Array<string | number> = []): Array<Array<string | number>> {
-  if (value === null || typeof value !== 'object') return [];
-  const keys: Array<string | number> = Array.isArray(value) ? value.map((_, i) => i) : Object.keys(value);
-  return keys.flatMap((key) => {
-    const child = (value as Record<string | number, Json>)[key] as Json;
-    return [[...prefix, key], ...paths(child, [...prefix, key])];
-  });
-}
-
-/** A copy of `value` with the thing at `path` removed, or replaced by `replacement`. */
-function mutate(value: Json, path: Array<string | number>, replacement: Json | undefined): Json {
-  const copy = structuredClone(value) as Record<string | number, Json>;
-  const parent = path.slice(0, -1).reduce<Record<string | number, Json>>((at, key) => at[key] as never, copy);
-  const last = path.at(-1) as string | number;
-  if (replacement === undefined) {
-    if (Array.isArray(parent)) parent.splice(last as number, 1);
-    else delete parent[last];
-  } else {
-    parent[last] = replacement;
-  }
-  return copy;
-}
-
-const mutation = fc
-  .constantFrom(...REGISTRATION_EVENT_NAMES)
-  .map(valid)
-  .chain((body) =>
-    fc.tuple(
-      fc.constant(body),
-      fc.constantFrom(...paths(body)),
-      fc.option(fc.jsonValue() as fc.Arbitrary<Json>, { nil: undefined, freq: 3 }),
-    ),
-  )
-  .map(([body, path, replacement]) => mutate(body, path, replacement));
+const mutation = mutatedWebhookBody();
 
 const post = (rawBody: string, headers: Record<string, string>) =>
   gateway.inject({ method: 'POST', url: '/zoom/webhook', payload: rawBody, headers });
@@ -106,7 +54,7 @@ test('a mutated, signed body: 4xx with a reason exactly when the schema refuses 
 test('bytes changed after signing, or no signature at all: always 401', async () => {
   await fc.assert(
     fc.asyncProperty(
-      fc.constantFrom(...REGISTRATION_EVENT_NAMES).map(valid),
+      fc.constantFrom(...REGISTRATION_EVENT_NAMES).map((event) => validWebhookBody(event)),
       fc.string({ minLength: 1, maxLength: 20 }),
       fc.boolean(),
       async (body, junk, unsigned) => {

@@ -130,3 +130,42 @@ test('created, approved and denied events: one callback each, and the state foll
   expect(view.state).toBe('denied');
   expect(world.app.about(registrant.id)).toHaveLength(3);
 });
+
+test('a created Zoom delivers only after the cancellation was told is kept, not told: the app never hears it again', async () => {
+  const { webinarId, registrantId } = seed();
+  const created = world.emulator.buildEvent('created', webinarId, registrantId);
+  await world.deliver(world.emulator.cancelAsRegistrant(webinarId, registrantId));
+  await callbacksAbout(world, registrantId, 1);
+  // Delivered twice: the second is passed over as a duplicate, which shows the first was applied.
+  expect((await world.deliver(created)).status).toBe(200);
+  expect((await world.deliver(created)).status).toBe(200);
+  await eventually(async () =>
+    (await world.state(webinarId, registrantId)).duplicates_ignored === 1 ? true : undefined,
+  );
+  expect(world.app.typesAbout(registrantId)).toEqual(['registrant.cancelled']);
+  expect(await world.state(webinarId, registrantId)).toMatchObject({ state: 'self_cancelled', settling: false });
+});
+
+test('while the app is down, a later event waits behind the cancellation told before it, then follows it', async () => {
+  const { webinarId, registrantId } = seed();
+  const later = world.emulator.buildEvent('approved', webinarId, registrantId, { eventTs: Date.now() + 60_000 });
+  const refused: string[] = [];
+  world.app.onRefused = ({ callback }) =>
+    void (callback.data.registrant.id === registrantId && refused.push(callback.type));
+  world.app.refuses = (callback) => callback.data.registrant.id === registrantId;
+  try {
+    await world.deliver(world.emulator.cancelAsRegistrant(webinarId, registrantId));
+    await eventually(() => refused.includes('registrant.cancelled'), { what: 'the cancellation refused once' });
+    await world.deliver(later);
+    // Retried meanwhile with backoff, the cancellation goes first: the approval is not even tried before it.
+    await eventually(() => refused.filter((type) => type === 'registrant.cancelled').length >= 3, {
+      what: 'the cancellation refused three times',
+    });
+    expect(refused).not.toContain('registrant.approved');
+  } finally {
+    world.app.refuses = () => false;
+    world.app.onRefused = () => {};
+  }
+  await callbacksAbout(world, registrantId, 2);
+  expect(world.app.typesAbout(registrantId)).toEqual(['registrant.cancelled', 'registrant.approved']);
+});

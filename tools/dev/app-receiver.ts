@@ -25,11 +25,17 @@ export class AppReceiver {
   onCallback: (received: ReceivedCallback) => void = () => {};
   /** Called with each verified delivery the receiver answered with an error. */
   onRefused: (received: ReceivedCallback, status: number) => void = () => {};
+  /** How long it takes to answer a callback it accepts (an app's own work). */
+  answerDelayMs = 0;
+  /** Callbacks being received right now (arrived, not yet answered). */
+  inFlight = 0;
   private server: Server | null = null;
   private readonly verifier = new Webhook(this.secret);
 
   async start(port = 0, host = '127.0.0.1'): Promise<string> {
     this.server = createServer((req, res) => {
+      this.inFlight++;
+      res.once('close', () => this.inFlight--);
       const chunks: Buffer[] = [];
       req.on('data', (chunk: Buffer) => chunks.push(chunk));
       req.on('end', () => {
@@ -56,7 +62,8 @@ export class AppReceiver {
         }
         this.deliveries.push(received);
         this.onCallback(received);
-        res.writeHead(204).end();
+        if (this.answerDelayMs > 0) setTimeout(() => res.writeHead(204).end(), this.answerDelayMs);
+        else res.writeHead(204).end();
       });
     });
     await new Promise<void>((resolve) => this.server?.listen(port, host, resolve));

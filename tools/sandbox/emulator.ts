@@ -58,6 +58,15 @@ export interface RecordedRequest {
   status: number;
   /** Arrival, epoch ms. */
   at: number;
+  /** The route's rate-limit label; none for the OAuth and control routes. */
+  label?: RateLimitLabel;
+}
+
+/** The faults the settings injected so far (serverErrorRate, rateLimitedRate, timeoutRate). */
+export interface InjectedFaults {
+  serverErrors: number;
+  rateLimited: number;
+  timeouts: number;
 }
 
 // The label of each route (zoom-platform.md 6), by Fastify's route pattern.
@@ -106,8 +115,12 @@ const invalidField = (reply: FastifyReply, error: z.ZodError) =>
 
 export class ZoomEmulator {
   readonly requests: RecordedRequest[] = [];
+  /** The API requests that have arrived and are not answered yet (by request id). */
+  private readonly apiInFlight = new Set<string>();
   private readonly world = new ZoomWorld();
   private readonly tokens = new Map<string, number>();
+  private readonly issued = new Set<string>();
+  readonly injected: InjectedFaults = { serverErrors: 0, rateLimited: 0, timeouts: 0 };
   private readonly scripts = new Map<string, { steps: LookupStep[]; repeatLast: boolean }>();
   private readonly pageTokens = new Map<string, { offset: number; expiresAt: number }>();
   private readonly app: FastifyInstance;
@@ -136,13 +149,24 @@ export class ZoomEmulator {
     this.app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string' }, (_req, body, done) =>
       done(null, Object.fromEntries(new URLSearchParams(body as string))),
     );
+    this.app.addHook('onRequest', (req, _reply, done) => {
+      if (req.url.startsWith('/v2/')) this.apiInFlight.add(req.id);
+      done();
+    });
+    this.app.addHook('onRequestAbort', (req, done) => {
+      this.apiInFlight.delete(req.id);
+      done();
+    });
     this.app.addHook('onSend', (_req, reply, payload, done) => {
       reply.header('x-zm-trackingid', `v=2.0;clid=us06;rid=WEB_${randomBytes(16).toString('hex')}`);
       done(null, payload);
     });
     this.app.addHook('onResponse', (req, reply, done) => {
+      this.apiInFlight.delete(req.id);
       const [path = req.url, query = ''] = req.url.split('?');
+      const label = ROUTE_LABELS[`${req.method} ${req.routeOptions.url ?? ''}`];
       this.requests.push({
+        ...(label ? { label } : {}),
         method: req.method,
         path,
         query,
@@ -296,6 +320,21 @@ export class ZoomEmulator {
     this.script('get', webinarId, registrantId, steps, opts);
   }
 
+  /** How many webhooks are waiting for the subscribed endpoint's answer right now. */
+  get webhooksInFlight(): number {
+    return this.delivery.sending;
+  }
+
+  /** How many API requests are being answered (or held) right now. */
+  get apiRequestsInFlight(): number {
+    return this.apiInFlight.size;
+  }
+
+  /** Every access token issued so far, expired or not (to look for them where they must not be, such as logs). */
+  get issuedTokens(): string[] {
+    return [...this.issued];
+  }
+
   /** Invalidates every token issued so far, as if they had expired. */
   expireTokens(): void {
     this.tokens.clear();
@@ -423,6 +462,7 @@ export class ZoomEmulator {
       const ttl = this.options.tokenTtlSeconds ?? 3600;
       const token = randomBytes(24).toString('base64url');
       this.tokens.set(token, Date.now() + ttl * 1000);
+      this.issued.add(token);
       return reply.send({
         access_token: token,
         token_type: 'bearer',
@@ -443,17 +483,26 @@ export class ZoomEmulator {
           next();
         });
         api.addHook('onRequest', (req, reply, next) => {
-          const { timeoutRate, timeoutMs, serverErrorRate, plan, latencyMs } = this.current;
+          const { timeoutRate, timeoutMs, serverErrorRate, rateLimitedRate, plan, latencyMs } = this.current;
           if (timeoutRate > 0 && this.random() < timeoutRate) {
+            this.injected.timeouts++;
             // No answer until the caller has long given up; then a gateway timeout, as a proxy in front would say.
             setTimeout(() => void zoomError(reply, 504, 504, 'Gateway timeout.'), timeoutMs).unref();
             return;
           }
           if (serverErrorRate > 0 && this.random() < serverErrorRate) {
+            this.injected.serverErrors++;
             void zoomError(reply, 500, 500, 'Internal server error.');
             return;
           }
           const label = ROUTE_LABELS[`${req.method} ${req.routeOptions.url ?? ''}`];
+          if (label && rateLimitedRate > 0 && this.random() < rateLimitedRate) {
+            this.injected.rateLimited++;
+            // As another app on the same account would make Zoom answer: the account's second is spent.
+            reply.headers({ 'x-ratelimit-category': label, 'x-ratelimit-type': 'QPS', 'retry-after': '1' });
+            void zoomError(reply, 429, ZOOM_CODES.rateLimited, PER_SECOND_LIMIT_MESSAGE);
+            return;
+          }
           const verdict = label ? this.rateLimiter.check(plan, label) : null;
           if (verdict) reply.headers(verdict.headers);
           if (verdict && !verdict.allowed) {

@@ -1,7 +1,8 @@
 // `npm run sandbox`: the Zoom emulator on its own, seeded with one webinar and two registrants. With
 // SANDBOX_WEBHOOK_URL set it delivers webhooks there (validated first), as Zoom would.
 import { z } from 'zod';
-import { loadConfigOrExit } from '../../src/config';
+import { ConfigError, loadConfigOrExit } from '../../src/config';
+import { listenOrExplain } from '../../src/http';
 import { ZoomEmulator } from './emulator';
 import { seedDemoWebinar } from './seed';
 
@@ -47,7 +48,10 @@ async function main(): Promise<void> {
       dropRate: config.SANDBOX_DROP_RATE,
     },
   });
-  await emulator.start(config.SANDBOX_PORT, config.SANDBOX_HOST);
+  await listenOrExplain(
+    { listen: ({ port, host }) => emulator.start(port, host).then(() => emulator.url) },
+    { port: config.SANDBOX_PORT, host: config.SANDBOX_HOST, setting: 'SANDBOX_PORT', what: 'sandbox (or npm run dev)' },
+  );
   const say = (line: string) => process.stdout.write(`${line}\n`);
   if (config.SANDBOX_WEBHOOK_URL) {
     // Zoom validates an endpoint before it sends it anything; so does the sandbox.
@@ -76,6 +80,6 @@ async function main(): Promise<void> {
 }
 
 main().catch((err: unknown) => {
-  process.stderr.write(`sandbox failed: ${String(err)}\n`);
+  process.stderr.write(err instanceof ConfigError ? `sandbox: ${err.message}\n` : `sandbox failed: ${String(err)}\n`);
   process.exit(1);
 });

@@ -15,6 +15,8 @@ export const sandboxSettingsSchema = z.strictObject({
   latencyMs: z.number().int().min(0).max(60_000),
   /** Share of API requests answered with a 500. */
   serverErrorRate: rate,
+  /** Share of API requests answered with a per-second 429 (Retry-After: 1), whatever the plan's limits. */
+  rateLimitedRate: rate,
   /** Share of API requests held for `timeoutMs` before any answer. */
   timeoutRate: rate,
   timeoutMs: z.number().int().min(1).max(120_000),
@@ -41,6 +43,7 @@ export const DEFAULT_SETTINGS: SandboxSettings = {
   consistencyDelayMs: 0,
   latencyMs: 0,
   serverErrorRate: 0,
+  rateLimitedRate: 0,
   timeoutRate: 0,
   timeoutMs: 30_000,
   webhookUrl: null,

@@ -67,6 +67,11 @@ export class CallbackLedger {
     return this.refusals.get(webhookId) ?? 0;
   }
 
+  /** Whether the app already has a callback about a later event than `eventTs`. */
+  toldLaterThan(eventTs: number): boolean {
+    return this.view.callbacks.some((c) => c.event_ts > eventTs);
+  }
+
   wasDelivered(webhookId: string): boolean {
     return this.view.callbacks.some((c) => c.webhook_id === webhookId);
   }

@@ -28,6 +28,11 @@ export const PATCHES = {
   settlingState: 'registration-state-settling',
   /** A run that only ever held refused API requests ends, instead of waiting DEDUP_WINDOW like a registrant. */
   refusedRequestLeavesNothing: 'refused-request-leaves-nothing',
+  /**
+   * Callbacks go out one at a time, in the order they were told, and an event older than a callback the app already
+   * has is recorded but not told: the app's view of a registrant only moves forward.
+   */
+  callbacksInOrder: 'callbacks-in-order',
 } as const;
 
 /** ApplicationFailure types of the Zoom API activities, read by the workflow's retry policies and decision. */

@@ -123,6 +123,7 @@ export async function registrantWorkflow(input: RegistrantWorkflowInput): Promis
   // replay as they ran (test/workflows/replay.test.ts) and every run started since gets it.
   const showsSettling = patched(PATCHES.settlingState);
   const endsWhenOnlyRefused = patched(PATCHES.refusedRequestLeavesNothing);
+  const tellsInOrder = patched(PATCHES.callbacksInOrder);
 
   const settings = await loadSettings();
   const activities = registrantActivities(settings);
@@ -155,7 +156,24 @@ export async function registrantWorkflow(input: RegistrantWorkflowInput): Promis
     ]);
   }
 
-  async function tell(outbound: Outbound): Promise<void> {
+  // The loop's events and the settlements tell the app from two places: one at a time, so that the app hears them
+  // in the order they were told, even when it was down and every callback waited.
+  const telling = new Mutex();
+  function tell(outbound: Outbound, { unlessStale = false } = {}): Promise<void> {
+    if (!tellsInOrder) return send(outbound);
+    return telling.runExclusive(async () => {
+      // Zoom delivers out of order: a `created` held back until after the cancellation was told would, told now,
+      // read to the app as a new registration. It stays in the history and the evidence; the app is not told.
+      const { type, data } = outbound.callback;
+      if (unlessStale && registrant.callbacks.toldLaterThan(data.event_ts)) {
+        log.info('event older than what the app was told: not told', { type, eventTs: data.event_ts });
+        return;
+      }
+      await send(outbound);
+    });
+  }
+
+  async function send(outbound: Outbound): Promise<void> {
     for (;;) {
       try {
         await activities.notifyApp(outbound);
@@ -204,6 +222,7 @@ export async function registrantWorkflow(input: RegistrantWorkflowInput): Promis
         { type: `registrant.${event.kind}` },
         event.correlationId,
       ),
+      { unlessStale: true },
     );
     registrant.markApplied(event);
   }

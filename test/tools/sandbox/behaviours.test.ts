@@ -129,6 +129,25 @@ describe('fault injection', () => {
     expect(statuses).toEqual([500, 200, 500, 200]);
   });
 
+  test('a rate-limited share answers a per-second 429 with Retry-After, counted as injected', async () => {
+    const draws = [0.05, 0.9, 0.9, 0.9];
+    const { emulator, zoom, webinarId, adaId } = await emulatorWith(
+      { rateLimitedRate: 0.1 },
+      () => draws.shift() ?? 0.9,
+    );
+    const first = await zoom.call('GET', `/webinars/${webinarId}/registrants/${adaId}`);
+    expect(first.status).toBe(429);
+    expect(first.headers).toMatchObject({
+      'retry-after': '1',
+      'x-ratelimit-category': 'Light',
+      'x-ratelimit-type': 'QPS',
+    });
+    expect(first.data).toMatchObject({ code: 429, message: expect.stringContaining('per-second rate limit') });
+    expect((await zoom.call('GET', `/webinars/${webinarId}/registrants/${adaId}`)).status).toBe(200);
+    expect(emulator.injected).toEqual({ serverErrors: 0, rateLimited: 1, timeouts: 0 });
+    expect(emulator.requests.map((r) => r.label)).toContain('Light');
+  });
+
   test('a timeout rate holds requests until the client gives up', async () => {
     const { zoom, webinarId, adaId } = await emulatorWith({ timeoutRate: 1, timeoutMs: 5_000 });
     await zoom.getToken();

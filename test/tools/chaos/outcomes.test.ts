@@ -1,0 +1,67 @@
+// The chaos run's judgement of what the app was told, against made-up deliveries: every way an outcome can be lost,
+// told twice, wrong or out of order is named, and redeliveries of one webhook-id are at-least-once, not duplicates.
+import type { AppCallback } from '../../../src/app/callback';
+import type { ReceivedCallback } from '../../../tools/dev/app-receiver';
+import { judge, settled } from '../../../tools/chaos/outcomes';
+
+const registrant = { id: 'r1', email: 'r1@example.test', first_name: 'R', last_name: 'One' };
+const evidence = { lookup: 'not_found', operator: 'registrant', follow_ups: [] } as never;
+
+function received(type: AppCallback['type'], eventTs: number, extra: Record<string, unknown> = {}): ReceivedCallback {
+  const data = { webinar_id: 'w', occurrence_id: null, registrant, event_ts: eventTs, ...extra };
+  return {
+    webhookId: `zr_w_r1_${eventTs}_${type}`,
+    callback: { type, timestamp: '2026-12-02T00:00:00.000Z', data } as AppCallback,
+    correlationId: null,
+  };
+}
+const cancelled = (eventTs: number, by: 'registrant' | 'admin') =>
+  received('registrant.cancelled', eventTs, {
+    cancelled_by: by,
+    can_reregister: by === 'registrant',
+    zoom_status: 'removed',
+    evidence,
+  });
+
+test('a self-cancel told as created then cancelled by the registrant is settled', () => {
+  const verdict = judge('r1', 'self-cancel', [received('registrant.created', 1), cancelled(2, 'registrant')]);
+  expect(settled(verdict)).toBe(true);
+  expect(verdict).toMatchObject({ lost: [], duplicated: [], wrong: [], outOfOrder: false, redelivered: 0 });
+});
+
+test('the same webhook-id delivered again is a redelivery, not a duplicate', () => {
+  const twice = [received('registrant.created', 1), received('registrant.created', 1), cancelled(2, 'admin')];
+  expect(judge('r1', 'admin-cancel', twice)).toMatchObject({ duplicated: [], redelivered: 1 });
+});
+
+test('a missing outcome is lost; a missing created is lost only when nothing later was told', () => {
+  expect(judge('r1', 'denied', [received('registrant.created', 1)]).lost).toEqual(['registrant.denied']);
+  expect(judge('r1', 'stays', []).lost).toEqual(['registrant.created']);
+  const superseded = judge('r1', 'self-cancel', [cancelled(2, 'registrant')]);
+  expect(superseded).toMatchObject({ lost: [], createdSuperseded: true });
+  expect(settled(superseded)).toBe(true);
+});
+
+test('two cancellations under different webhook-ids are a duplicated outcome', () => {
+  const verdict = judge('r1', 'self-cancel', [
+    received('registrant.created', 1),
+    cancelled(2, 'registrant'),
+    cancelled(3, 'registrant'),
+  ]);
+  expect(verdict.duplicated).toEqual(['registrant.cancelled']);
+  expect(settled(verdict)).toBe(false);
+});
+
+test('the wrong canceller, or a callback the story has no place for, is wrong', () => {
+  expect(judge('r1', 'self-cancel', [received('registrant.created', 1), cancelled(2, 'admin')]).wrong).toEqual([
+    'registrant.cancelled by admin',
+  ]);
+  const review = judge('r1', 'stays', [received('registrant.created', 1), received('registrant.needs_review', 2)]);
+  expect(review.wrong).toEqual(['registrant.needs_review']);
+});
+
+test('callbacks whose first arrivals go back in event time are out of order', () => {
+  const verdict = judge('r1', 'approved', [received('registrant.approved', 2), received('registrant.created', 1)]);
+  expect(verdict.outOfOrder).toBe(true);
+  expect(verdict.lost).toEqual([]);
+});

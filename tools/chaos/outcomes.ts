@@ -1,0 +1,84 @@
+// What each registrant's story must end in, and the judgement of what the app was told against it. Pure: the chaos
+// run calls it with the app receiver's deliveries; the tests call it with made-up ones.
+import type { AppCallback } from '../../src/app/callback';
+import type { CancelledBy } from '../../src/domain/registration';
+import type { ReceivedCallback } from '../dev/app-receiver';
+
+/** What a registrant does on Zoom during the run, after registering. */
+export const STORIES = ['self-cancel', 'admin-cancel', 'approved', 'denied', 'stays'] as const;
+export type Story = (typeof STORIES)[number];
+
+interface ExpectedCallback {
+  type: AppCallback['type'];
+  cancelledBy?: CancelledBy;
+}
+
+/** The callbacks the app must get for a story, in this order, each exactly once (by webhook-id). */
+export function expectedCallbacks(story: Story): ExpectedCallback[] {
+  const created: ExpectedCallback = { type: 'registrant.created' };
+  switch (story) {
+    case 'self-cancel':
+      return [created, { type: 'registrant.cancelled', cancelledBy: 'registrant' }];
+    case 'admin-cancel':
+      return [created, { type: 'registrant.cancelled', cancelledBy: 'admin' }];
+    case 'approved':
+      return [created, { type: 'registrant.approved' }];
+    case 'denied':
+      return [created, { type: 'registrant.denied' }];
+    case 'stays':
+      return [created];
+  }
+}
+
+export interface Verdict {
+  registrantId: string;
+  story: Story;
+  /** Expected callbacks the app never accepted. */
+  lost: string[];
+  /** The `created` callback was not told because a later one had already gone out. */
+  createdSuperseded: boolean;
+  /** Callbacks of one type the app was told more than once under different webhook-ids: two outcomes for one fact. */
+  duplicated: string[];
+  /** Callbacks that should not exist (another type, or the wrong canceller). */
+  wrong: string[];
+  /** The distinct callbacks did not first arrive in the order of their events. */
+  outOfOrder: boolean;
+  /** Accepted deliveries of a webhook-id the app already had: at-least-once delivery, which the app de-duplicates. */
+  redelivered: number;
+}
+
+/** Judges one registrant's accepted deliveries (every one, redeliveries included, in arrival order). */
+export function judge(registrantId: string, story: Story, deliveries: readonly ReceivedCallback[]): Verdict {
+  const firstArrivals = new Map<string, AppCallback>();
+  for (const d of deliveries) if (!firstArrivals.has(d.webhookId)) firstArrivals.set(d.webhookId, d.callback);
+  const distinct = [...firstArrivals.values()];
+  const expected = expectedCallbacks(story);
+
+  const missing = expected.filter((e) => !distinct.some((c) => c.type === e.type)).map((e) => e.type);
+  // A `created` that reached the workflow only after a later callback went out is not told (the app's view only
+  // moves forward); the later callback carries the registrant.
+  const superseded = missing.includes('registrant.created') && distinct.length > 0;
+  const lost = missing.filter((type) => !(superseded && type === 'registrant.created'));
+  const duplicated = expected.filter((e) => distinct.filter((c) => c.type === e.type).length > 1).map((e) => e.type);
+  const wrong = distinct.flatMap((c) => {
+    const wanted = expected.find((e) => e.type === c.type);
+    if (!wanted) return [c.type];
+    if (c.type === 'registrant.cancelled' && c.data.cancelled_by !== wanted.cancelledBy) {
+      return [`${c.type} by ${c.data.cancelled_by}`];
+    }
+    return [];
+  });
+  const outOfOrder = distinct.some((c, i) => i > 0 && c.data.event_ts < (distinct[i - 1]?.data.event_ts ?? 0));
+  return {
+    registrantId,
+    story,
+    lost,
+    createdSuperseded: superseded,
+    duplicated,
+    wrong,
+    outOfOrder,
+    redelivered: deliveries.length - firstArrivals.size,
+  };
+}
+
+export const settled = (v: Verdict) => v.lost.length === 0 && v.duplicated.length === 0 && v.wrong.length === 0;
