@@ -16,6 +16,7 @@ import { bearerMatches } from '../http';
 import { cancellationOutcomeUpdate, requestCancellationSignal } from '../workflows/registrant/messages';
 import { registrantWorkflowId } from '../workflows/registrant/names';
 import { ApiError } from './errors';
+import { OPENAPI_TAGS } from './openapi';
 import { forgetRefusedRun, listRegistrants, readCancellation, readRegistrant } from '../temporal/registrant-reads';
 import {
   TEMPORAL_DEADLINE_MS,
@@ -29,6 +30,14 @@ export interface ApiOptions {
   client: Client;
   logger: Logger;
 }
+
+/** How each route shows in the OpenAPI description: the API's tag and its bearer token. */
+const documented = (summary: string, description?: string) => ({
+  tags: [OPENAPI_TAGS.api],
+  summary,
+  ...(description ? { description } : {}),
+  security: [{ apiToken: [] }],
+});
 
 const registrantParams = z.object({ webinarId: webinarIdSchema, registrantId: registrantIdSchema });
 const cancellationParams = registrantParams.extend({ cancellationId: z.string().min(1).max(200) });
@@ -147,7 +156,18 @@ export function apiRoutes({ config, client, logger }: ApiOptions): FastifyPlugin
 
     api.post(
       '/webinars/:webinarId/registrants/:registrantId/cancellations',
-      { schema: { params: registrantParams, body: cancellationBodySchema, headers: cancellationHeaders } },
+      {
+        schema: {
+          ...documented(
+            'Cancel on the registrant’s behalf',
+            'Zoom’s API cannot say who cancelled; this does. 202 with the cancellation’s id while it is settled, 200 ' +
+              'with its outcome when settled within `Prefer: wait=N`; an Idempotency-Key makes a retry the same request.',
+          ),
+          params: registrantParams,
+          body: cancellationBodySchema,
+          headers: cancellationHeaders,
+        },
+      },
       async (request, reply) => {
         const p = request.params;
         const { by, reason } = request.body;
@@ -176,7 +196,12 @@ export function apiRoutes({ config, client, logger }: ApiOptions): FastifyPlugin
 
     api.get(
       '/webinars/:webinarId/registrants/:registrantId/cancellations/:cancellationId',
-      { schema: { params: cancellationParams } },
+      {
+        schema: {
+          ...documented('A cancellation requested through this API, and its outcome'),
+          params: cancellationParams,
+        },
+      },
       async (request, reply) => {
         const p = request.params;
         const record = await temporal(() => readCancellation(client, p.webinarId, p.registrantId, p.cancellationId));
@@ -190,7 +215,12 @@ export function apiRoutes({ config, client, logger }: ApiOptions): FastifyPlugin
 
     api.get(
       '/webinars/:webinarId/registrants/:registrantId',
-      { schema: { params: registrantParams } },
+      {
+        schema: {
+          ...documented('A registrant as the workflow knows them: state, evidence, callbacks'),
+          params: registrantParams,
+        },
+      },
       async (request) => {
         const p = request.params;
         const record = await temporal(() => readRegistrant(client, p.webinarId, p.registrantId));
@@ -207,7 +237,13 @@ export function apiRoutes({ config, client, logger }: ApiOptions): FastifyPlugin
 
     api.get(
       '/webinars/:webinarId/registrants',
-      { schema: { params: webinarParams, querystring: listQuery } },
+      {
+        schema: {
+          ...documented('Registrants of a webinar in one state, a page at a time (next_cursor)'),
+          params: webinarParams,
+          querystring: listQuery,
+        },
+      },
       async (request) => {
         const { webinarId } = request.params;
         const { state, limit, cursor } = request.query;

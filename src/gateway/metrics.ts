@@ -7,6 +7,7 @@ import fastifyPlugin from 'fastify-plugin';
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import { countOpenRegistrants } from '../temporal/registrant-reads';
 import { withTemporalDeadline } from '../temporal/registrants';
+import { OPENAPI_TAGS } from './openapi';
 
 /** What a webhook came to: accepted, ignored (not a registration event), or why it was refused. */
 export type WebhookOutcome =
@@ -103,7 +104,8 @@ export class GatewayMetrics {
         this.requestSeconds.observe({ route }, reply.elapsedTime / 1000);
         next();
       });
-      app.get('/metrics', async (_request, reply) =>
+      const schema = { tags: [OPENAPI_TAGS.operations], summary: 'Prometheus metrics (text exposition format)' };
+      app.get('/metrics', { schema }, async (_request, reply) =>
         reply.type(this.registry.contentType).send(await this.registry.metrics()),
       );
       done();

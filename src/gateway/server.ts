@@ -10,6 +10,7 @@ import type { GatewayConfig } from '../config';
 import { apiRoutes } from './api-routes';
 import { errorHandler, sendError } from './errors';
 import { GatewayMetrics } from './metrics';
+import { OPENAPI_TAGS, openApi } from './openapi';
 import { withTemporalDeadline } from '../temporal/registrants';
 import { webhookRoute } from './webhook-route';
 
@@ -46,14 +47,25 @@ export function buildGateway({ config, client, logger, metrics = new GatewayMetr
     sendError(reply, 404, 'not_found', `no route ${request.method} ${request.url.split('?')[0]}`),
   );
 
-  app.get('/healthz', (_req, reply) => reply.send({ status: 'ok' }));
-  app.get('/readyz', async (_req, reply) => {
-    try {
-      await withTemporalDeadline(client, () => client.workflowService.getSystemInfo({}));
-      return { status: 'ready' };
-    } catch {
-      return sendError(reply, 503, 'temporal_unavailable', 'Temporal is not reachable');
-    }
+  void app.register(openApi);
+  void app.register((probes, _opts, done) => {
+    const tags = [OPENAPI_TAGS.operations];
+    probes.get('/healthz', { schema: { tags, summary: 'The process is up' } }, (_req, reply) =>
+      reply.send({ status: 'ok' }),
+    );
+    probes.get(
+      '/readyz',
+      { schema: { tags, summary: 'Temporal answers: webhooks can be taken' } },
+      async (_req, reply) => {
+        try {
+          await withTemporalDeadline(client, () => client.workflowService.getSystemInfo({}));
+          return { status: 'ready' };
+        } catch {
+          return sendError(reply, 503, 'temporal_unavailable', 'Temporal is not reachable');
+        }
+      },
+    );
+    done();
   });
 
   metrics.reportNeedsReview(client, config.TEMPORAL_TASK_QUEUE);

@@ -10,7 +10,10 @@ import {
   anyZoomEventSchema,
   registrationEventSchema,
   urlValidationSchema,
+  zoomSignatureHeadersSchema,
+  zoomWebhookBodySchema,
 } from '../zoom/webhook';
+import { OPENAPI_TAGS } from './openapi';
 import { sendError } from './errors';
 import type { GatewayMetrics, WebhookOutcome } from './metrics';
 import { ingestRegistrationEvent } from '../temporal/registrants';
@@ -33,69 +36,87 @@ export function webhookRoute({ config, client, metrics }: WebhookOptions): Fasti
       return sendError(reply, status, code, message);
     };
 
-    app.post('/zoom/webhook', async (request, reply) => {
-      const rawBody = Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0);
-      // Its lines carry the request's correlation id (Zoom's x-zm-trackingid: see server.ts).
-      const log = request.log;
-      const failure = verifyZoomSignature({
-        secret: config.ZOOM_WEBHOOK_SECRET_TOKEN,
-        signature: request.headers[SIGNATURE_HEADER] as string | undefined,
-        timestamp: request.headers[TIMESTAMP_HEADER] as string | undefined,
-        rawBody,
-        nowMs: Date.now(),
-      });
-      if (failure) {
-        log.warn({ reason: failure }, 'webhook refused');
-        return refuse(reply, 401, 'invalid_signature', failure);
-      }
-
-      let json: unknown;
-      try {
-        json = JSON.parse(rawBody.toString('utf8'));
-      } catch {
-        return refuse(reply, 400, 'invalid_json', 'body is not JSON');
-      }
-      const envelope = anyZoomEventSchema.safeParse(json);
-      if (!envelope.success) return refuse(reply, 400, 'invalid_event', 'body has no "event" name');
-
-      const eventName = envelope.data.event;
-      if (eventName === 'endpoint.url_validation') {
-        const validation = urlValidationSchema.safeParse(json);
-        if (!validation.success) return refuse(reply, 400, 'invalid_event', 'payload.plainToken is missing');
-        metrics.webhook('url_validation');
-        return urlValidationAnswer(config.ZOOM_WEBHOOK_SECRET_TOKEN, validation.data.payload.plainToken);
-      }
-      if (!REGISTRATION_EVENT_NAMES.includes(eventName)) {
-        log.info({ event: eventName }, 'webhook ignored: not a registration event');
-        metrics.webhook('ignored');
-        return { status: 'ignored' };
-      }
-
-      const parsed = registrationEventSchema.safeParse(json);
-      if (!parsed.success) {
-        return refuse(reply, 400, 'invalid_event', describeIssue(parsed.error, eventName));
-      }
-      const event = parsed.data;
-      const ids = {
-        event: eventName,
-        webinarId: event.webinarId,
-        registrantId: event.registrant.id,
-        eventTs: event.eventTs,
-      };
-      try {
-        const workflowId = await ingestRegistrationEvent(client, config.TEMPORAL_TASK_QUEUE, {
-          ...event,
-          correlationId: request.id,
+    app.post(
+      '/zoom/webhook',
+      {
+        schema: {
+          tags: [OPENAPI_TAGS.zoom],
+          summary: 'A webhook from Zoom',
+          description:
+            'Answered 200 once the event is durably with its registrant’s workflow; 401 for a missing, wrong or old ' +
+            'signature; 400 with a reason for a body that is not a registration event; 413 above 1 MiB; 503 while ' +
+            'Temporal does not answer (Zoom redelivers). Other Zoom events are answered 200 and ignored.',
+          headers: zoomSignatureHeadersSchema,
+          body: zoomWebhookBodySchema,
+        },
+        // Described, not validated by Fastify: the signature covers the raw bytes, so the handler checks it first
+        // and only then parses.
+        validatorCompiler: () => (value: unknown) => ({ value }),
+      },
+      async (request, reply) => {
+        const rawBody = Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0);
+        // Its lines carry the request's correlation id (Zoom's x-zm-trackingid: see server.ts).
+        const log = request.log;
+        const failure = verifyZoomSignature({
+          secret: config.ZOOM_WEBHOOK_SECRET_TOKEN,
+          signature: request.headers[SIGNATURE_HEADER] as string | undefined,
+          timestamp: request.headers[TIMESTAMP_HEADER] as string | undefined,
+          rawBody,
+          nowMs: Date.now(),
         });
-        log.info({ ...ids, workflowId }, 'webhook accepted');
-        metrics.webhook('accepted');
-        return { status: 'accepted', workflow_id: workflowId };
-      } catch (err) {
-        // Not durable, so not acknowledged: Zoom retries the delivery.
-        log.error({ ...ids, err: errorMessage(err) }, 'Temporal did not accept the event');
-        return refuse(reply, 503, 'temporal_unavailable', 'the event could not be stored; retry later');
-      }
-    });
+        if (failure) {
+          log.warn({ reason: failure }, 'webhook refused');
+          return refuse(reply, 401, 'invalid_signature', failure);
+        }
+
+        let json: unknown;
+        try {
+          json = JSON.parse(rawBody.toString('utf8'));
+        } catch {
+          return refuse(reply, 400, 'invalid_json', 'body is not JSON');
+        }
+        const envelope = anyZoomEventSchema.safeParse(json);
+        if (!envelope.success) return refuse(reply, 400, 'invalid_event', 'body has no "event" name');
+
+        const eventName = envelope.data.event;
+        if (eventName === 'endpoint.url_validation') {
+          const validation = urlValidationSchema.safeParse(json);
+          if (!validation.success) return refuse(reply, 400, 'invalid_event', 'payload.plainToken is missing');
+          metrics.webhook('url_validation');
+          return urlValidationAnswer(config.ZOOM_WEBHOOK_SECRET_TOKEN, validation.data.payload.plainToken);
+        }
+        if (!REGISTRATION_EVENT_NAMES.includes(eventName)) {
+          log.info({ event: eventName }, 'webhook ignored: not a registration event');
+          metrics.webhook('ignored');
+          return { status: 'ignored' };
+        }
+
+        const parsed = registrationEventSchema.safeParse(json);
+        if (!parsed.success) {
+          return refuse(reply, 400, 'invalid_event', describeIssue(parsed.error, eventName));
+        }
+        const event = parsed.data;
+        const ids = {
+          event: eventName,
+          webinarId: event.webinarId,
+          registrantId: event.registrant.id,
+          eventTs: event.eventTs,
+        };
+        try {
+          const workflowId = await ingestRegistrationEvent(client, config.TEMPORAL_TASK_QUEUE, {
+            ...event,
+            correlationId: request.id,
+          });
+          log.info({ ...ids, workflowId }, 'webhook accepted');
+          metrics.webhook('accepted');
+          return { status: 'accepted', workflow_id: workflowId };
+        } catch (err) {
+          // Not durable, so not acknowledged: Zoom retries the delivery.
+          log.error({ ...ids, err: errorMessage(err) }, 'Temporal did not accept the event');
+          return refuse(reply, 503, 'temporal_unavailable', 'the event could not be stored; retry later');
+        }
+      },
+    );
     done();
   };
 }

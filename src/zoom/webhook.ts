@@ -71,3 +71,24 @@ export const urlValidationSchema = z.object({
 
 /** Just enough to route a delivery: the event name. */
 export const anyZoomEventSchema = z.looseObject({ event: z.string().min(1) });
+
+/**
+ * What Zoom POSTs, as the gateway's OpenAPI description shows it: a registration event or the endpoint's URL
+ * validation. The route reads bodies with the schemas above; this one only describes them.
+ */
+export const zoomWebhookBodySchema = z.union([
+  registrationEnvelopeSchema.extend({ event: z.enum(REGISTRATION_EVENT_NAMES as [string, ...string[]]) }),
+  urlValidationSchema,
+]);
+
+/** Zoom's signature headers (zoom-platform.md 3), for the same description. */
+export const zoomSignatureHeadersSchema = z.looseObject({
+  'x-zm-signature': z
+    .string()
+    .regex(/^v0=[0-9a-f]{64}$/)
+    .describe('v0= and the HMAC-SHA256 of v0:{timestamp}:{body}'),
+  'x-zm-request-timestamp': z
+    .string()
+    .regex(/^\d+$/)
+    .describe('Seconds since the epoch; older than 5 minutes is refused'),
+});
