@@ -24,8 +24,10 @@ module.exports = {
       globalTeardown: '<rootDir>/test/helpers/global-teardown.ts',
     },
   ],
-  // Integration files share one dev server and two cores: run files one at a time (`npm run test:unit` runs the
-  // unit files two at a time: they share nothing).
+  // One file at a time unless told otherwise. `npm run test:unit` runs the unit files two at a time (they share
+  // nothing); `npm run test:integration` runs the integration files two at a time on their shared dev server (each
+  // has its own task queue; they mostly wait on timers and Temporal), then the Zoom budget's alone: it counts calls
+  // per second, which a busy neighbour would bend.
   maxWorkers: 1,
   testTimeout: 120_000,
 };

@@ -73,12 +73,14 @@ export const urlValidationSchema = z.object({
 export const anyZoomEventSchema = z.looseObject({ event: z.string().min(1) });
 
 /**
- * What Zoom POSTs, as the gateway's OpenAPI description shows it: a registration event or the endpoint's URL
- * validation. The route reads bodies with the schemas above; this one only describes them.
+ * What Zoom POSTs, as the gateway's OpenAPI description shows it: a registration event, the endpoint's URL
+ * validation, or any other Zoom event (acknowledged and ignored). The route reads bodies with the schemas above;
+ * this one only describes them.
  */
 export const zoomWebhookBodySchema = z.union([
   registrationEnvelopeSchema.extend({ event: z.enum(REGISTRATION_EVENT_NAMES as [string, ...string[]]) }),
   urlValidationSchema,
+  anyZoomEventSchema,
 ]);
 
 /** Zoom's signature headers (zoom-platform.md 3), for the same description. */

@@ -160,6 +160,13 @@ describe('/api/v1', () => {
     expect(answer.json()).toEqual({ error: { code: 'unauthorized', message: 'missing or wrong bearer token' } });
   });
 
+  test('a cancellation body over 1 MiB: 413, before anything reaches Temporal', async () => {
+    const payload = JSON.stringify({ by: 'admin', reason: 'x'.repeat(MAX_BODY_BYTES) });
+    const answer = await api('POST', cancellations, { payload });
+    expect(answer.statusCode).toBe(413);
+    expect(answer.json()).toMatchObject({ error: { code: 'body_too_large' } });
+  });
+
   test('API_TOKEN unset: every route answers 401 api_disabled', async () => {
     const answer = await gateway({}).inject({ method: 'GET', url: '/api/v1/webinars/1/registrants/r' });
     expect(answer.statusCode).toBe(401);

@@ -143,7 +143,11 @@ test('a created Zoom delivers only after the cancellation was told is kept, not 
     (await world.state(webinarId, registrantId)).duplicates_ignored === 1 ? true : undefined,
   );
   expect(world.app.typesAbout(registrantId)).toEqual(['registrant.cancelled']);
-  expect(await world.state(webinarId, registrantId)).toMatchObject({ state: 'self_cancelled', settling: false });
+  expect(await world.state(webinarId, registrantId)).toMatchObject({
+    state: 'self_cancelled',
+    settling: false,
+    not_told: [{ type: 'registrant.created', event_ts: created.event_ts }],
+  });
 });
 
 test('while the app is down, a later event waits behind the cancellation told before it, then follows it', async () => {

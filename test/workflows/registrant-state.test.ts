@@ -288,6 +288,20 @@ describe('callbacks the app refused', () => {
       callbacks: [{ webhook_id: outbound.webhookId, type: 'registrant.created', event_ts: 3 }],
     });
   });
+
+  test('an event older than a callback already delivered is told later than it, and recorded as not told', () => {
+    const state = fresh();
+    const later = {
+      ...outbound,
+      webhookId: 'later',
+      callback: { ...outbound.callback, data: { ...outbound.callback.data, event_ts: 9 } },
+    };
+    expect(state.callbacks.toldLaterThan(3)).toBe(false);
+    state.callbacks.delivered(later as typeof outbound);
+    expect([state.callbacks.toldLaterThan(3), state.callbacks.toldLaterThan(9)]).toEqual([true, false]);
+    state.callbacks.notTold(outbound);
+    expect(state.view.not_told).toEqual([{ type: 'registrant.created', event_ts: 3 }]);
+  });
 });
 
 describe("the sweep's inferred events", () => {

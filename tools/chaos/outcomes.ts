@@ -47,8 +47,16 @@ export interface Verdict {
   redelivered: number;
 }
 
-/** Judges one registrant's accepted deliveries (every one, redeliveries included, in arrival order). */
-export function judge(registrantId: string, story: Story, deliveries: readonly ReceivedCallback[]): Verdict {
+/**
+ * Judges one registrant's accepted deliveries (every one, redeliveries included, in arrival order). `createdNotTold`:
+ * the workflow said it did not tell the `created` because the app already had a later callback.
+ */
+export function judge(
+  registrantId: string,
+  story: Story,
+  deliveries: readonly ReceivedCallback[],
+  { createdNotTold }: { createdNotTold: boolean },
+): Verdict {
   const firstArrivals = new Map<string, AppCallback>();
   for (const d of deliveries) if (!firstArrivals.has(d.webhookId)) firstArrivals.set(d.webhookId, d.callback);
   const distinct = [...firstArrivals.values()];
@@ -57,7 +65,7 @@ export function judge(registrantId: string, story: Story, deliveries: readonly R
   const missing = expected.filter((e) => !distinct.some((c) => c.type === e.type)).map((e) => e.type);
   // A `created` that reached the workflow only after a later callback went out is not told (the app's view only
   // moves forward); the later callback carries the registrant.
-  const superseded = missing.includes('registrant.created') && distinct.length > 0;
+  const superseded = missing.includes('registrant.created') && distinct.length > 0 && createdNotTold;
   const lost = missing.filter((type) => !(superseded && type === 'registrant.created'));
   const duplicated = expected.filter((e) => distinct.filter((c) => c.type === e.type).length > 1).map((e) => e.type);
   const wrong = distinct.flatMap((c) => {

@@ -18,10 +18,29 @@ export function assertBuilt(...entries: Array<'worker' | 'gateway'>): void {
   }
 }
 
-/** A process's resident memory (VmRSS), in MB. */
-export function rssMb(pid: number): number {
+/** A process's resident memory (VmRSS), in MB; NaN when there is no such process (any more). */
+export function rssMb(pid: number | undefined): number {
+  if (pid === undefined || !existsSync(`/proc/${pid}/status`)) return NaN;
   const kb = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1];
   return Math.round(Number(kb) / 1024);
+}
+
+/** How long a stopped process may drain (the worker's WORKER_SHUTDOWN_GRACE is 20 s) before it is killed. */
+const STOP_GRACE_MS = 30_000;
+
+/** Ends `child` with `signal` and resolves once its output is closed (SIGKILL after the grace if it lingers). */
+function ended(child: ChildProcess, signal: NodeJS.Signals): Promise<void> {
+  return new Promise<void>((resolve) => {
+    if (child.exitCode !== null || child.signalCode !== null) {
+      if (child.stdout?.readableEnded !== false && child.stderr?.readableEnded !== false) return resolve();
+    }
+    const lingering = setTimeout(() => child.kill('SIGKILL'), STOP_GRACE_MS);
+    child.once('close', () => {
+      clearTimeout(lingering);
+      resolve();
+    });
+    child.kill(signal);
+  });
 }
 
 export class Supervised {
@@ -42,15 +61,12 @@ export class Supervised {
   ) {
     assertBuilt(entry);
     this.log = createWriteStream(logFile, { flags: 'a' });
+    // A write after the end (output of a process killed as the run stops) must not end the run.
+    this.log.on('error', () => {});
   }
 
   get pid(): number | undefined {
     return this.child?.pid;
-  }
-
-  /** Whether the current process has said it is ready (and has not died since). */
-  get ready(): boolean {
-    return this.child !== null && this.readyAt > 0;
   }
 
   /** Starts it and resolves once it says it is ready (or throws if it dies first, or takes over a minute). */
@@ -70,11 +86,9 @@ export class Supervised {
     if (!child) return;
     this.kills++;
     this.child = null;
-    await new Promise<void>((resolve) => {
-      child.once('exit', () => resolve());
-      child.kill('SIGKILL');
-    });
-    this.spawn();
+    await ended(child, 'SIGKILL');
+    // Stopped meanwhile (the run is ending): nothing to start again.
+    if (!this.stopping) this.spawn();
   }
 
   /** SIGTERM, as a deployment stops it: it drains and exits; nothing is started again. */
@@ -82,12 +96,7 @@ export class Supervised {
     this.stopping = true;
     const child = this.child;
     this.child = null;
-    if (child && child.exitCode === null && child.signalCode === null) {
-      await new Promise<void>((resolve) => {
-        child.once('exit', () => resolve());
-        child.kill('SIGTERM');
-      });
-    }
+    if (child) await ended(child, 'SIGTERM');
     await new Promise<void>((resolve) => this.log.end(resolve));
   }
 
@@ -100,7 +109,7 @@ export class Supervised {
     this.child = child;
     let pending = '';
     const watch = (chunk: Buffer) => {
-      this.log.write(chunk);
+      if (!this.log.writableEnded) this.log.write(chunk);
       if (this.readyAt > 0 || this.child !== child) return;
       pending = `${pending}${chunk.toString()}`.slice(-4_096);
       if (this.readyLine.test(pending)) this.readyAt = Date.now();

@@ -270,18 +270,22 @@ async function until(check: () => Promise<boolean>, timeoutMs = 60_000): Promise
   }
 }
 
-let stopping = false;
-async function stop(code: number): Promise<never> {
-  if (!stopping) {
-    stopping = true;
+let stopping: Promise<never> | null = null;
+/**
+ * Stops everything once, then exits. A second call (Ctrl-C arrives twice: from the terminal, and relayed by npm and
+ * tsx) waits for the first instead of ending the process before it has stopped what it started.
+ */
+function stop(code: number): Promise<never> {
+  stopping ??= (async () => {
     if (started.length > 0) say('stopping…');
     await stopAll();
     if (started.length > 0) say('stopped');
-  }
-  process.exit(code);
+    process.exit(code);
+  })();
+  return stopping;
 }
-process.once('SIGINT', () => void stop(0));
-process.once('SIGTERM', () => void stop(0));
+process.on('SIGINT', () => void stop(0));
+process.on('SIGTERM', () => void stop(0));
 
 main().catch(async (err: unknown) => {
   process.stderr.write(`npm run dev: ${err instanceof DevWorldError ? err.message : String(err)}\n`);

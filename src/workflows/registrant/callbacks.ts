@@ -67,6 +67,10 @@ export class CallbackLedger {
     return this.refusals.get(webhookId) ?? 0;
   }
 
+  notTold({ callback }: Outbound): void {
+    this.view.not_told.push({ type: callback.type, event_ts: callback.data.event_ts });
+  }
+
   /** Whether the app already has a callback about a later event than `eventTs`. */
   toldLaterThan(eventTs: number): boolean {
     return this.view.callbacks.some((c) => c.event_ts > eventTs);

@@ -33,6 +33,8 @@ export interface RegistrantView {
   last_event_ts: number | null;
   duplicates_ignored: number;
   callbacks: Array<{ webhook_id: string; type: AppCallbackType; event_ts: number }>;
+  /** Events not told because the app already had a callback about a later one (Zoom delivered them late). */
+  not_told: Array<{ type: AppCallbackType; event_ts: number }>;
   /** The last settled cancellation as the app was told it; null when none, or after a reinstatement. */
   outcome: CancellationOutcome | null;
   /** Cancellations the app asked for through the API, by Idempotency-Key. */

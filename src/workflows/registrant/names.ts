@@ -29,8 +29,8 @@ export const PATCHES = {
   /** A run that only ever held refused API requests ends, instead of waiting DEDUP_WINDOW like a registrant. */
   refusedRequestLeavesNothing: 'refused-request-leaves-nothing',
   /**
-   * Callbacks go out one at a time, in the order they were told, and an event older than a callback the app already
-   * has is recorded but not told: the app's view of a registrant only moves forward.
+   * Callbacks go out one at a time, in the order they were told, and a created, approved or denied event older than
+   * a callback the app already has is recorded but not told (a settled outcome is always told).
    */
   callbacksInOrder: 'callbacks-in-order',
 } as const;

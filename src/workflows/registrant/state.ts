@@ -83,6 +83,7 @@ export class RegistrantState {
       needs_review_reason: null,
       last_event_ts: null,
       duplicates_ignored: 0,
+      not_told: [],
       callbacks: [],
       outcome: null,
       cancellations: [],

@@ -167,6 +167,7 @@ export async function registrantWorkflow(input: RegistrantWorkflowInput): Promis
       const { type, data } = outbound.callback;
       if (unlessStale && registrant.callbacks.toldLaterThan(data.event_ts)) {
         log.info('event older than what the app was told: not told', { type, eventTs: data.event_ts });
+        registrant.callbacks.notTold(outbound);
         return;
       }
       await send(outbound);

@@ -2,7 +2,10 @@
 // told twice, wrong or out of order is named, and redeliveries of one webhook-id are at-least-once, not duplicates.
 import type { AppCallback } from '../../../src/app/callback';
 import type { ReceivedCallback } from '../../../tools/dev/app-receiver';
-import { judge, settled } from '../../../tools/chaos/outcomes';
+import { judge as judgeWith, settled, type Story } from '../../../tools/chaos/outcomes';
+
+const judge = (id: string, story: Story, deliveries: ReceivedCallback[]) =>
+  judgeWith(id, story, deliveries, { createdNotTold: false });
 
 const registrant = { id: 'r1', email: 'r1@example.test', first_name: 'R', last_name: 'One' };
 const evidence = { lookup: 'not_found', operator: 'registrant', follow_ups: [] } as never;
@@ -34,12 +37,15 @@ test('the same webhook-id delivered again is a redelivery, not a duplicate', () 
   expect(judge('r1', 'admin-cancel', twice)).toMatchObject({ duplicated: [], redelivered: 1 });
 });
 
-test('a missing outcome is lost; a missing created is lost only when nothing later was told', () => {
+test('a missing outcome is lost; a missing created is lost unless the workflow said a later callback went first', () => {
   expect(judge('r1', 'denied', [received('registrant.created', 1)]).lost).toEqual(['registrant.denied']);
   expect(judge('r1', 'stays', []).lost).toEqual(['registrant.created']);
-  const superseded = judge('r1', 'self-cancel', [cancelled(2, 'registrant')]);
+  expect(judge('r1', 'self-cancel', [cancelled(2, 'registrant')]).lost).toEqual(['registrant.created']);
+  const superseded = judgeWith('r1', 'self-cancel', [cancelled(2, 'registrant')], { createdNotTold: true });
   expect(superseded).toMatchObject({ lost: [], createdSuperseded: true });
   expect(settled(superseded)).toBe(true);
+  // Nothing later was told: the workflow cannot have passed over the created for it.
+  expect(judgeWith('r1', 'stays', [], { createdNotTold: true }).lost).toEqual(['registrant.created']);
 });
 
 test('two cancellations under different webhook-ids are a duplicated outcome', () => {
