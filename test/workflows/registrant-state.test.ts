@@ -297,7 +297,7 @@ describe('callbacks the app refused', () => {
       callback: { ...outbound.callback, data: { ...outbound.callback.data, event_ts: 9 } },
     };
     expect(state.callbacks.toldLaterThan(3)).toBe(false);
-    state.callbacks.delivered(later as typeof outbound);
+    state.callbacks.delivered(later);
     expect([state.callbacks.toldLaterThan(3), state.callbacks.toldLaterThan(9)]).toEqual([true, false]);
     state.callbacks.notTold(outbound);
     expect(state.view.not_told).toEqual([{ type: 'registrant.created', event_ts: 3 }]);
