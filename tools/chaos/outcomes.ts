@@ -35,7 +35,7 @@ export interface Verdict {
   story: Story;
   /** Expected callbacks the app never accepted. */
   lost: string[];
-  /** The `created` callback was not told because a later one had already gone out. */
+  /** The `created` callback was not told: a later one had gone out first, or Zoom never delivered the event. */
   createdSuperseded: boolean;
   /** Callbacks of one type the app was told more than once under different webhook-ids: two outcomes for one fact. */
   duplicated: string[];
@@ -48,14 +48,15 @@ export interface Verdict {
 }
 
 /**
- * Judges one registrant's accepted deliveries (every one, redeliveries included, in arrival order). `createdNotTold`:
- * the workflow said it did not tell the `created` because the app already had a later callback.
+ * Judges one registrant's accepted deliveries (every one, redeliveries included, in arrival order).
+ * `createdPassedOver`: the workflow said it did not tell the `created` because the app already had a later callback,
+ * or Zoom gave up on delivering the `created` and a later event told the app of the registrant.
  */
 export function judge(
   registrantId: string,
   story: Story,
   deliveries: readonly ReceivedCallback[],
-  { createdNotTold }: { createdNotTold: boolean },
+  { createdPassedOver }: { createdPassedOver: boolean },
 ): Verdict {
   const firstArrivals = new Map<string, AppCallback>();
   for (const d of deliveries) if (!firstArrivals.has(d.webhookId)) firstArrivals.set(d.webhookId, d.callback);
@@ -64,8 +65,8 @@ export function judge(
 
   const missing = expected.filter((e) => !distinct.some((c) => c.type === e.type)).map((e) => e.type);
   // A `created` that reached the workflow only after a later callback went out is not told (the app's view only
-  // moves forward); the later callback carries the registrant.
-  const superseded = missing.includes('registrant.created') && distinct.length > 0 && createdNotTold;
+  // moves forward), nor one that never reached it; the later callback carries the registrant.
+  const superseded = missing.includes('registrant.created') && distinct.length > 0 && createdPassedOver;
   const lost = missing.filter((type) => !(superseded && type === 'registrant.created'));
   const duplicated = expected.filter((e) => distinct.filter((c) => c.type === e.type).length > 1).map((e) => e.type);
   const wrong = distinct.flatMap((c) => {

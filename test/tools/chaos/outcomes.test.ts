@@ -5,7 +5,7 @@ import type { ReceivedCallback } from '../../../tools/dev/app-receiver';
 import { judge as judgeWith, settled, type Story } from '../../../tools/chaos/outcomes';
 
 const judge = (id: string, story: Story, deliveries: ReceivedCallback[]) =>
-  judgeWith(id, story, deliveries, { createdNotTold: false });
+  judgeWith(id, story, deliveries, { createdPassedOver: false });
 
 const registrant = { id: 'r1', email: 'r1@example.test', first_name: 'R', last_name: 'One' };
 const evidence = { lookup: 'not_found', operator: 'registrant', follow_ups: [] } as never;
@@ -41,11 +41,11 @@ test('a missing outcome is lost; a missing created is lost unless the workflow s
   expect(judge('r1', 'denied', [received('registrant.created', 1)]).lost).toEqual(['registrant.denied']);
   expect(judge('r1', 'stays', []).lost).toEqual(['registrant.created']);
   expect(judge('r1', 'self-cancel', [cancelled(2, 'registrant')]).lost).toEqual(['registrant.created']);
-  const superseded = judgeWith('r1', 'self-cancel', [cancelled(2, 'registrant')], { createdNotTold: true });
+  const superseded = judgeWith('r1', 'self-cancel', [cancelled(2, 'registrant')], { createdPassedOver: true });
   expect(superseded).toMatchObject({ lost: [], createdSuperseded: true });
   expect(settled(superseded)).toBe(true);
   // Nothing later was told: the workflow cannot have passed over the created for it.
-  expect(judgeWith('r1', 'stays', [], { createdNotTold: true }).lost).toEqual(['registrant.created']);
+  expect(judgeWith('r1', 'stays', [], { createdPassedOver: true }).lost).toEqual(['registrant.created']);
 });
 
 test('two cancellations under different webhook-ids are a duplicated outcome', () => {
