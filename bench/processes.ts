@@ -2,15 +2,11 @@
 // processes, so that their RSS is their own and the load generator does not share their event loop.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { existsSync } from 'node:fs';
-import path from 'node:path';
 import type { Client } from '@temporalio/client';
 import axios from 'axios';
 import { WORKER_PROCESS } from '../src/workers';
-import { rssMb } from '../tools/chaos/supervisor';
+import { compiledEntry, rssMb, type Entry } from '../tools/chaos/supervisor';
 import { freePort } from '../tools/dev/temporal-server';
-
-const LIB = path.resolve(__dirname, '..', 'lib', 'bin');
 
 export interface BenchProcess {
   readonly pid: number;
@@ -30,9 +26,8 @@ export interface Launch {
 /** Node as it comes: no flags, no settings. */
 export const AS_IT_COMES: Launch = { nodeFlags: [], env: {} };
 
-function startNode(entry: 'worker' | 'gateway', env: Record<string, string>, launch: Launch): BenchProcess {
-  const file = path.join(LIB, `${entry}.js`);
-  if (!existsSync(file)) throw new Error(`no ${path.relative(process.cwd(), file)}: run \`npm run build\` first`);
+function startNode(entry: Entry, env: Record<string, string>, launch: Launch): BenchProcess {
+  const file = compiledEntry(entry);
   const child: ChildProcess = spawn(process.execPath, [...launch.nodeFlags, file], {
     env: { ...process.env, LOG_LEVEL: 'warn', ...launch.env, ...env },
     stdio: ['ignore', 'ignore', 'inherit'],

@@ -23,7 +23,7 @@ import { ZoomEmulator } from '../sandbox/emulator';
 import { peakPerSecond } from '../sandbox/rate-limits';
 import { fuzzWebhookRoute, type FuzzFigures } from './bad-input';
 import { judge, settled, STORIES, type Story, type Verdict } from './outcomes';
-import { assertBuilt, rssMb, Supervised } from './supervisor';
+import { compiledEntry, rssMb, Supervised } from './supervisor';
 
 const USAGE = `usage: npm run chaos [-- --quick] [--seed N]
 
@@ -133,7 +133,8 @@ function momentsIn(count: number, fromMs: number, toMs: number): number[] {
 }
 
 async function main(): Promise<void> {
-  assertBuilt('worker', 'gateway');
+  compiledEntry('worker');
+  compiledEntry('gateway');
   const started = Date.now();
   const work = await mkdtemp(path.join(tmpdir(), 'zoom-chaos-'));
   cleanups.push(() => rm(work, { recursive: true, force: true }));

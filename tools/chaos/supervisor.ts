@@ -11,11 +11,13 @@ const LIB = path.resolve(__dirname, '..', '..', 'lib', 'bin');
 /** How long an orchestrator waits before starting again a process that exited on its own. */
 const RESTART_PAUSE_MS = 1_000;
 
-/** Throws unless `npm run build` has compiled these entry points. */
-export function assertBuilt(...entries: Array<'worker' | 'gateway'>): void {
-  for (const entry of entries) {
-    if (!existsSync(path.join(LIB, `${entry}.js`))) throw new Error(`no lib/bin/${entry}.js: run \`npm run build\``);
-  }
+export type Entry = 'worker' | 'gateway';
+
+/** The compiled entry point; throws unless `npm run build` has made it. */
+export function compiledEntry(entry: Entry): string {
+  const file = path.join(LIB, `${entry}.js`);
+  if (!existsSync(file)) throw new Error(`no lib/bin/${entry}.js: run \`npm run build\` first`);
+  return file;
 }
 
 /** A process's resident memory (VmRSS), in MB; NaN when there is no such process (any more). */
@@ -53,13 +55,13 @@ export class Supervised {
   private readonly log: WriteStream;
 
   constructor(
-    readonly entry: 'worker' | 'gateway',
+    readonly entry: Entry,
     private readonly env: Record<string, string>,
     readonly logFile: string,
     /** A line of its output that says it is ready for work. */
     private readonly readyLine: RegExp,
   ) {
-    assertBuilt(entry);
+    compiledEntry(entry);
     this.log = createWriteStream(logFile, { flags: 'a' });
     // A write after the end (output of a process killed as the run stops) must not end the run.
     this.log.on('error', () => {});
@@ -102,7 +104,7 @@ export class Supervised {
 
   private spawn(): ChildProcess {
     this.readyAt = 0;
-    const child = spawn(process.execPath, [path.join(LIB, `${this.entry}.js`)], {
+    const child = spawn(process.execPath, [compiledEntry(this.entry)], {
       env: { ...process.env, ...this.env },
       stdio: ['ignore', 'pipe', 'pipe'],
     });

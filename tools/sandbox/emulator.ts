@@ -107,6 +107,19 @@ function zoomError(reply: FastifyReply, status: number, code: number, message: s
   return reply.code(status).send({ code, message });
 }
 
+/** A scripted or injected 429: Retry-After in seconds (per second) or an ISO time (a daily limit). */
+function rateLimited(reply: FastifyReply, label: RateLimitLabel, retryAfter: string) {
+  const daily = Number.isNaN(Number(retryAfter));
+  return reply
+    .code(429)
+    .headers({
+      'retry-after': retryAfter,
+      'x-ratelimit-category': label,
+      'x-ratelimit-type': daily ? 'Daily-limit' : 'QPS',
+    })
+    .send({ code: ZOOM_CODES.rateLimited, message: PER_SECOND_LIMIT_MESSAGE });
+}
+
 const webinarNotFound = (reply: FastifyReply, webinarId: string) =>
   zoomError(reply, 404, ZOOM_CODES.webinarNotFound, `Webinar does not exist: ${webinarId}.`);
 
@@ -499,8 +512,7 @@ export class ZoomEmulator {
           if (label && rateLimitedRate > 0 && this.random() < rateLimitedRate) {
             this.injected.rateLimited++;
             // As another app on the same account would make Zoom answer: the account's second is spent.
-            reply.headers({ 'x-ratelimit-category': label, 'x-ratelimit-type': 'QPS', 'retry-after': '1' });
-            void zoomError(reply, 429, ZOOM_CODES.rateLimited, PER_SECOND_LIMIT_MESSAGE);
+            void rateLimited(reply, label, '1');
             return;
           }
           const verdict = label ? this.rateLimiter.check(plan, label) : null;
@@ -586,17 +598,8 @@ export class ZoomEmulator {
         return this.registrantNotFound(reply, registrantId);
       case 'webinar_not_found':
         return webinarNotFound(reply, webinarId);
-      case 'rate_limited': {
-        const daily = Number.isNaN(Number(step.retryAfter));
-        return reply
-          .code(429)
-          .headers({
-            'retry-after': step.retryAfter,
-            'x-ratelimit-category': label,
-            'x-ratelimit-type': daily ? 'Daily-limit' : 'QPS',
-          })
-          .send({ code: ZOOM_CODES.rateLimited, message: PER_SECOND_LIMIT_MESSAGE });
-      }
+      case 'rate_limited':
+        return rateLimited(reply, label, step.retryAfter);
       case 'server_error':
         return zoomError(reply, step.status ?? 500, step.status ?? 500, 'Internal server error.');
       case 'error':
