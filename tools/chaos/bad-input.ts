@@ -1,6 +1,7 @@
 // Bad input for the webhook route: any mutation of a valid Zoom body (a field removed, or replaced by any JSON value),
 // bodies changed after signing, unsigned ones, and bytes that are not JSON at all. The property tests feed these to
 // the gateway through inject; the chaos run sends a hundred thousand to a running gateway.
+import { fork } from 'node:child_process';
 import fc from 'fast-check';
 import autocannon from 'autocannon';
 import { REGISTRATION_EVENT_NAMES } from '../../src/zoom/webhook';
@@ -167,4 +168,53 @@ export async function fuzzWebhookRoute(
     ],
   });
   return { sent: n, byStatus, errors: result.errors, serverErrors, acceptedWithoutSignature };
+}
+
+export interface BadInputPlan {
+  url: string;
+  secret: string;
+  /** Bodies in all, sent in `parts` parts one after the other. */
+  amount: number;
+  parts: number;
+  connections: number;
+  signed: BodyIds;
+  unsigned: BodyIds;
+  seed: number;
+}
+
+/**
+ * Sends `plan` from a process of its own (bad-input-process.ts), calling `afterPart` when each part is answered
+ * (the chaos run reads the gateway's memory then), and adds up the figures.
+ */
+export function sendBadInput(plan: BadInputPlan, afterPart: () => void): Promise<FuzzFigures> {
+  const total: FuzzFigures = { sent: 0, byStatus: {}, errors: 0, serverErrors: 0, acceptedWithoutSignature: 0 };
+  let parts = 0;
+  return new Promise((resolve, reject) => {
+    const child = fork(require.resolve('./bad-input-process'), [], {
+      execArgv: ['--import', 'tsx'],
+      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+    });
+    child.on('message', (part: FuzzFigures) => {
+      parts += 1;
+      total.sent += part.sent;
+      total.errors += part.errors;
+      total.serverErrors += part.serverErrors;
+      total.acceptedWithoutSignature += part.acceptedWithoutSignature;
+      for (const [status, count] of Object.entries(part.byStatus)) {
+        total.byStatus[status] = (total.byStatus[status] ?? 0) + count;
+      }
+      afterPart();
+    });
+    child.once('error', reject);
+    child.once('close', (code, signal) => {
+      if (parts === plan.parts) resolve(total);
+      else
+        reject(
+          new Error(
+            `the bad input's process ended (${signal ?? `exit ${code}`}) after ${parts} of ${plan.parts} parts`,
+          ),
+        );
+    });
+    child.send(plan);
+  });
 }

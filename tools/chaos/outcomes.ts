@@ -1,5 +1,6 @@
-// What each registrant's story must end in, and the judgement of what the app was told against it. Pure: the chaos
-// run calls it with the app receiver's deliveries; the tests call it with made-up ones.
+// What each registrant's story must end in, the judgement of what the app was told against it, and how long to wait
+// for it. Pure: the chaos run calls them with the app receiver's deliveries and Temporal's answers; the tests with
+// made-up ones.
 import type { AppCallback } from '../../src/app/callback';
 import type { CancelledBy } from '../../src/domain/registration';
 import type { ReceivedCallback } from '../dev/app-receiver';
@@ -91,3 +92,39 @@ export function judge(
 }
 
 export const settled = (v: Verdict) => v.lost.length === 0 && v.duplicated.length === 0 && v.wrong.length === 0;
+
+export interface OutcomeWait {
+  /** The registrants whose outcomes are not all in yet. */
+  unsettled: () => string[];
+  /** Whether any of these registrants' workflows is still retrying an activity: its outcome may yet come. */
+  stillRetrying: (registrantIds: string[]) => Promise<boolean>;
+  deadline: number;
+  /** How long past the deadline to wait for workflows still retrying. */
+  graceMs: number;
+  now?: () => number;
+  pause?: () => Promise<void>;
+}
+
+/**
+ * Waits for every outcome until the deadline, and past it while a workflow whose outcome is missing is still
+ * retrying (up to the grace); what is missing then is lost. Returns how many registrants were waited for past the
+ * deadline.
+ */
+export async function waitForOutcomes({
+  unsettled,
+  stillRetrying,
+  deadline,
+  graceMs,
+  now = Date.now,
+  pause = () => new Promise((resolve) => setTimeout(resolve, 500)),
+}: OutcomeWait): Promise<number> {
+  let waitedFor = 0;
+  for (let missing = unsettled(); missing.length > 0; missing = unsettled()) {
+    if (now() >= deadline) {
+      if (now() >= deadline + graceMs || !(await stillRetrying(missing))) break;
+      waitedFor = Math.max(waitedFor, missing.length);
+    }
+    await pause();
+  }
+  return waitedFor;
+}

@@ -4,7 +4,9 @@
 // download it: see startTemporalDevServer's fallback.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
+import { once } from 'node:events';
 import { createServer } from 'node:net';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { searchAttributes } from '../../src/workflows/registrant/names';
 import { installedFromPyPI, onPath } from './pypi';
 
@@ -67,12 +69,45 @@ async function waitUntilReady(cli: string, address: string, child: ChildProcess,
   throw new Error(`the Temporal dev server at ${address} did not become ready`);
 }
 
+/**
+ * The CLI picks its HTTP API and metrics ports at random, free when it looks; another socket (an outgoing
+ * connection gets a port from the same range) can take one before the server binds it. Such a start is tried again.
+ */
+const START_ATTEMPTS = 3;
+
 /** Starts a dev server with this project's search attributes registered. */
 export async function startTemporalDevServer(options: DevServerOptions = {}): Promise<DevServer> {
   const log = options.log ?? (() => {});
   const cli = findTemporalCli(log);
   if (!cli) return startWithSdkDownload(options);
   const port = options.port ?? (await freePort());
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await startCli(cli, port, options);
+    } catch (err) {
+      if (!(err instanceof StartFailed && lostARandomPort(err.lastWords, port)) || attempt === START_ATTEMPTS)
+        throw err;
+      log(`the Temporal dev server lost a port it picked to another socket; starting it again (${attempt + 1})`);
+    }
+  }
+}
+
+/** Whether a start failed because a port other than its gRPC `port` (one the CLI picked) was taken meanwhile. */
+export function lostARandomPort(lastWords: string, port: number): boolean {
+  const taken = [...lastWords.matchAll(/listen tcp [\d.]+:(\d+): bind: address already in use/g)].map((m) => m[1]);
+  return taken.length > 0 && !taken.includes(String(port));
+}
+
+class StartFailed extends Error {
+  constructor(
+    message: string,
+    readonly lastWords: string,
+  ) {
+    super(`${message}\n${lastWords}`);
+  }
+}
+
+async function startCli(cli: string, port: number, options: DevServerOptions): Promise<DevServer> {
   const address = `127.0.0.1:${port}`;
   const args = ['server', 'start-dev', '--ip', '127.0.0.1', '--port', String(port), '--log-level', 'warn'];
   args.push(...Object.values(searchAttributes).flatMap((key) => ['--search-attribute', `${key.name}=Keyword`]));
@@ -90,7 +125,11 @@ export async function startTemporalDevServer(options: DevServerOptions = {}): Pr
     await waitUntilReady(cli, address, child, Date.now() + 60_000);
   } catch (err) {
     child.kill('SIGKILL');
-    throw new Error(`${String(err)}\n${recent.join('\n')}`);
+    // What it wrote last may still be on its way.
+    if (child.stderr && !child.stderr.readableEnded) {
+      await Promise.race([once(child.stderr, 'close'), sleep(2_000)]);
+    }
+    throw new StartFailed(err instanceof Error ? err.message : String(err), recent.join('\n'));
   }
   const end = (signal: NodeJS.Signals) =>
     new Promise<void>((resolve) => {

@@ -2,7 +2,7 @@
 // told twice, wrong or out of order is named, and redeliveries of one webhook-id are at-least-once, not duplicates.
 import type { AppCallback } from '../../../src/app/callback';
 import type { ReceivedCallback } from '../../../tools/dev/app-receiver';
-import { judge as judgeWith, settled, type Story } from '../../../tools/chaos/outcomes';
+import { judge as judgeWith, settled, waitForOutcomes, type Story } from '../../../tools/chaos/outcomes';
 
 const judge = (id: string, story: Story, deliveries: ReceivedCallback[]) =>
   judgeWith(id, story, deliveries, { createdPassedOver: false });
@@ -70,4 +70,49 @@ test('callbacks whose first arrivals go back in event time are out of order', ()
   const verdict = judge('r1', 'approved', [received('registrant.approved', 2), received('registrant.created', 1)]);
   expect(verdict.outOfOrder).toBe(true);
   expect(verdict.lost).toEqual([]);
+});
+
+describe('waiting for the outcomes', () => {
+  // A clock that moves a second per pause; `missingUntil` says until when each registrant's outcome is missing.
+  function world(missingUntil: Record<string, number>, retrying: (id: string, now: number) => boolean) {
+    let now = 0;
+    const asked: number[] = [];
+    const wait = waitForOutcomes({
+      unsettled: () => Object.keys(missingUntil).filter((id) => now < (missingUntil[id] as number)),
+      stillRetrying: (ids) => {
+        asked.push(now);
+        return Promise.resolve(ids.some((id) => retrying(id, now)));
+      },
+      deadline: 10_000,
+      graceMs: 60_000,
+      now: () => now,
+      pause: () => Promise.resolve(void (now += 1_000)),
+    });
+    return { wait, asked, at: () => now };
+  }
+
+  test('ends when every outcome is in, without asking Temporal before the deadline', async () => {
+    const w = world({ r1: 3_000, r2: 7_000 }, () => true);
+    await expect(w.wait).resolves.toBe(0);
+    expect(w.at()).toBe(7_000);
+    expect(w.asked).toEqual([]);
+  });
+
+  test('past the deadline, waits on while a missing outcome is still being retried, and says for how many', async () => {
+    const w = world({ r1: 25_000, r2: 4_000 }, (id) => id === 'r1');
+    await expect(w.wait).resolves.toBe(1);
+    expect(w.at()).toBe(25_000);
+  });
+
+  test('at the deadline, stops for a missing outcome whose workflow has nothing pending: it is lost', async () => {
+    const w = world({ r1: 25_000 }, () => false);
+    await expect(w.wait).resolves.toBe(0);
+    expect(w.at()).toBe(10_000);
+  });
+
+  test('a workflow that retries for ever is waited for only up to the grace', async () => {
+    const w = world({ r1: Infinity }, () => true);
+    await expect(w.wait).resolves.toBe(1);
+    expect(w.at()).toBe(70_000);
+  });
 });
