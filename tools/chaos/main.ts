@@ -337,8 +337,11 @@ async function main(): Promise<void> {
   const streamEnd = Date.now();
   say(`stream played in ${((streamEnd - streamStart) / 1000).toFixed(0)} s; waiting for every outcome`);
 
-  // Every outcome, or the deadline; then a little longer, for a duplicate that would come late. Meanwhile a missing
-  // `created` beside a later callback passes; the judgement after asks the workflow whether it passed it over, and Zoom whether it ever delivered it.
+  // Every outcome, or the deadline (and past it, the workflows still retrying); then a little longer, for a duplicate
+  // that would come late. Meanwhile a missing `created` beside a later callback passes; the judgement after asks the
+  // workflow whether it passed it over, and Zoom whether it ever delivered it.
+  const registrantWorkflow = (registrantId: string) =>
+    client.workflow.getHandle(registrantWorkflowId(WEBINAR_ID, registrantId));
   const verdicts = (createdPassedOver: (registrantId: string) => boolean): Verdict[] =>
     people.map((p) =>
       judge(
@@ -355,8 +358,7 @@ async function main(): Promise<void> {
         .map((v) => v.registrantId),
     stillRetrying: async (ids) => {
       for (const id of ids) {
-        const described = await client.workflow
-          .getHandle(registrantWorkflowId(WEBINAR_ID, id))
+        const described = await registrantWorkflow(id)
           .describe()
           .catch(() => null);
         if ((described?.raw.pendingActivities?.length ?? 0) > 0) return true;
@@ -371,8 +373,7 @@ async function main(): Promise<void> {
   // Whether a missing created was passed over on purpose: the workflow says so in its state (`not_told`).
   const notTold = new Set<string>();
   for (const v of verdicts(() => true).filter((x) => x.createdSuperseded)) {
-    const view = await client.workflow
-      .getHandle(registrantWorkflowId(WEBINAR_ID, v.registrantId))
+    const view = await registrantWorkflow(v.registrantId)
       .query(stateQuery)
       .catch(() => null);
     if (view?.not_told.some((e) => e.type === 'registrant.created')) notTold.add(v.registrantId);
