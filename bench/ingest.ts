@@ -3,7 +3,8 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Client } from '@temporalio/client';
 import type { RegistrationEvent } from '../src/domain/registration';
-import { ingestRegistrationEvent, TemporalUnavailableError } from '../src/temporal/registrants';
+import { TemporalUnavailableError } from '../src/temporal/deadline';
+import { ingestRegistrationEvent } from '../src/temporal/registrant-signals';
 
 export async function ingestUntilAccepted(client: Client, taskQueue: string, event: RegistrationEvent): Promise<void> {
   const deadline = Date.now() + 60_000;

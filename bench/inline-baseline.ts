@@ -5,7 +5,7 @@ import { randomUUID } from 'node:crypto';
 import axios from 'axios';
 import Fastify from 'fastify';
 import { Webhook } from 'standardwebhooks';
-import type { AppCallback } from '../src/app/callback';
+import type { AppCallback } from '../src/domain/callbacks';
 import type { ZoomClient } from '../src/zoom/client';
 import { SIGNATURE_HEADER, TIMESTAMP_HEADER, verifyZoomSignature } from '../src/zoom/signature';
 import { registrationEventSchema } from '../src/zoom/webhook';

@@ -2,13 +2,13 @@
 // budget they share) and the app callbacks; the Zoom queue runs the Zoom API calls, each paced by that budget.
 import { Client } from '@temporalio/client';
 import { Worker, type WorkerOptions } from '@temporalio/worker';
-import { SharedZoomBudget } from './activities/zoom-budget';
+import { SharedZoomBudget } from './zoom/shared-budget';
 import { createActivities } from './activities';
 import { countZoomRateLimited } from './activities/metrics';
-import { AppNotifier } from './app/notifier';
+import { AppNotifier } from './app-callbacks/notifier';
 import { zoomRateLimits, type WorkerConfig } from './config';
 import type { WorkerTemporal } from './temporal/connection';
-import { zoomApiTaskQueue } from './workflows/registrant/names';
+import { zoomApiTaskQueue } from './workflows/topology';
 import type { ZoomBudget } from './zoom/budget';
 import { ZoomClient } from './zoom/client';
 

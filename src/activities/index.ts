@@ -1,5 +1,5 @@
 // Activities are built from their dependencies, so that tests and the worker wire real clients the same way.
-import type { WorkflowSettings } from '../workflows/registrant/names';
+import type { WorkflowSettings } from '../workflows/topology';
 import type { ZoomClient } from '../zoom/client';
 import { cancelInZoom, deleteDeniedRegistrant, type CancelInZoomInput } from './cancel-in-zoom';
 import { lookupRegistrant, type LookupInput } from './lookup-registrant';
@@ -12,8 +12,8 @@ import {
   type ListingPageInput,
   type ReconcileDeps,
 } from './reconcile';
-import type { AppNotifier } from '../app/notifier';
-import type { Outbound } from '../app/callback';
+import type { AppNotifier } from '../app-callbacks/notifier';
+import type { Outbound } from '../domain/callbacks';
 import { countCallbackFailure } from './metrics';
 
 export interface ActivityDeps {

@@ -2,7 +2,7 @@
 // retry policy (with backoff, within LOOKUP_TIMEOUT) does the waiting instead of a loop of ours.
 import { ApplicationFailure } from '@temporalio/common';
 import type { LookupEvidence } from '../domain/evidence';
-import { ZOOM_FAILURES } from '../workflows/registrant/names';
+import { ZOOM_FAILURES } from '../workflows/topology';
 import type { ZoomClient } from '../zoom/client';
 import { zoomCall } from './zoom-failure';
 

@@ -12,7 +12,7 @@ import {
   readRegistrant,
   webinarsWithOpenRegistrants,
 } from '../temporal/registrant-reads';
-import { ingestRegistrationEvent } from '../temporal/registrants';
+import { ingestRegistrationEvent } from '../temporal/registrant-signals';
 import { ZOOM_CODES } from '../zoom/rest';
 import { ZoomApiError, type ListedStatus, type ZoomClient } from '../zoom/client';
 import { zoomCall, zoomFailure } from './zoom-failure';

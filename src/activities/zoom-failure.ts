@@ -1,7 +1,7 @@
 // How a Zoom API failure becomes a Temporal activity failure: retryable ones keep Temporal's backoff (a 429 with
 // Zoom's Retry-After as the next delay), permanent ones stop the retries at once.
 import { ApplicationFailure } from '@temporalio/common';
-import { ZOOM_FAILURES } from '../workflows/registrant/names';
+import { ZOOM_FAILURES } from '../workflows/topology';
 import { ZoomApiError } from '../zoom/client';
 
 export function zoomFailure(err: ZoomApiError): ApplicationFailure {

@@ -27,7 +27,7 @@ import {
   ensureReconciliationSchedule,
   sweepNow,
   type ScheduleState,
-} from '../temporal/reconciliation';
+} from '../temporal/reconciliation-schedule';
 
 const USAGE = `usage: npm run ops -- <command>
 

@@ -6,7 +6,7 @@ import { DefaultLogger, Runtime } from '@temporalio/worker';
 import { WORKFLOW_BUNDLE_FILE } from './bundle-workflows';
 import { ConfigError, loadConfigOrExit, workerConfigSchema, type WorkerConfig } from '../config';
 import { errorMessage } from '../errors';
-import { ensureReconciliationSchedule } from '../temporal/reconciliation';
+import { ensureReconciliationSchedule } from '../temporal/reconciliation-schedule';
 import { logger } from '../logger';
 import { connectWorker, describeTarget } from '../temporal/connection';
 import { createRegistrationWorkers } from '../workers';

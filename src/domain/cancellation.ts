@@ -1,6 +1,6 @@
 // Cancellations the app asks for through the API (design.md 1: Zoom cannot cancel on a registrant's behalf): the
 // request the workflow receives, why one may be refused, and the record the API answers from.
-import type { CancelledOutcome } from '../app/callback';
+import type { CancelledOutcome } from './callbacks';
 import type { CancelledBy, RegistrationState } from './registration';
 
 /** `id` is the Idempotency-Key (or one the gateway made up), scoped to the registrant. */

@@ -18,12 +18,8 @@ import { registrantWorkflowId } from '../workflows/registrant/names';
 import { ApiError } from './errors';
 import { OPENAPI_TAGS } from './openapi';
 import { forgetRefusedRun, listRegistrants, readCancellation, readRegistrant } from '../temporal/registrant-reads';
-import {
-  TEMPORAL_DEADLINE_MS,
-  signalRegistrant,
-  withTemporalDeadline,
-  type RegistrantRef,
-} from '../temporal/registrants';
+import { TEMPORAL_DEADLINE_MS, withTemporalDeadline } from '../temporal/deadline';
+import { signalRegistrant, type RegistrantRef } from '../temporal/registrant-signals';
 
 export interface ApiOptions {
   config: Pick<GatewayConfig, 'API_TOKEN' | 'TEMPORAL_TASK_QUEUE'>;

@@ -6,7 +6,7 @@ import type { FastifyPluginCallback } from 'fastify';
 import fastifyPlugin from 'fastify-plugin';
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import { countOpenRegistrants } from '../temporal/registrant-reads';
-import { withTemporalDeadline } from '../temporal/registrants';
+import { withTemporalDeadline } from '../temporal/deadline';
 import { OPENAPI_TAGS } from './openapi';
 
 /** What a webhook came to: accepted, ignored (not a registration event), or why it was refused. */

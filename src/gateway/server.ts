@@ -11,7 +11,7 @@ import { apiRoutes } from './api-routes';
 import { errorHandler, sendError } from './errors';
 import { GatewayMetrics } from './metrics';
 import { OPENAPI_TAGS, openApi } from './openapi';
-import { withTemporalDeadline } from '../temporal/registrants';
+import { withTemporalDeadline } from '../temporal/deadline';
 import { webhookRoute } from './webhook-route';
 
 export const MAX_BODY_BYTES = 1024 * 1024;

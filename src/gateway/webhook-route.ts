@@ -16,7 +16,7 @@ import {
 import { OPENAPI_TAGS } from './openapi';
 import { sendError } from './errors';
 import type { GatewayMetrics, WebhookOutcome } from './metrics';
-import { ingestRegistrationEvent } from '../temporal/registrants';
+import { ingestRegistrationEvent } from '../temporal/registrant-signals';
 
 export interface WebhookOptions {
   config: Pick<GatewayConfig, 'ZOOM_WEBHOOK_SECRET_TOKEN' | 'TEMPORAL_TASK_QUEUE'>;

@@ -3,13 +3,13 @@
 // event to its registrant's workflow, which settles it and tells the app exactly once, even when the webhook still
 // arrives later.
 import { ScheduleNotFoundError } from '@temporalio/client';
-import type { AppCallback } from '../../src/app/callback';
+import type { AppCallback } from '../../src/domain/callbacks';
 import { FINDINGS } from '../../src/domain/reconciliation';
 import {
   PAUSED_BY_CONFIGURATION,
   describeReconciliationSchedule,
   ensureReconciliationSchedule,
-} from '../../src/temporal/reconciliation';
+} from '../../src/temporal/reconciliation-schedule';
 import {
   RECONCILIATION_WORKFLOW_TYPE,
   reconciliationScheduleId,

@@ -5,7 +5,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
 import axios from 'axios';
 import { FINDINGS } from '../../src/domain/reconciliation';
-import { sweepNow } from '../../src/temporal/reconciliation';
+import { sweepNow } from '../../src/temporal/reconciliation-schedule';
 import { freePort } from '../../tools/dev/temporal-server';
 import { callbacksAbout, settled, startWorld, type World } from '../helpers/world';
 import { eventually } from '../helpers/eventually';

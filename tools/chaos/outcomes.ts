@@ -1,7 +1,7 @@
 // What each registrant's story must end in, the judgement of what the app was told against it, and how long to wait
 // for it. Pure: the chaos run calls them with the app receiver's deliveries and Temporal's answers; the tests with
 // made-up ones.
-import type { AppCallback } from '../../src/app/callback';
+import type { AppCallback } from '../../src/domain/callbacks';
 import type { CancelledBy } from '../../src/domain/registration';
 import type { ReceivedCallback } from '../dev/app-receiver';
 

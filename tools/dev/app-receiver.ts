@@ -4,7 +4,7 @@ import { randomBytes } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Webhook } from 'standardwebhooks';
-import { appCallbackSchema, type AppCallback } from '../../src/app/callback';
+import { appCallbackSchema, type AppCallback } from '../../src/domain/callbacks';
 
 export interface ReceivedCallback {
   webhookId: string;

@@ -18,7 +18,7 @@ import { createGatewayClient } from '../../src/gateway/client';
 import { errorMessage } from '../../src/errors';
 import { connectWorker } from '../../src/temporal/connection';
 import { AesGcmPayloadCodec } from '../../src/temporal/payload-codec';
-import { ensureReconciliationSchedule } from '../../src/temporal/reconciliation';
+import { ensureReconciliationSchedule } from '../../src/temporal/reconciliation-schedule';
 import type { RegistrantView } from '../../src/workflows/registrant/messages';
 import { createRegistrationWorkers } from '../../src/workers';
 import { ZoomEmulator } from '../sandbox/emulator';

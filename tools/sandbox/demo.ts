@@ -7,7 +7,7 @@ import ms from 'ms';
 import { z } from 'zod';
 import { durationSchema, loadConfigOrExit, temporalSchema } from '../../src/config';
 import { connectClient } from '../../src/temporal/connection';
-import { sweepNow } from '../../src/temporal/reconciliation';
+import { sweepNow } from '../../src/temporal/reconciliation-schedule';
 import type { RegistrantView } from '../../src/workflows/registrant/messages';
 import { errorMessage } from '../../src/errors';
 import { unreachableDetail } from '../../src/http';

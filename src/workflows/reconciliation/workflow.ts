@@ -14,7 +14,7 @@ import {
 } from '@temporalio/workflow';
 import type { Activities } from '../../activities';
 import { errorMessage } from '../../errors';
-import { ZOOM_FAILURES, zoomApiTaskQueue } from '../registrant/names';
+import { ZOOM_FAILURES, zoomApiTaskQueue } from '../topology';
 import { progressQuery, type ReconciliationInput, type SweepReport } from './messages';
 import { describeSweep } from './details';
 import { countFindings } from './metrics';

@@ -1,9 +1,9 @@
 // The callbacks of design.md 4.4, built in one place. The webhook-id depends only on the registrant, the event
 // and the callback type, so a retried or re-driven callback carries the same id and the app can de-duplicate.
-import type { AppCallback, AppCallbackType, Outbound } from '../../app/callback';
+import type { AppCallback, AppCallbackType, CancellationOutcome, Outbound } from '../../domain/callbacks';
 import type { Evidence } from '../../domain/evidence';
 import type { Registrant } from '../../domain/registration';
-import type { CancellationOutcome, RedriveResult, RegistrantView } from './messages';
+import type { RedriveResult, RegistrantView } from './messages';
 
 type Redriven = RegistrantView['failed_callbacks'][number] & { refusals: number };
 

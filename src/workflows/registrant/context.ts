@@ -1,10 +1,10 @@
 // What the parts of the registrant workflow share: its state, its settings and activities, and the two effects
 // every part needs (moving to a state, telling the app).
-import type { Outbound } from '../../app/callback';
+import type { Outbound } from '../../domain/callbacks';
 import type { Registrant, RegistrationEvent, RegistrationState } from '../../domain/registration';
 import type { RegistrantActivities } from './proxies';
 import type { CallbackSubject } from './callbacks';
-import type { WorkflowSettings } from './names';
+import type { WorkflowSettings } from '../topology';
 import type { RegistrantState } from './state';
 
 export interface RegistrantContext {

@@ -2,7 +2,7 @@
 // the worker and the operators' CLI. Events and the app's requests are signals, so they are durable even while no
 // worker runs; where a caller waits for an answer it is an update, whose validator refuses with the reason.
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
-import type { AppCallbackType } from '../../app/callback';
+import type { AppCallbackType, CancellationOutcome } from '../../domain/callbacks';
 import type { CancellationRecord, CancellationRequest } from '../../domain/cancellation';
 import type { Resolution } from '../../domain/decision';
 import type { Evidence } from '../../domain/evidence';
@@ -43,12 +43,6 @@ export interface RegistrantView {
   echoes_absorbed: number;
   /** Callbacks the app did not accept within CALLBACK_RETRY_WINDOW: they wait for the `redriveCallbacks` update. */
   failed_callbacks: Array<{ webhook_id: string; type: AppCallbackType; error: string }>;
-}
-
-export interface CancellationOutcome {
-  cancelled_by: CancelledBy;
-  can_reregister: boolean;
-  zoom_status: 'removed' | 'denied';
 }
 
 /** The answer to `resolve`: where the verdict left the registrant. */

@@ -8,7 +8,7 @@ import {
   type RetryPolicy,
 } from '@temporalio/workflow';
 import type { Activities } from '../../activities';
-import { ZOOM_FAILURES, zoomApiTaskQueue, type WorkflowSettings } from './names';
+import { ZOOM_FAILURES, zoomApiTaskQueue, type WorkflowSettings } from '../topology';
 
 /** The worker's settings, recorded in the history once per run. */
 export const { loadSettings } = proxyLocalActivities<Activities>({ startToCloseTimeout: '10 seconds' });

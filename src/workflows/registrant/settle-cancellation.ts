@@ -21,8 +21,8 @@ import { callbackAbout } from './callbacks';
 import type { RegistrantContext } from './context';
 import { describeDuration } from './details';
 import { countSettledCancellation } from './metrics';
-import { ZOOM_FAILURES } from './names';
-import { restoreReregistration } from './own-writes';
+import { ZOOM_FAILURES } from '../topology';
+import { restoreReregistration } from './cancel-on-behalf';
 
 export async function settleCancellation(ctx: RegistrantContext, cancel: RegistrationEvent): Promise<void> {
   const { registrant, settings, activities } = ctx;

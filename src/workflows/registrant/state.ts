@@ -19,8 +19,9 @@ import type {
 import { CallbackLedger } from './callbacks';
 import { AppRequests } from './app-requests';
 import { isRegistrationEvent, isResolution } from './guards';
-import type { CancellationOutcome, RegistrantView, RegistrantWorkflowInput } from './messages';
-import { OwnWrites, type OwnWrite } from './own-write-echoes';
+import type { CancellationOutcome } from '../../domain/callbacks';
+import type { RegistrantView, RegistrantWorkflowInput } from './messages';
+import { OwnWrites, type OwnWrite } from './echoes';
 
 /** What a run hands to the next one at continue-as-new. Its shape is what running workflows already carry. */
 export interface CarriedState {

@@ -13,7 +13,7 @@ import {
   workflowInfo,
 } from '@temporalio/workflow';
 import { Mutex } from 'async-mutex';
-import type { Outbound } from '../../app/callback';
+import type { Outbound } from '../../domain/callbacks';
 import type { CancellationRecord } from '../../domain/cancellation';
 import type { ListedState, RegistrationEvent, RegistrationState } from '../../domain/registration';
 import { errorMessage } from '../../errors';
@@ -35,7 +35,7 @@ import {
 } from './messages';
 import { PATCHES, searchAttributes } from './names';
 import { describeDuration } from './details';
-import { cancelOnBehalf } from './own-writes';
+import { cancelOnBehalf } from './cancel-on-behalf';
 import { settleCancellation } from './settle-cancellation';
 import { RegistrantState } from './state';
 

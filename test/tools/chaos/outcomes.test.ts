@@ -1,6 +1,6 @@
 // The chaos run's judgement of what the app was told, against made-up deliveries: every way an outcome can be lost,
 // told twice, wrong or out of order is named, and redeliveries of one webhook-id are at-least-once, not duplicates.
-import type { AppCallback } from '../../../src/app/callback';
+import type { AppCallback } from '../../../src/domain/callbacks';
 import type { ReceivedCallback } from '../../../tools/dev/app-receiver';
 import { judge as judgeWith, settled, waitForOutcomes, type Story } from '../../../tools/chaos/outcomes';
 

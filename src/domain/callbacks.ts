@@ -1,8 +1,8 @@
 // The callbacks this service POSTs to the app (design.md 4.4): the one definition of their shape.
 // Workflow code imports only the inferred types, so zod never enters the workflow bundle.
 import { z } from 'zod';
-import { cancelledBySchema, evidenceSchema } from '../domain/evidence';
-import type { Registrant } from '../domain/registration';
+import { cancelledBySchema, evidenceSchema } from './evidence';
+import type { Registrant } from './registration';
 
 const callbackRegistrantSchema = z.object({
   id: z.string(),
@@ -10,6 +10,14 @@ const callbackRegistrantSchema = z.object({
   first_name: z.string(),
   last_name: z.string(),
 }) satisfies z.ZodType<Registrant>;
+
+/** Who cancelled, and what that leaves the person free to do: the outcome of a settled cancellation. */
+export const cancellationOutcomeSchema = z.object({
+  cancelled_by: cancelledBySchema,
+  can_reregister: z.boolean(),
+  zoom_status: z.enum(['removed', 'denied']),
+});
+export type CancellationOutcome = z.infer<typeof cancellationOutcomeSchema>;
 
 const baseData = {
   webinar_id: z.string(),
@@ -29,9 +37,7 @@ export const appCallbackSchema = z.discriminatedUnion('type', [
     timestamp: z.iso.datetime(),
     data: z.object({
       ...baseData,
-      cancelled_by: cancelledBySchema,
-      can_reregister: z.boolean(),
-      zoom_status: z.enum(['removed', 'denied']),
+      ...cancellationOutcomeSchema.shape,
       evidence: evidenceSchema,
     }),
   }),

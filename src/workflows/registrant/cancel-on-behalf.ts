@@ -3,7 +3,7 @@
 // Zoom answers such a write with a `registration_cancelled` webhook: an echo, recognised as ours.
 import { ActivityFailure, log, setCurrentDetails } from '@temporalio/workflow';
 import type { CancelInZoomResult } from '../../activities/cancel-in-zoom';
-import type { CancelledOutcome } from '../../app/callback';
+import type { CancelledOutcome } from '../../domain/callbacks';
 import type { CancellationRequest } from '../../domain/cancellation';
 import type { CancellationDecision } from '../../domain/decision';
 import type { Evidence } from '../../domain/evidence';

@@ -4,7 +4,7 @@ import { ApplicationFailure } from '@temporalio/common';
 import { log } from '@temporalio/activity';
 import axios, { type AxiosInstance } from 'axios';
 import { Webhook } from 'standardwebhooks';
-import type { Outbound } from './callback';
+import type { Outbound } from '../domain/callbacks';
 import { unreachableDetail } from '../http';
 
 export interface AppCallbackTarget {

@@ -3,7 +3,7 @@
 // without one.
 import { WithStartWorkflowOperation, type Client } from '@temporalio/client';
 import { Context, heartbeat, sleep } from '@temporalio/activity';
-import { ZOOM_BUDGET_POOLS, type ZoomBudget, type ZoomBudgetPool, type ZoomRateLimits } from '../zoom/budget';
+import { ZOOM_BUDGET_POOLS, type ZoomBudget, type ZoomBudgetPool, type ZoomRateLimits } from './budget';
 import {
   MAX_CALLS_PER_BOOKING,
   ZOOM_BUDGET_WORKFLOW_TYPE,
