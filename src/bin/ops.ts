@@ -19,6 +19,8 @@ import { connectClient } from '../temporal/connection';
 import { withoutKeysHint } from '../temporal/payload-codec';
 import { redriveCallbacksUpdate, resolveUpdate } from '../workflows/registrant/messages';
 import { registrantWorkflowId } from '../workflows/registrant/names';
+import { PATCHES } from '../workflows/registrant/patches';
+import { patchStandings } from '../temporal/workflow-patches';
 import { describeDuration } from '../workflows/registrant/details';
 import { summariseFindings } from '../workflows/reconciliation/details';
 import { reconciliationScheduleId } from '../workflows/reconciliation/messages';
@@ -38,6 +40,8 @@ const USAGE = `usage: npm run ops -- <command>
                                               settle a needs_review case; the app is then told registrant.cancelled
   redrive <webinarId> <registrantId>          send again the callbacks the app did not accept in time
   reconcile <webinarId>                       sweep one webinar now: Zoom's listings against our registrants
+  patches                                     each change open runs may replay (the patch registry), and
+                                              whether runs older than it are still open
   schedule [show|pause|resume]                the sweep's schedule: create or update it from RECONCILE_INTERVAL
                                               (as every worker does at start), show it, pause it (it stays
                                               paused whatever the workers' RECONCILE_INTERVAL), or resume it
@@ -66,6 +70,7 @@ const commandSchema = z.discriminatedUnion('command', [
   }),
   z.object({ command: z.literal('redrive'), args: z.tuple([webinarId, registrantId]) }),
   z.object({ command: z.literal('reconcile'), args: z.tuple([webinarId]) }),
+  z.object({ command: z.literal('patches'), args: z.tuple([]) }),
   z.object({
     command: z.literal('schedule'),
     args: z.tuple([z.enum(['show', 'pause', 'resume'], { error: 'schedule takes show, pause or resume' }).optional()]),
@@ -190,6 +195,18 @@ async function run(client: Client, cmd: Command, config: ReconcileScheduleConfig
       const interval = config.RECONCILE_INTERVAL ? describeDuration(config.RECONCILE_INTERVAL) : 'off';
       say(`kept from this shell's RECONCILE_INTERVAL (${interval}); the workers apply their own when they start`);
       say(describeSchedule(kept));
+      return;
+    }
+    case 'patches': {
+      if (PATCHES.length === 0) {
+        say('no patches: no change since 1.0 that open registrant runs replay');
+        return;
+      }
+      for (const { patch, olderOpenRuns, next } of await patchStandings(client, PATCHES)) {
+        const since = patch.deprecated ? `deprecated ${patch.deprecated}` : `deployed ${patch.deployed}`;
+        say(`${patch.id} (${since}): ${patch.change}`);
+        say(`  ${olderOpenRuns} open run(s) started before it: ${next}`);
+      }
       return;
     }
     case 'reconcile': {

@@ -67,3 +67,18 @@ export interface RegistrationEvent {
    */
   correlationId?: string;
 }
+
+/** Who cancelled a registrant in `state`, or null when they are not cancelled. */
+export function cancelledByOf(state: RegistrationState | null): CancelledBy | null {
+  return state === 'self_cancelled' ? 'registrant' : state === 'admin_cancelled' ? 'admin' : null;
+}
+
+/** The state a created, approved or denied event leads to. */
+export function stateAfter(event: RegistrationEvent): RegistrationState {
+  if (event.kind === 'approved' || event.kind === 'denied') return event.kind;
+  return event.registrantStatus === 'pending'
+    ? 'pending'
+    : event.registrantStatus === 'approved'
+      ? 'approved'
+      : 'registered';
+}

@@ -2,7 +2,7 @@
 // end its literal early and change the query.
 
 type Clause =
-  | readonly [field: string, operator: '=' | '!=', value: string]
+  | readonly [field: string, operator: '=' | '!=' | '<', value: string]
   | readonly [field: string, operator: 'IN', values: readonly string[]];
 
 function literal(value: string): string {

@@ -29,10 +29,10 @@ export const fresh = () => RegistrantState.start({ webinarId: W, registrantId: R
 /** Applies every waiting event as the workflow does: earliest event_ts first, state moved, then marked applied. */
 export function applyAll(state: RegistrantState): string[] {
   const applied: string[] = [];
-  for (let next = state.nextEvent(); next; next = state.nextEvent()) {
+  for (let next = state.events.next(); next; next = state.events.next()) {
     const to = state.take(next);
     if (to) state.enter(to, next.eventTs);
-    state.markApplied(next);
+    state.events.markApplied(next);
     applied.push(`${next.kind}@${next.eventTs}`);
   }
   return applied;

@@ -3,6 +3,7 @@
 // and the sweep's schedule.
 import { eventually } from '../helpers/eventually';
 import { runScript } from '../helpers/run-script';
+import { patchStandings } from '../../src/temporal/workflow-patches';
 import { callbacksAbout, startWorld, temporalAddress, type World } from '../helpers/world';
 
 let world: World;
@@ -145,3 +146,24 @@ const sweepOps = (...args: string[]) =>
     TEMPORAL_TASK_QUEUE: world.taskQueue,
     RECONCILE_INTERVAL: '1h',
   });
+
+test("patches: none before 1.0; a patch's standing counts the open runs that started before it", async () => {
+  const none = await ops('patches');
+  expect(none).toMatchObject({ code: 0, stdout: expect.stringContaining('no patches') });
+
+  const webinar = world.emulator.addWebinar();
+  const { registrant, event } = world.emulator.register(webinar.id, { email: 'ivy@example.com', first_name: 'Ivy' });
+  await world.deliver(event);
+  await callbacksAbout(world, registrant.id, 1);
+  // Ivy's run stays open (DEDUP_WINDOW is an hour): a patch deployed after it started must wait for it.
+  const later = new Date(Date.now() + 60_000).toISOString();
+  const [deployedLater, deployedLongAgo, deprecatedLongAgo] = await patchStandings(world.client, [
+    { id: 'after-ivy', change: 'deployed after Ivy started', deployed: later },
+    { id: 'before-all', change: 'deployed before any run', deployed: '2000-01-01T00:00:00Z' },
+    { id: 'gone', change: 'deprecated long ago', deployed: '1999-01-01T00:00:00Z', deprecated: '2000-01-01T00:00:00Z' },
+  ]);
+  expect(deployedLater).toMatchObject({ olderOpenRuns: expect.any(Number), next: expect.stringMatching(/^keep it/) });
+  expect(deployedLater?.olderOpenRuns).toBeGreaterThanOrEqual(1);
+  expect(deployedLongAgo).toMatchObject({ olderOpenRuns: 0, next: expect.stringContaining('deprecatePatch()') });
+  expect(deprecatedLongAgo).toMatchObject({ olderOpenRuns: 0, next: expect.stringMatching(/^remove/) });
+});

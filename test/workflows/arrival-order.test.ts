@@ -56,7 +56,7 @@ function play(
   events.forEach((e, i) => seen.has(i) || state.receive(e));
   applyAll(state);
   const cancel = events[0] as RegistrationEvent;
-  const followUps = state.followUpsOf(cancel);
+  const followUps = state.events.followUpsOf(cancel);
   return {
     state: state.view.state,
     followUps: followUps.map((f) => `${f.event}@${f.event_ts}`).sort(),

@@ -46,7 +46,7 @@ describe('arrivals', () => {
     const after = RegistrantState.start({ webinarId: W, registrantId: R, carried: before.carry() });
     expect(after.receive(event('created', 10))).toBe('duplicate');
     expect(after.receive(event('approved', 20))).toBe('duplicate');
-    expect(after.nextEvent()).toMatchObject({ kind: 'approved', eventTs: 20 });
+    expect(after.events.next()).toMatchObject({ kind: 'approved', eventTs: 20 });
   });
 
   test('an older event never overwrites the state a later one set; a settled outcome may (force)', () => {
@@ -78,7 +78,7 @@ describe('the decision does not depend on the arrival order', () => {
       const state = fresh();
       order.forEach((e) => state.receive(e));
       applyAll(state);
-      const evidence = deniedLookup(state.followUpsOf(cancel));
+      const evidence = deniedLookup(state.events.followUpsOf(cancel));
       return decideCancellation(evidence, { lookupFinished: true, followUpWindowOver: false }).kind;
     });
     expect(new Set(outcomes)).toEqual(new Set([kind]));
@@ -90,12 +90,12 @@ describe('echoes of our own writes', () => {
     const state = fresh();
     state.receive(event('created', 10));
     applyAll(state);
-    state.ownWrites.begin(100);
+    state.echoes.begin(100);
     const echo = event('cancelled', 101);
     state.receive(echo);
     applyAll(state);
-    expect(state.ownWrites.classify(echo)).toBe('held');
-    return { state, echo, released: state.ownWrites.end(succeeded) };
+    expect(state.echoes.absorb(echo)).toBe('held');
+    return { state, echo, released: state.echoes.end(succeeded) };
   }
 
   test('a cancellation arriving while our write is in flight is its echo once the write succeeded', () => {
@@ -103,7 +103,7 @@ describe('echoes of our own writes', () => {
     expect(released).toEqual([]);
     expect(state.view.echoes_absorbed).toBe(1);
     // A redelivery of Zoom's webhook for our write, at another event_ts: still ours.
-    expect(state.ownWrites.classify(event('cancelled', 102))).toBe('echo');
+    expect(state.echoes.absorb(event('cancelled', 102))).toBe('echo');
     expect(state.view.echoes_absorbed).toBe(2);
   });
 
@@ -111,7 +111,7 @@ describe('echoes of our own writes', () => {
     const { state, echo, released } = cancelledByUs(false);
     expect(released).toEqual([echo]);
     expect(state.view.echoes_absorbed).toBe(0);
-    expect(state.ownWrites.classify(event('cancelled', 102))).toBe('settle');
+    expect(state.echoes.absorb(event('cancelled', 102))).toBe('settle');
   });
 
   test('a deny after our own cancel confirms it; a registration after it starts anew', () => {
@@ -120,11 +120,11 @@ describe('echoes of our own writes', () => {
     expect(state.take(event('denied', 103))).toBeNull();
     expect(state.take(event('created', 104))).toBe('approved');
     // The registrant came back: a later cancellation is theirs, not our echo.
-    expect(state.ownWrites.classify(event('cancelled', 105))).toBe('settle');
+    expect(state.echoes.absorb(event('cancelled', 105))).toBe('settle');
   });
 
   test('without a write of ours, every cancellation is a case to settle', () => {
-    expect(fresh().ownWrites.classify(event('cancelled', 30))).toBe('settle');
+    expect(fresh().echoes.absorb(event('cancelled', 30))).toBe('settle');
   });
 });
 
@@ -137,7 +137,7 @@ describe("an operator's verdict", () => {
     ['needs_review', null, /cancelled_by must be registrant or admin/],
   ] as const)('in state %s, %j is refused', (current, verdict, reason) => {
     const state = fresh();
-    if (current === 'needs_review') state.openReview();
+    if (current === 'needs_review') state.openReview('the lookup never settled');
     if (current) state.enter(current, 1, true);
     expect(state.resolutionProblem(verdict)).toMatch(reason);
   });
@@ -146,7 +146,7 @@ describe("an operator's verdict", () => {
     'in an open needs_review case, %j is taken',
     (verdict) => {
       const state = fresh();
-      state.openReview();
+      state.openReview('the lookup never settled');
       state.enter('needs_review', 1, true);
       expect(state.resolutionProblem(verdict)).toBeNull();
     },
@@ -154,12 +154,13 @@ describe("an operator's verdict", () => {
 
   test('a case settles once: after its outcome, a verdict is stale even if needs_review stayed the state', () => {
     const state = fresh();
-    state.openReview();
+    state.openReview('the lookup never settled');
     state.enter('needs_review', 10, true);
-    state.verdict = { cancelled_by: 'admin' };
-    expect(state.awaitsVerdict).toBe(true);
+    state.settlements.giveVerdict({ cancelled_by: 'admin' });
+    expect(state.settlements.awaitsVerdict).toBe(true);
+    expect(state.view.needs_review_reason).toBe('the lookup never settled');
     state.settle({ cancelled_by: 'admin', can_reregister: false, zoom_status: 'denied' });
-    expect(state.awaitsVerdict).toBe(false);
+    expect(state.settlements.awaitsVerdict).toBe(false);
     expect(state.resolutionProblem({ cancelled_by: 'registrant' })).toBe(
       'nothing to resolve: no open case awaits a verdict',
     );
@@ -167,9 +168,9 @@ describe("an operator's verdict", () => {
 
   test('opening a case forgets a verdict given to an earlier one', () => {
     const state = fresh();
-    state.verdict = { cancelled_by: 'admin' };
-    state.openReview();
-    expect(state.verdict).toBeNull();
+    state.settlements.giveVerdict({ cancelled_by: 'admin' });
+    state.openReview('the lookup never settled');
+    expect(state.settlements.verdict).toBeNull();
   });
 });
 
@@ -195,7 +196,7 @@ describe("the app's cancellation requests", () => {
   ] as const)('in state %s (settling: %s) a request is refused with %j', (current, settling, message) => {
     const state = fresh();
     state.enter(current, 1);
-    if (settling) state.beginSettlement();
+    if (settling) state.settlements.queue();
     const refusal = state.refusalNow();
     expect(refusal && refusal.message).toBe(message);
     if (refusal) expect(refusal).toMatchObject({ status: 409, code: 'already_cancelled' });
@@ -212,22 +213,24 @@ describe('what operators list by (RegistrationState)', () => {
   ] as const)('state %s, settling %s: listed as %s', (current, settling, listed) => {
     const state = fresh();
     if (current) state.enter(current, 1);
-    if (settling) state.beginSettlement();
+    if (settling) state.settlements.queue();
     expect(state.listedState).toBe(listed);
   });
 
   test('once the outcome is decided it is listed, even while the app is still being told', () => {
     const state = fresh();
     state.enter('approved', 1);
-    state.beginSettlement();
-    state.beginSettlement();
+    state.settlements.queue();
+    state.settlements.queue();
+    state.settlements.start();
     state.settle({ cancelled_by: 'admin', can_reregister: false, zoom_status: 'denied' });
     state.enter('admin_cancelled', 2);
     // The second cancellation, queued behind the first, is still undecided.
     expect(state.listedState).toBe('settling');
-    state.endSettlement();
+    state.settlements.end();
+    state.settlements.start();
     // It ended without an outcome (say, a request refused as already cancelled).
-    state.endSettlement();
+    state.settlements.end();
     expect(state.listedState).toBe('admin_cancelled');
   });
 
@@ -236,10 +239,11 @@ describe('what operators list by (RegistrationState)', () => {
     expect(refusedOnly.heldOnlyRefusals).toBe(false);
     refusedOnly.requests.receive({ id: 'k1', by: 'registrant', reason: null });
     refusedOnly.requests.next();
-    refusedOnly.beginSettlement();
+    refusedOnly.settlements.queue();
+    refusedOnly.settlements.start();
     expect(refusedOnly.heldOnlyRefusals).toBe(false);
     refusedOnly.requests.refuse('k1', { status: 404, code: 'registrant_not_found', message: 'gone', zoom_code: 3000 });
-    refusedOnly.endSettlement();
+    refusedOnly.settlements.end();
     expect(refusedOnly.heldOnlyRefusals).toBe(true);
     // Another request arrives before the run ends: it is not over.
     refusedOnly.requests.receive({ id: 'k2', by: 'admin', reason: null });
@@ -278,11 +282,17 @@ describe('callbacks the app refused', () => {
     ]);
     state.callbacks.redriven(outbound.webhookId);
     state.callbacks.refused(outbound, 'the app could not be reached: ECONNREFUSED');
-    expect(state.callbacks.refusalsOf(outbound.webhookId)).toBe(2);
+    expect(state.callbacks.waitingForRedrive()).toEqual([
+      { webhook_id: outbound.webhookId, type: 'registrant.created', error: expect.any(String), refusals: 2 },
+    ]);
     expect(state.view.failed_callbacks).toHaveLength(1);
+    const waiting = state.callbacks.waitingForRedrive();
     state.callbacks.redriven(outbound.webhookId);
     state.callbacks.delivered(outbound);
-    expect(state.callbacks.wasDelivered(outbound.webhookId)).toBe(true);
+    expect(state.callbacks.answered(waiting)).toBe(true);
+    expect(state.callbacks.report(waiting)).toEqual([
+      { webhook_id: outbound.webhookId, type: 'registrant.created', delivered: true, error: null },
+    ]);
     expect(state.view).toMatchObject({
       failed_callbacks: [],
       callbacks: [{ webhook_id: outbound.webhookId, type: 'registrant.created', event_ts: 3 }],
@@ -299,7 +309,7 @@ describe('callbacks the app refused', () => {
     expect(state.callbacks.toldLaterThan(3)).toBe(false);
     state.callbacks.delivered(later);
     expect([state.callbacks.toldLaterThan(3), state.callbacks.toldLaterThan(9)]).toEqual([true, false]);
-    state.callbacks.notTold(outbound);
+    state.callbacks.recordNotTold(outbound);
     expect(state.view.not_told).toEqual([{ type: 'registrant.created', event_ts: 3 }]);
   });
 });
@@ -310,13 +320,13 @@ describe("the sweep's inferred events", () => {
 
   /** Takes the next event as the workflow does: passed over, or applied. */
   function next(state: RegistrantState): string {
-    const e = state.nextEvent();
+    const e = state.events.next();
     if (!e) return 'nothing';
     const reason = state.passOver(e);
     if (reason) return `passed over: ${reason}`;
     const to = state.take(e);
     if (to) state.enter(to, e.eventTs);
-    state.markApplied(e);
+    state.events.markApplied(e);
     return `applied ${e.kind}@${e.eventTs}`;
   }
 
@@ -359,7 +369,7 @@ describe("the sweep's inferred events", () => {
     const state = fresh();
     state.receive(event('created', 10));
     next(state);
-    state.beginSettlement();
+    state.settlements.queue();
     state.receive(observed('cancelled', 50, 'absent'));
     expect(next(state)).toBe('passed over: what we hold agrees with Zoom by now');
   });

@@ -2,25 +2,37 @@
 // Idempotency-Key) once, waiting for its turn, then settled or refused. The records are the API's answers.
 import type { CancellationRecord, CancellationRequest, Refusal } from '../../domain/cancellation';
 import { isCancellationRequest } from './guards';
-import type { RegistrantView } from './messages';
+
+/** What a run hands on at continue-as-new (it never continues while a request is pending). */
+export interface CarriedRequests {
+  records: CancellationRecord[];
+  waiting: CancellationRequest[];
+}
 
 export class AppRequests {
-  constructor(
-    private readonly view: RegistrantView,
-    /** Received and not yet taken up. */
-    private readonly waiting: CancellationRequest[],
-  ) {}
+  private readonly records: CancellationRecord[];
+  /** Received and not yet taken up. */
+  private readonly waiting: CancellationRequest[];
 
-  /** What a run hands to the next one at continue-as-new. */
-  carry(): CancellationRequest[] {
-    return this.waiting;
+  constructor(carried?: CarriedRequests) {
+    this.records = [...(carried?.records ?? [])];
+    this.waiting = [...(carried?.waiting ?? [])];
+  }
+
+  carry(): CarriedRequests {
+    return { records: this.view(), waiting: [...this.waiting] };
+  }
+
+  /** A copy for the query and the result: records change as their requests are settled. */
+  view(): CancellationRecord[] {
+    return this.records.map((record) => ({ ...record }));
   }
 
   /** A request arrives; its id makes a repeat the same request. */
   receive(request: unknown): 'queued' | 'repeat' | 'malformed' {
     if (!isCancellationRequest(request)) return 'malformed';
     if (this.find(request.id)) return 'repeat';
-    this.view.cancellations.push({ ...request, status: 'pending', outcome: null, refusal: null });
+    this.records.push({ ...request, status: 'pending', outcome: null, refusal: null });
     this.waiting.push(request);
     return 'queued';
   }
@@ -33,22 +45,27 @@ export class AppRequests {
     return this.waiting.shift();
   }
 
+  /** The API's answer about request `id`, as it stands now. */
   find(id: string): CancellationRecord | undefined {
-    return this.view.cancellations.find((c) => c.id === id);
+    const record = this.records.find((c) => c.id === id);
+    return record && { ...record };
   }
 
   /** Every request so far was refused (and there was at least one). */
   get allRefused(): boolean {
-    return this.view.cancellations.length > 0 && this.view.cancellations.every((c) => c.status === 'refused');
+    return this.records.length > 0 && this.records.every((c) => c.status === 'refused');
   }
 
   refuse(id: string, refusal: Refusal): void {
-    const record = this.find(id);
-    if (record) Object.assign(record, { status: 'refused', refusal });
+    this.update(id, { status: 'refused', refusal });
   }
 
   settle(id: string, outcome: CancellationRecord['outcome']): void {
-    const record = this.find(id);
-    if (record) Object.assign(record, { status: 'settled', outcome });
+    this.update(id, { status: 'settled', outcome });
+  }
+
+  private update(id: string, change: Partial<CancellationRecord>): void {
+    const at = this.records.findIndex((c) => c.id === id);
+    if (at >= 0) this.records[at] = { ...this.records[at]!, ...change };
   }
 }

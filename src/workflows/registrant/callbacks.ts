@@ -5,7 +5,10 @@ import type { Evidence } from '../../domain/evidence';
 import type { Registrant } from '../../domain/registration';
 import type { RedriveResult, RegistrantView } from './messages';
 
-type Redriven = RegistrantView['failed_callbacks'][number] & { refusals: number };
+type Delivered = RegistrantView['callbacks'][number];
+type NotTold = RegistrantView['not_told'][number];
+type Failed = RegistrantView['failed_callbacks'][number];
+type Redriven = Failed & { refusals: number };
 
 /** What a callback is about: the event (or our own act) that produced it. */
 export interface CallbackSubject {
@@ -25,12 +28,12 @@ type Extra =
 export function callbackAbout(subject: CallbackSubject, about: Extra, correlationId?: string): Outbound {
   const { webinarId, registrantId, eventTs, occurrenceId, registrant } = subject;
   const data = { webinar_id: webinarId, occurrence_id: occurrenceId, registrant, event_ts: eventTs };
-  // The callback carries the evidence as it was when the outcome was sent.
+  // Evidence is replaced, never changed in place (RegistrantState.amendCase): the callback keeps it as it was.
   const extra =
     about.type === 'registrant.cancelled'
-      ? { ...about.outcome, evidence: snapshot(about.evidence) }
+      ? { ...about.outcome, evidence: about.evidence }
       : about.type === 'registrant.needs_review'
-        ? { evidence: snapshot(about.evidence) }
+        ? { evidence: about.evidence }
         : {};
   return {
     webhookId: `zr_${webinarId}_${registrantId}_${eventTs}_${about.type.slice('registrant.'.length)}`,
@@ -39,54 +42,75 @@ export function callbackAbout(subject: CallbackSubject, about: Extra, correlatio
   };
 }
 
-function snapshot(evidence: Evidence): Evidence {
-  return { ...evidence, follow_ups: [...evidence.follow_ups] };
+/** What a run hands on of its callbacks at continue-as-new (it never continues while one waits for a re-drive). */
+export interface CarriedCallbacks {
+  delivered: Delivered[];
+  notTold: NotTold[];
 }
 
-/** What became of the callbacks: sent, or refused by the app and waiting for a re-drive. */
+/** What became of the callbacks: delivered, not told (stale), or refused by the app and waiting for a re-drive. */
 export class CallbackLedger {
+  private readonly sent: Delivered[];
+  private readonly notTold: NotTold[];
+  private failed: Failed[] = [];
   /** Refusals so far per callback, so that a re-drive can tell "refused again" from "still refused". */
   private readonly refusals = new Map<string, number>();
+  /** Re-drives asked for so far: a callback waiting for one goes out again when this grows. */
+  private redrives = 0;
 
-  constructor(private readonly view: RegistrantView) {}
-
-  refused({ webhookId, callback }: Outbound, error: string): void {
-    this.view.failed_callbacks.push({ webhook_id: webhookId, type: callback.type, error });
-    this.refusals.set(webhookId, this.refusalsOf(webhookId) + 1);
+  constructor(carried?: CarriedCallbacks) {
+    this.sent = [...(carried?.delivered ?? [])];
+    this.notTold = [...(carried?.notTold ?? [])];
   }
 
-  redriven(webhookId: string): void {
-    this.view.failed_callbacks = this.view.failed_callbacks.filter((f) => f.webhook_id !== webhookId);
+  carry(): CarriedCallbacks {
+    return { delivered: [...this.sent], notTold: [...this.notTold] };
+  }
+
+  /** A copy for the query and the result: the ledger goes on changing after it is read. */
+  view(): Pick<RegistrantView, 'callbacks' | 'not_told' | 'failed_callbacks'> {
+    return { callbacks: [...this.sent], not_told: [...this.notTold], failed_callbacks: [...this.failed] };
   }
 
   delivered({ webhookId, callback }: Outbound): void {
-    this.view.callbacks.push({ webhook_id: webhookId, type: callback.type, event_ts: callback.data.event_ts });
+    this.sent.push({ webhook_id: webhookId, type: callback.type, event_ts: callback.data.event_ts });
   }
 
-  refusalsOf(webhookId: string): number {
-    return this.refusals.get(webhookId) ?? 0;
+  recordNotTold({ callback }: Outbound): void {
+    this.notTold.push({ type: callback.type, event_ts: callback.data.event_ts });
   }
 
-  notTold({ callback }: Outbound): void {
-    this.view.not_told.push({ type: callback.type, event_ts: callback.data.event_ts });
+  /** The app did not take it within CALLBACK_RETRY_WINDOW: it waits for the re-drive after the ones asked so far. */
+  refused({ webhookId, callback }: Outbound, error: string): number {
+    this.failed.push({ webhook_id: webhookId, type: callback.type, error });
+    this.refusals.set(webhookId, this.refusalsOf(webhookId) + 1);
+    return this.redrives;
+  }
+
+  redriveAsked(): void {
+    this.redrives += 1;
+  }
+
+  redrivenSince(asked: number): boolean {
+    return this.redrives > asked;
+  }
+
+  redriven(webhookId: string): void {
+    this.failed = this.failed.filter((f) => f.webhook_id !== webhookId);
   }
 
   /** Whether the app already has a callback about a later event than `eventTs`. */
   toldLaterThan(eventTs: number): boolean {
-    return this.view.callbacks.some((c) => c.event_ts > eventTs);
-  }
-
-  wasDelivered(webhookId: string): boolean {
-    return this.view.callbacks.some((c) => c.webhook_id === webhookId);
+    return this.sent.some((c) => c.event_ts > eventTs);
   }
 
   redriveProblem(): string | null {
-    return this.view.failed_callbacks.length === 0 ? 'no failed callback waits for a re-drive' : null;
+    return this.failed.length === 0 ? 'no failed callback waits for a re-drive' : null;
   }
 
   /** The callbacks a re-drive sends again, with how often each was refused so far. */
   waitingForRedrive(): Redriven[] {
-    return this.view.failed_callbacks.map((f) => ({ ...f, refusals: this.refusalsOf(f.webhook_id) }));
+    return this.failed.map((f) => ({ ...f, refusals: this.refusalsOf(f.webhook_id) }));
   }
 
   /** Each re-driven callback was delivered, or refused once more. */
@@ -97,8 +121,16 @@ export class CallbackLedger {
   report(redriven: Redriven[]): RedriveResult {
     return redriven.map(({ webhook_id, type }) => {
       const delivered = this.wasDelivered(webhook_id);
-      const refused = this.view.failed_callbacks.find((f) => f.webhook_id === webhook_id);
+      const refused = this.failed.find((f) => f.webhook_id === webhook_id);
       return { webhook_id, type, delivered, error: delivered ? null : (refused?.error ?? null) };
     });
+  }
+
+  private refusalsOf(webhookId: string): number {
+    return this.refusals.get(webhookId) ?? 0;
+  }
+
+  private wasDelivered(webhookId: string): boolean {
+    return this.sent.some((c) => c.webhook_id === webhookId);
   }
 }

@@ -1,27 +1,39 @@
 // A write of ours in Zoom (an API cancellation, or deleting a denied record) makes Zoom send a
 // `registration_cancelled` webhook: an echo of our act, not a new cancellation. This tells the two apart.
 import type { RegistrationEvent } from '../../domain/registration';
-import type { RegistrantView } from './messages';
 
 export interface OwnWrite {
   startedAt: number;
   inFlight: boolean;
 }
 
+/** What a run hands on at continue-as-new. */
+export interface CarriedEchoes {
+  last: OwnWrite | null;
+  absorbed: number;
+}
+
 /** What a `registration_cancelled` event is to us: a case to settle, or Zoom's echo of our own write. */
 export type CancelKind = 'settle' | 'echo' | 'held';
 
-export class OwnWrites {
+export class Echoes {
   // Cancellations that arrived while our write was in flight: echoes if it succeeds, real ones if it fails.
   private held: RegistrationEvent[] = [];
+  private last: OwnWrite | null;
+  /** Cancellation webhooks recognised as echoes so far. */
+  private absorbedCount: number;
 
-  constructor(
-    private readonly view: RegistrantView,
-    private last: OwnWrite | null,
-  ) {}
+  constructor(carried?: CarriedEchoes) {
+    this.last = carried?.last ?? null;
+    this.absorbedCount = carried?.absorbed ?? 0;
+  }
 
-  carry(): OwnWrite | null {
-    return this.last;
+  carry(): CarriedEchoes {
+    return { last: this.last, absorbed: this.absorbedCount };
+  }
+
+  get absorbed(): number {
+    return this.absorbedCount;
   }
 
   begin(now: number): void {
@@ -34,21 +46,24 @@ export class OwnWrites {
     this.held = [];
     if (succeeded && this.last) {
       this.last = { ...this.last, inFlight: false };
-      this.view.echoes_absorbed += held.length;
+      this.absorbedCount += held.length;
       return [];
     }
     this.last = null;
     return held;
   }
 
-  /** While our write is in flight we cannot tell yet; once it succeeded, the registrant's cancellation is ours. */
-  classify(cancel: RegistrationEvent): CancelKind {
+  /**
+   * Takes a cancellation in: absorbed as the echo of our write once it succeeded, held while it is in flight (we
+   * cannot tell yet), or 'settle' when no write of ours stands.
+   */
+  absorb(cancel: RegistrationEvent): CancelKind {
     if (!this.last) return 'settle';
     if (this.last.inFlight) {
       this.held.push(cancel);
       return 'held';
     }
-    this.view.echoes_absorbed += 1;
+    this.absorbedCount += 1;
     return 'echo';
   }
 
@@ -58,12 +73,8 @@ export class OwnWrites {
     if (last && !last.inFlight && event.kind !== 'denied' && event.eventTs > last.startedAt) this.last = null;
   }
 
-  /** A deny after our own cancel is Zoom confirming it: the settled, more precise state stays. */
-  confirmedBy(event: RegistrationEvent): boolean {
-    return (
-      event.kind === 'denied' &&
-      this.last !== null &&
-      (this.view.state === 'admin_cancelled' || this.view.state === 'self_cancelled')
-    );
+  /** A deny after a write of ours that cancelled them is Zoom confirming it. */
+  confirmsOurCancel(event: RegistrationEvent, cancelled: boolean): boolean {
+    return event.kind === 'denied' && this.last !== null && cancelled;
   }
 }

@@ -81,10 +81,4 @@ export const HANDLER_DESCRIPTIONS = {
     'Sends again the callbacks the app did not accept within CALLBACK_RETRY_WINDOW; answers which were delivered.',
   cancellationOutcome:
     "Waits until the app's cancellation request (by its id) is settled or refused: what the API answers.",
-  legacy: 'Kept for runs started when this was a signal; use the update of the same name.',
 } as const;
-
-// `resolve` and `redriveCallbacks` were signals before they became updates: runs that started then replay them,
-// and an older CLI may still send them.
-export const legacyResolveSignal = defineSignal<[Resolution]>('resolve');
-export const legacyRedriveSignal = defineSignal('redriveCallbacks');

@@ -7,6 +7,7 @@ import {
   CancellationScope,
   condition,
   isCancellation,
+  log,
   setCurrentDetails,
 } from '@temporalio/workflow';
 import {
@@ -15,112 +16,89 @@ import {
   decideCancellation,
   type CancellationDecision,
 } from '../../domain/decision';
-import type { Evidence, LookupEvidence } from '../../domain/evidence';
+import type { LookupEvidence } from '../../domain/evidence';
 import type { RegistrationEvent } from '../../domain/registration';
-import { callbackAbout } from './callbacks';
-import type { RegistrantContext } from './context';
-import { describeDuration } from './details';
-import { countSettledCancellation } from './metrics';
+import { errorMessage } from '../../errors';
 import { ZOOM_FAILURES } from '../topology';
-import { restoreReregistration } from './cancel-on-behalf';
+import { callbackAbout } from './callbacks';
+import { currentDetails } from './details';
+import { countSettledCancellation } from './metrics';
+import type { RegistrantRun } from './run';
 
-export async function settleCancellation(ctx: RegistrantContext, cancel: RegistrationEvent): Promise<void> {
-  const { registrant, settings, activities } = ctx;
-  const { webinar_id: webinarId, registrant_id: registrantId } = registrant.view;
-  const evidence: Evidence = {
+type SettledCancellation = Extract<CancellationDecision, { kind: 'cancelled' }>;
+
+export async function settleCancellation(run: RegistrantRun, cancel: RegistrationEvent): Promise<void> {
+  const { registrant, settings, activities } = run;
+  const { webinarId, registrantId } = registrant;
+  registrant.openCase({
     source: cancel.observed ? cancel.observed.source : 'webhook',
     lookup: null,
     operator: cancellationHint(cancel),
     follow_ups: [],
-  };
-  registrant.openCase(evidence);
-  // What operators read in the Web UI ("current details") while a case is open.
-  const which = `the cancellation of ${new Date(cancel.eventTs).toISOString()} (event_ts ${cancel.eventTs})`;
-  setCurrentDetails(
-    `Settling ${which}: looking the registrant up in Zoom until it has settled them, retried with backoff for up to ${describeDuration(settings.lookupTimeoutMs)} (LOOKUP_TIMEOUT).`,
-  );
-  let lookupFinished = false;
+  });
   let followUpWindowOver = false;
   const decide = (): CancellationDecision => {
-    evidence.follow_ups = registrant.followUpsOf(cancel);
-    return decideCancellation(evidence, { lookupFinished, followUpWindowOver });
+    const evidence = registrant.amendCase({ follow_ups: registrant.events.followUpsOf(cancel) });
+    return decideCancellation(evidence, { lookupFinished: lookupFinished(), followUpWindowOver });
   };
-  const nextEventApplied = () => {
-    const count = registrant.appliedCount;
-    return () => registrant.appliedCount !== count;
-  };
+  const appliedSince = (seen: number) => () => registrant.events.appliedCount !== seen;
+  const lookupFinished = () => registrant.caseEvidence.lookup !== null;
 
   // 1. Look the registrant up (retried by Temporal until Zoom has settled it, or LOOKUP_TIMEOUT).
+  setCurrentDetails(currentDetails.lookingUp(cancel.eventTs, settings.lookupTimeoutMs));
   const lookupScope = new CancellationScope();
   void lookupScope
     .run(() => activities.lookupRegistrant({ webinarId, registrantId, occurrenceId: cancel.occurrenceId }))
-    .then(
-      (result) => {
-        evidence.lookup = result;
-        lookupFinished = true;
-      },
-      (err: unknown) => {
-        if (isCancellation(err)) return;
-        evidence.lookup = lookupEvidenceOf(err);
-        lookupFinished = true;
-      },
-    );
+    .catch((err: unknown) => (isCancellation(err) ? null : lookupEvidenceOf(err)))
+    .then((lookup) => lookup && registrant.amendCase({ lookup }));
   let decision = decide();
   while (decision.kind === 'wait' && decision.for === 'lookup') {
-    const applied = nextEventApplied();
-    await condition(() => lookupFinished || applied());
+    const seen = registrant.events.appliedCount;
+    await condition(() => lookupFinished() || appliedSince(seen)());
     decision = decide();
   }
   // A follow-up settled it before Zoom did: the lookup has nothing left to say.
-  if (!lookupFinished) lookupScope.cancel();
+  if (!lookupFinished()) lookupScope.cancel();
 
   // 2. Wait for follow-ups where they can still change the outcome (an approval reinstates a denied registrant).
   if (decision.kind === 'wait') {
     const deadline = Date.now() + settings.followUpWindowMs;
-    setCurrentDetails(
-      `Settling ${which}: Zoom says ${evidence.lookup}; waiting ${describeDuration(settings.followUpWindowMs)} (FOLLOW_UP_WINDOW, until ${new Date(deadline).toISOString()}) for a follow-up event: an approval would reinstate them.`,
-    );
+    const { lookup } = registrant.caseEvidence;
+    setCurrentDetails(currentDetails.awaitingFollowUps(cancel.eventTs, lookup, settings.followUpWindowMs, deadline));
     while (decision.kind === 'wait') {
       const remaining = deadline - Date.now();
-      followUpWindowOver = remaining <= 0 || !(await condition(nextEventApplied(), remaining));
+      const seen = registrant.events.appliedCount;
+      followUpWindowOver = remaining <= 0 || !(await condition(appliedSince(seen), remaining));
       decision = decide();
     }
   }
+  const subject = () => registrant.subject(cancel.eventTs, cancel.occurrenceId, cancel.registrant);
 
   // 3. Evidence that settles nothing goes to an operator, whose verdict (the `resolve` update) settles it.
   if (decision.kind === 'needs_review') {
-    registrant.needsReview(decision.reason);
-    setCurrentDetails(
-      `Needs review: ${decision.reason}. Waiting for an operator's verdict: \`npm run ops -- resolve ${webinarId} ${registrantId} admin\` (or \`registrant\`), or the \`resolve\` update with \`{"cancelled_by": "admin"}\`.`,
-    );
+    setCurrentDetails(currentDetails.needsReview(decision.reason, webinarId, registrantId));
     // Opened before the state says so, so that a verdict given during the callback counts.
-    registrant.openReview();
-    ctx.enter('needs_review', cancel.eventTs, true);
-    await ctx.tell(
-      callbackAbout(
-        ctx.subject(cancel.eventTs, cancel.occurrenceId, cancel.registrant),
-        { type: 'registrant.needs_review', evidence },
-        cancel.correlationId,
-      ),
-    );
+    registrant.openReview(decision.reason);
+    run.enter('needs_review', cancel.eventTs, true);
+    const evidence = registrant.caseEvidence;
+    await run.tell(callbackAbout(subject(), { type: 'registrant.needs_review', evidence }, cancel.correlationId));
     while (decision.kind === 'needs_review') {
-      const applied = nextEventApplied();
-      await condition(() => registrant.verdict !== null || applied());
-      decision = registrant.verdict ? decideByOperator(registrant.verdict, evidence) : decide();
+      const seen = registrant.events.appliedCount;
+      await condition(() => registrant.settlements.verdict !== null || appliedSince(seen)());
+      const { verdict } = registrant.settlements;
+      decision = verdict ? decideByOperator(verdict, registrant.amendCase({ resolved_by_operator: true })) : decide();
     }
-    if (registrant.verdict) evidence.resolved_by_operator = true;
   }
 
   // 4. Act on the decision, and tell the app once (about the registrant as they are by then).
-  const subject = () => ctx.subject(cancel.eventTs, cancel.occurrenceId, cancel.registrant);
   if (decision.kind === 'reinstated') {
     registrant.settle(null);
-    ctx.enter('approved', registrant.latestAppliedTs, true);
-    await ctx.tell(callbackAbout(subject(), { type: 'registrant.reinstated' }, cancel.correlationId));
+    run.enter('approved', registrant.events.latestAppliedTs, true);
+    await run.tell(callbackAbout(subject(), { type: 'registrant.reinstated' }, cancel.correlationId));
   } else if (decision.kind === 'cancelled') {
     const settled =
       decision.cancelledBy === 'registrant' && decision.zoomStatus === 'denied' && settings.restoreReregistration
-        ? await restoreReregistration(ctx, decision, evidence, cancel.occurrenceId)
+        ? await restoreReregistration(run, decision, cancel.occurrenceId)
         : decision;
     const outcome = {
       cancelled_by: settled.cancelledBy,
@@ -128,12 +106,37 @@ export async function settleCancellation(ctx: RegistrantContext, cancel: Registr
       zoom_status: settled.zoomStatus,
     };
     registrant.settle(outcome);
+    const evidence = registrant.caseEvidence;
     countSettledCancellation(settled.cancelledBy, evidence.resolved_by_operator === true);
     // A later deny is Zoom confirming an admin's cancel: the settled outcome is the more precise state.
     const laterDeny = evidence.follow_ups.some((f) => f.event === 'denied');
-    ctx.enter(settled.cancelledBy === 'registrant' ? 'self_cancelled' : 'admin_cancelled', cancel.eventTs, laterDeny);
-    await ctx.tell(callbackAbout(subject(), { type: 'registrant.cancelled', outcome, evidence }, cancel.correlationId));
+    run.enter(settled.cancelledBy === 'registrant' ? 'self_cancelled' : 'admin_cancelled', cancel.eventTs, laterDeny);
+    await run.tell(callbackAbout(subject(), { type: 'registrant.cancelled', outcome, evidence }, cancel.correlationId));
   }
+}
+
+/** RESTORE_REREGISTRATION: Zoom denied a registrant who cancelled themselves; deleting the record frees them. */
+async function restoreReregistration(
+  run: RegistrantRun,
+  decision: SettledCancellation,
+  occurrenceId: string | null,
+): Promise<SettledCancellation> {
+  const { webinarId, registrantId } = run.registrant;
+  setCurrentDetails(currentDetails.restoringReregistration());
+  const restored = await run.ourZoomWrite(
+    () =>
+      run.activities.deleteDeniedRegistrant({ webinarId, registrantId, occurrenceId }).catch((err: unknown) => {
+        if (!(err instanceof ActivityFailure)) throw err;
+        return { deleted: false, detail: errorMessage(err) };
+      }),
+    (r) => r.deleted,
+  );
+  run.registrant.amendCase({ reregistration_restored: restored.deleted });
+  if (!restored.deleted) {
+    log.warn('the denied record could not be deleted: the registrant stays blocked', { detail: restored.detail });
+    return decision;
+  }
+  return { ...decision, canReregister: true, zoomStatus: 'removed' };
 }
 
 /** A lookup that ended without an answer: the last answer before LOOKUP_TIMEOUT, or `failed`. */

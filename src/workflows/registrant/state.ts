@@ -1,137 +1,131 @@
-// The registrant's state and its named transitions, with no Temporal in it: the workflow calls these and does the
-// I/O (activities, timers, search attributes) around them, and the tests drive them directly.
-import {
-  alreadyCancelled,
-  blocksCancellation,
-  type CancellationRequest,
-  type Refusal,
-} from '../../domain/cancellation';
-import type { Resolution } from '../../domain/decision';
-import type { Evidence, FollowUp } from '../../domain/evidence';
-import { redundancy, type AppliedEvent } from '../../domain/reconciliation';
-import type {
-  ListedState,
-  Registrant,
-  RegistrationEvent,
-  RegistrationKind,
-  RegistrationState,
-} from '../../domain/registration';
-import { CallbackLedger } from './callbacks';
-import { AppRequests } from './app-requests';
-import { isRegistrationEvent, isResolution } from './guards';
+// The registrant's state and its named transitions, with no Temporal in it: RegistrantRun (run.ts) does the I/O
+// (activities, timers, search attributes) around them, and the tests drive them directly.
 import type { CancellationOutcome } from '../../domain/callbacks';
+import { alreadyCancelled, blocksCancellation, type Refusal } from '../../domain/cancellation';
+import type { Evidence } from '../../domain/evidence';
+import {
+  cancelledByOf,
+  stateAfter,
+  type ListedState,
+  type Registrant,
+  type RegistrationEvent,
+  type RegistrationState,
+} from '../../domain/registration';
+import { AppRequests, type CarriedRequests } from './app-requests';
+import { CallbackLedger, type CallbackSubject, type CarriedCallbacks } from './callbacks';
+import { Echoes, type CarriedEchoes } from './echoes';
+import { EventLog, type CarriedEvents } from './event-log';
+import { isRegistrationEvent, isResolution } from './guards';
+import { Settlements } from './settlements';
 import type { RegistrantView, RegistrantWorkflowInput } from './messages';
-import { OwnWrites, type OwnWrite } from './echoes';
 
-/** What a run hands to the next one at continue-as-new. Its shape is what running workflows already carry. */
-export interface CarriedState {
-  view: RegistrantView;
-  applied: AppliedEvent[];
-  inbox: RegistrationEvent[];
+/** What is known of the registrant, apart from what the ledgers keep. */
+export interface RegistrantFacts {
+  registrant: Registrant | null;
+  occurrenceId: string | null;
+  lastEventTs: number | null;
+  state: RegistrationState | null;
+  /** event_ts of whatever set `state`: an older event never overwrites a newer one. */
   stateTs: number;
-  // Absent in runs carried before API cancellations existed.
-  cancelRequests?: CancellationRequest[];
-  ownWrite?: OwnWrite | null;
+  /** The evidence of the last case opened; replaced on every change, never changed in place. */
+  evidence: Evidence | null;
+  needsReviewReason: string | null;
+  outcome: CancellationOutcome | null;
+}
+
+/** What a run hands to the next one at continue-as-new. */
+export interface CarriedState {
+  facts: RegistrantFacts;
+  events: CarriedEvents;
+  callbacks: CarriedCallbacks;
+  requests: CarriedRequests;
+  echoes: CarriedEchoes;
 }
 
 /** What became of a delivered `registrationEvent` signal. */
 export type Arrival = 'queued' | 'duplicate' | 'malformed' | 'foreign';
 
-const dedupKey = (kind: RegistrationKind, eventTs: number) => `${kind}:${eventTs}`;
-
 export class RegistrantState {
-  /** An operator's verdict on the open `needs_review` case (the `resolve` update), until the case takes it. */
-  verdict: Resolution | null = null;
-  /** Re-drives asked for so far: a callback waiting for one goes out again when this grows. */
-  redrives = 0;
-  /** Cancellations being settled or waiting for their turn. */
-  private settlements = 0;
-  /** The one being settled (they run one at a time) has its outcome: it is no longer `settling` to operators. */
-  private outcomeDecided = false;
-  /** A `needs_review` case is open: from the moment it is opened until its outcome is settled. */
-  private reviewOpen = false;
-  private readonly seen: Set<string>;
-  /** The callbacks sent, and those the app refused (see CallbackLedger). */
+  /** The callbacks sent, and those the app refused. */
   readonly callbacks: CallbackLedger;
-  /** The app's cancellation requests (see AppRequests). */
+  /** The app's cancellation requests. */
   readonly requests: AppRequests;
+  /** Our own writes in Zoom, whose webhooks are echoes. */
+  readonly echoes: Echoes;
+  /** The cancellations being settled, one at a time. */
+  readonly settlements = new Settlements();
+  /** Zoom's events for the registrant, waiting and applied. */
+  readonly events: EventLog;
+  private facts: RegistrantFacts;
 
   private constructor(
-    readonly view: RegistrantView,
-    private readonly applied: AppliedEvent[],
-    private readonly inbox: RegistrationEvent[],
-    waitingRequests: CancellationRequest[],
-    /** Our own writes in Zoom, whose webhooks are echoes (see OwnWrites). */
-    readonly ownWrites: OwnWrites,
-    // event_ts of whatever set the current state: an older event never overwrites a newer one.
-    private stateTs: number,
+    readonly webinarId: string,
+    readonly registrantId: string,
+    carried: CarriedState | undefined,
   ) {
-    this.callbacks = new CallbackLedger(view);
-    this.requests = new AppRequests(view, waitingRequests);
-    this.seen = new Set([...applied, ...inbox].map((e) => dedupKey(e.kind, e.eventTs)));
+    this.facts = carried?.facts ?? {
+      registrant: null,
+      occurrenceId: null,
+      lastEventTs: null,
+      state: null,
+      stateTs: 0,
+      evidence: null,
+      needsReviewReason: null,
+      outcome: null,
+    };
+    this.events = new EventLog(carried?.events);
+    this.callbacks = new CallbackLedger(carried?.callbacks);
+    this.requests = new AppRequests(carried?.requests);
+    this.echoes = new Echoes(carried?.echoes);
   }
 
   static start({ webinarId, registrantId, carried }: RegistrantWorkflowInput): RegistrantState {
-    const view: RegistrantView = {
-      webinar_id: webinarId,
-      registrant_id: registrantId,
-      occurrence_id: null,
-      registrant: null,
-      state: null,
-      cancelled_by: null,
-      settling: false,
-      evidence: null,
-      needs_review_reason: null,
-      last_event_ts: null,
-      duplicates_ignored: 0,
-      not_told: [],
-      callbacks: [],
-      outcome: null,
-      cancellations: [],
-      echoes_absorbed: 0,
-      failed_callbacks: [],
-      ...carried?.view,
-    };
-    return new RegistrantState(
-      view,
-      carried?.applied ?? [],
-      carried?.inbox ?? [],
-      carried?.cancelRequests ?? [],
-      new OwnWrites(view, carried?.ownWrite ?? null),
-      carried?.stateTs ?? 0,
-    );
+    return new RegistrantState(webinarId, registrantId, carried);
   }
 
   carry(): CarriedState {
-    const { view, applied, inbox, stateTs } = this;
-    return { view, applied, inbox, stateTs, cancelRequests: this.requests.carry(), ownWrite: this.ownWrites.carry() };
+    return {
+      facts: { ...this.facts },
+      events: this.events.carry(),
+      callbacks: this.callbacks.carry(),
+      requests: this.requests.carry(),
+      echoes: this.echoes.carry(),
+    };
+  }
+
+  /** Where the registrant stands, and why: computed when asked (the `state` query, the result). */
+  get view(): RegistrantView {
+    const f = this.facts;
+    return {
+      webinar_id: this.webinarId,
+      registrant_id: this.registrantId,
+      occurrence_id: f.occurrenceId,
+      registrant: f.registrant,
+      state: f.state,
+      cancelled_by: cancelledByOf(f.state),
+      settling: this.isSettling,
+      evidence: f.evidence,
+      needs_review_reason: f.needsReviewReason,
+      last_event_ts: f.lastEventTs,
+      duplicates_ignored: this.events.duplicatesIgnored,
+      ...this.callbacks.view(),
+      outcome: f.outcome,
+      cancellations: this.requests.view(),
+      echoes_absorbed: this.echoes.absorbed,
+    };
   }
 
   // ---- Arrivals (signal handlers) ----
 
-  /** A Zoom event: queued once per event name and event_ts; redeliveries are counted and dropped. */
+  /** A Zoom event for this registrant, checked again (see guards.ts), then queued once (see EventLog). */
   receive(event: unknown): Arrival {
-    // The gateway validates with zod; this guards against a hand-made signal (CLI, Web UI) failing the workflow.
     if (!isRegistrationEvent(event)) return 'malformed';
-    if (event.webinarId !== this.view.webinar_id || event.registrant.id !== this.view.registrant_id) return 'foreign';
-    const key = dedupKey(event.kind, event.eventTs);
-    if (this.seen.has(key)) {
-      this.view.duplicates_ignored += 1;
-      return 'duplicate';
-    }
-    this.seen.add(key);
-    this.inbox.push(event);
-    return 'queued';
+    if (event.webinarId !== this.webinarId || event.registrant.id !== this.registrantId) return 'foreign';
+    return this.events.receive(event);
   }
 
   get hasWork(): boolean {
-    return this.inbox.length > 0 || this.requests.pending;
-  }
-
-  /** The earliest event by event_ts among those waiting, whatever order they arrived in. */
-  nextEvent(): RegistrationEvent | undefined {
-    this.inbox.sort((a, b) => a.eventTs - b.eventTs);
-    return this.inbox.shift();
+    return this.events.waiting || this.requests.pending;
   }
 
   // ---- Events ----
@@ -141,47 +135,24 @@ export class RegistrantState {
    * Zoom's deny after our own cancel, which confirms it.
    */
   take(event: RegistrationEvent): RegistrationState | null {
-    if (event.eventTs >= (this.view.last_event_ts ?? 0)) {
-      this.view.registrant = event.registrant;
-      this.view.occurrence_id = event.occurrenceId;
-      this.view.last_event_ts = event.eventTs;
+    if (event.eventTs >= (this.facts.lastEventTs ?? 0)) {
+      this.facts.registrant = event.registrant;
+      this.facts.occurrenceId = event.occurrenceId;
+      this.facts.lastEventTs = event.eventTs;
     }
     if (event.kind === 'cancelled') return null;
-    this.ownWrites.see(event);
-    return this.ownWrites.confirmedBy(event) ? null : stateOf(event);
+    this.echoes.see(event);
+    return this.echoes.confirmsOurCancel(event, cancelledByOf(this.facts.state) !== null) ? null : stateAfter(event);
   }
 
   /**
-   * Why the next event is passed over (counted as a duplicate), or null to apply it: see `redundancy`. A run that
-   * knows nothing yet takes the sweep's word for what the registrant's previous run held.
+   * Why the next event is passed over (counted as a duplicate), or null to apply it. A run that knows nothing yet
+   * takes the sweep's word for what the registrant's previous run held.
    */
   passOver(event: RegistrationEvent): string | null {
-    const fresh = this.view.state === null && this.applied.length === 0;
-    const held = this.isSettling ? 'settling' : fresh ? (event.observed?.held ?? null) : this.view.state;
-    const reason = redundancy(event, this.applied, held);
-    if (reason) this.view.duplicates_ignored += 1;
-    return reason;
-  }
-
-  /** Recorded once its callback went out, so that a reinstatement is always told after the approval. */
-  markApplied(event: RegistrationEvent): void {
-    this.applied.push({ kind: event.kind, eventTs: event.eventTs, ...(event.observed ? { observed: true } : {}) });
-  }
-
-  /** Counts applied events: a settlement waits for it to change. */
-  get appliedCount(): number {
-    return this.applied.length;
-  }
-
-  get latestAppliedTs(): number {
-    return Math.max(...this.applied.map((e) => e.eventTs));
-  }
-
-  /** Events later than the cancel, by event_ts, whatever order they arrived in. */
-  followUpsOf(cancel: RegistrationEvent): FollowUp[] {
-    return this.applied
-      .filter((e) => e.kind !== 'cancelled' && e.eventTs > cancel.eventTs)
-      .map((e) => ({ event: e.kind as FollowUp['event'], event_ts: e.eventTs }));
+    const fresh = this.facts.state === null && this.events.appliedCount === 0;
+    const held = this.isSettling ? 'settling' : fresh ? (event.observed?.held ?? null) : this.facts.state;
+    return this.events.passOver(event, held);
   }
 
   /**
@@ -189,28 +160,24 @@ export class RegistrantState {
    * stands). True when the state was set, so the workflow updates its search attributes.
    */
   enter(state: RegistrationState, eventTs: number, force = false): boolean {
-    if (!force && eventTs < this.stateTs) return false;
-    this.stateTs = Math.max(this.stateTs, eventTs);
-    this.view.state = state;
-    this.view.cancelled_by = state === 'self_cancelled' ? 'registrant' : state === 'admin_cancelled' ? 'admin' : null;
+    if (!force && eventTs < this.facts.stateTs) return false;
+    this.facts.stateTs = Math.max(this.facts.stateTs, eventTs);
+    this.facts.state = state;
     return true;
+  }
+
+  /** A callback about the event (or our own act) at `eventTs`, about the person as last known. */
+  subject(eventTs: number, occurrenceId: string | null, fallback?: Registrant): CallbackSubject {
+    const { webinarId, registrantId } = this;
+    const registrant = this.facts.registrant ??
+      fallback ?? { id: registrantId, email: '', first_name: '', last_name: '' };
+    return { webinarId, registrantId, eventTs, occurrenceId, registrant };
   }
 
   // ---- Cancellations being settled ----
 
-  beginSettlement(): void {
-    this.settlements += 1;
-    this.view.settling = true;
-  }
-
-  endSettlement(): void {
-    this.settlements -= 1;
-    this.outcomeDecided = false;
-    this.view.settling = this.settlements > 0;
-  }
-
   get isSettling(): boolean {
-    return this.settlements > 0;
+    return this.settlements.any;
   }
 
   /**
@@ -218,62 +185,55 @@ export class RegistrantState {
    * operator is needed), then the state it settled on, even while the app is still being told.
    */
   get listedState(): ListedState | null {
-    const undecided = this.settlements - (this.outcomeDecided ? 1 : 0);
-    return undecided > 0 && this.view.state !== 'needs_review' ? 'settling' : this.view.state;
+    return this.settlements.undecided > 0 && this.facts.state !== 'needs_review' ? 'settling' : this.facts.state;
   }
 
-  /**
-   * Only the app's requests ever reached this run, and all were refused (say, Zoom knows no such registrant): it
-   * knows nothing of a registrant, so it ends instead of looking like one.
-   */
+  /** Only the app's requests ever reached this run, all refused: it knows no registrant, so it ends. */
   get heldOnlyRefusals(): boolean {
-    return (
-      this.view.state === null &&
-      this.applied.length === 0 &&
-      !this.hasWork &&
-      !this.isSettling &&
-      this.requests.allRefused
-    );
+    const knowsNothing = this.facts.state === null && this.events.appliedCount === 0;
+    return knowsNothing && !this.hasWork && !this.isSettling && this.requests.allRefused;
   }
 
   /** Zoom's own record of the person, read while acting for them. */
   identify(person: Registrant | null): void {
-    this.view.registrant = person ?? this.view.registrant;
+    this.facts.registrant = person ?? this.facts.registrant;
   }
 
   openCase(evidence: Evidence): void {
-    this.view.evidence = evidence;
-    this.view.needs_review_reason = null;
+    this.facts.evidence = evidence;
+    this.facts.needsReviewReason = null;
   }
 
-  needsReview(reason: string): void {
-    this.view.needs_review_reason = reason;
+  /** The evidence of the case being settled: read only once `openCase` has opened it. */
+  get caseEvidence(): Evidence {
+    return this.facts.evidence as Evidence;
   }
 
-  /** Opens the case to an operator; a verdict from before does not count. */
-  openReview(): void {
-    this.verdict = null;
-    this.reviewOpen = true;
+  /** Adds to the open case's evidence; what was told before keeps the evidence it was told with. */
+  amendCase(change: Partial<Evidence>): Evidence {
+    this.facts.evidence = { ...this.caseEvidence, ...change };
+    return this.facts.evidence;
   }
 
-  get awaitsVerdict(): boolean {
-    return this.reviewOpen;
+  /** Evidence that settles nothing: the case waits for an operator's verdict. */
+  openReview(reason: string): void {
+    this.facts.needsReviewReason = reason;
+    this.settlements.awaitVerdict();
   }
 
   /** The case's outcome (null for a reinstatement), decided: it closes any review. Called before the state moves. */
   settle(outcome: CancellationOutcome | null): void {
-    this.view.outcome = outcome;
-    this.reviewOpen = false;
-    this.outcomeDecided = true;
+    this.facts.outcome = outcome;
+    this.settlements.decided();
   }
 
   /** Why an operator's verdict cannot be taken now, or null when it can. */
   resolutionProblem(verdict: unknown): string | null {
-    if (this.view.state !== 'needs_review') {
-      return `nothing to resolve: the registrant is ${this.view.state ?? 'without state'}, not needs_review`;
+    if (this.facts.state !== 'needs_review') {
+      return `nothing to resolve: the registrant is ${this.facts.state ?? 'without state'}, not needs_review`;
     }
     // needs_review without an open case: a later event kept the settled outcome from replacing it.
-    if (!this.reviewOpen) return 'nothing to resolve: no open case awaits a verdict';
+    if (!this.settlements.awaitsVerdict) return 'nothing to resolve: no open case awaits a verdict';
     if (!isResolution(verdict)) {
       return 'cancelled_by must be registrant or admin, and can_reregister true or false when given';
     }
@@ -282,17 +242,7 @@ export class RegistrantState {
 
   /** Why the app's cancellation request cannot be taken up now (cancelled already, or one under way), or null. */
   refusalNow(): Refusal | null {
-    if (blocksCancellation(this.view.state)) return alreadyCancelled(this.view.state);
+    if (blocksCancellation(this.facts.state)) return alreadyCancelled(this.facts.state);
     return this.isSettling ? alreadyCancelled('settling') : null;
   }
-}
-
-function stateOf(event: RegistrationEvent): RegistrationState {
-  if (event.kind === 'approved') return 'approved';
-  if (event.kind === 'denied') return 'denied';
-  return event.registrantStatus === 'pending'
-    ? 'pending'
-    : event.registrantStatus === 'approved'
-      ? 'approved'
-      : 'registered';
 }
