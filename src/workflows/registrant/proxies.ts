@@ -41,7 +41,7 @@ export function registrantActivities(settings: WorkflowSettings) {
   // The app may be down for a while: keep trying with backoff for CALLBACK_RETRY_WINDOW, then wait for a re-drive.
   const { notifyApp } = proxyActivities<Activities>({
     startToCloseTimeout: '30 seconds',
-    ...(settings.callbackRetryWindowMs ? { scheduleToCloseTimeout: settings.callbackRetryWindowMs } : {}),
+    scheduleToCloseTimeout: settings.callbackRetryWindowMs,
     retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '5 minutes' },
   });
   return { lookupRegistrant, cancelInZoom, deleteDeniedRegistrant, notifyApp };
