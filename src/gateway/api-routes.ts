@@ -3,9 +3,8 @@
 // every error is `{error: {code, message}}` (see ./errors).
 import { randomUUID } from 'node:crypto';
 import type { Client } from '@temporalio/client';
-import type { FastifyPluginCallbackZod } from 'fastify-type-provider-zod';
-import type { FastifyReply } from 'fastify';
-import type { Logger } from 'pino';
+import type { FastifyPluginAsyncZod, FastifyPluginCallbackZod } from 'fastify-type-provider-zod';
+import type { FastifyBaseLogger, FastifyReply } from 'fastify';
 import { z } from 'zod';
 import type { GatewayConfig } from '../config';
 import type { CancellationRecord } from '../domain/cancellation';
@@ -24,7 +23,14 @@ import { signalRegistrant, type RegistrantRef } from '../temporal/registrant-sig
 export interface ApiOptions {
   config: Pick<GatewayConfig, 'API_TOKEN' | 'TEMPORAL_TASK_QUEUE'>;
   client: Client;
-  logger: Logger;
+}
+
+/** The registrant routes of one kind of Zoom object, mounted under its path (`/webinars`). */
+export interface RegistrantRoutesOptions {
+  config: Pick<GatewayConfig, 'TEMPORAL_TASK_QUEUE'>;
+  client: Client;
+  /** The path parameter naming the object, as the OpenAPI description shows it. */
+  idParam: 'webinarId';
 }
 
 /** How each route shows in the OpenAPI description: the API's tag and its bearer token. */
@@ -35,9 +41,6 @@ const documented = (summary: string, description?: string) => ({
   security: [{ apiToken: [] }],
 });
 
-const registrantParams = z.object({ webinarId: webinarIdSchema, registrantId: registrantIdSchema });
-const cancellationParams = registrantParams.extend({ cancellationId: z.string().min(1).max(200) });
-const webinarParams = registrantParams.pick({ webinarId: true });
 const listQuery = z.strictObject({
   state: z.enum(LISTED_STATES, { error: `must be one of ${LISTED_STATES.join(', ')}` }),
   limit: z.coerce.number().int().min(1).max(100).default(50),
@@ -76,28 +79,60 @@ function preferredWaitMs(prefer: string | undefined): number {
   return Math.min(match ? Number(match[1]) : DEFAULT_WAIT_S, MAX_WAIT_S) * 1000;
 }
 
-const cancellationLocation = (p: RegistrantRef, id: string) =>
-  `/api/v1/webinars/${p.webinarId}/registrants/${p.registrantId}/cancellations/${encodeURIComponent(id)}`;
-
 /** 200 with the outcome, the refusal's own status, or 202 pointing at where to look again. */
-function answer(reply: FastifyReply, p: RegistrantRef, id: string, record: CancellationRecord | null) {
+function answer(reply: FastifyReply, location: string, id: string, record: CancellationRecord | null) {
   if (record?.status === 'settled') return reply.code(200).send({ cancellation_id: id, ...record.outcome });
   if (record?.status === 'refused' && record.refusal) {
     const { status, code, message, zoom_code } = record.refusal;
     return reply.code(status).send({ error: { code, message, zoom_code }, cancellation_id: id });
   }
-  const location = cancellationLocation(p, id);
   return reply
     .code(202)
     .headers({ location, 'retry-after': '1' })
     .send({ cancellation_id: id, status: 'pending', location });
 }
 
-/** The routes, as a plugin the gateway mounts under `/api/v1`. */
-export function apiRoutes({ config, client, logger }: ApiOptions): FastifyPluginCallbackZod {
-  const temporal = <T>(call: () => Promise<T>) =>
+/** The app's API, mounted under `/api/v1`: every route behind the bearer token. */
+export const apiRoutes: FastifyPluginAsyncZod<ApiOptions> = async (api, { config, client }) => {
+  api.addHook('onRequest', (request, reply, next) => {
+    if (!config.API_TOKEN) {
+      void reply
+        .code(401)
+        .send({ error: { code: 'api_disabled', message: 'the API is off: API_TOKEN is not set on the gateway' } });
+      return;
+    }
+    if (!bearerMatches(request.headers.authorization, config.API_TOKEN)) {
+      void reply
+        .code(401)
+        .header('www-authenticate', 'Bearer')
+        .send({ error: { code: 'unauthorized', message: 'missing or wrong bearer token' } });
+      return;
+    }
+    next();
+  });
+
+  await api.register(registrantRoutes, { prefix: '/webinars', idParam: 'webinarId', config, client });
+};
+
+/** Cancel on a registrant's behalf, read a cancellation, read a registrant, list registrants. */
+export const registrantRoutes: FastifyPluginCallbackZod<RegistrantRoutesOptions> = (
+  routes,
+  { config, client, idParam },
+  done,
+) => {
+  const objectParams = z.object({ [idParam]: webinarIdSchema });
+  const registrantParams = objectParams.extend({ registrantId: registrantIdSchema });
+  const cancellationParams = registrantParams.extend({ cancellationId: z.string().min(1).max(200) });
+  const registrantOf = (params: z.infer<typeof registrantParams>): RegistrantRef => ({
+    webinarId: params[idParam],
+    registrantId: params.registrantId,
+  });
+  const cancellationLocation = (p: RegistrantRef, id: string) =>
+    `${routes.prefix}/${p.webinarId}/registrants/${p.registrantId}/cancellations/${encodeURIComponent(id)}`;
+
+  const temporal = <T>(log: FastifyBaseLogger, call: () => Promise<T>) =>
     withTemporalDeadline(client, call).catch((err: unknown) => {
-      logger.error({ err: errorMessage(err) }, 'Temporal call failed');
+      log.error({ err: errorMessage(err) }, 'Temporal call failed');
       throw new ApiError(
         503,
         'temporal_unavailable',
@@ -110,156 +145,150 @@ export function apiRoutes({ config, client, logger }: ApiOptions): FastifyPlugin
    * The workflow answers once the request is settled or refused (the `cancellationOutcome` update). The request
    * itself is already durable: when no worker answers within the wait, the caller gets 202 and looks again later.
    */
-  async function settledWithin(p: RegistrantRef, id: string, waitMs: number): Promise<CancellationRecord | null> {
+  async function settledWithin(
+    log: FastifyBaseLogger,
+    p: RegistrantRef,
+    id: string,
+    waitMs: number,
+  ): Promise<CancellationRecord | null> {
     const handle = client.workflow.getHandle(registrantWorkflowId(p.webinarId, p.registrantId));
     try {
       return await client.withDeadline(Date.now() + waitMs, () =>
         handle.executeUpdate(cancellationOutcomeUpdate, { args: [id] }),
       );
     } catch (err) {
-      logger.debug({ ...p, cancellationId: id, err: errorMessage(err) }, 'cancellation not settled within the wait');
+      log.debug({ ...p, cancellationId: id, err: errorMessage(err) }, 'cancellation not settled within the wait');
       return null;
     }
   }
 
   /** A refused request leaves no trace that looks like a registrant (see forgetRefusedRun); best effort. */
-  async function forgetIfRefusedOnly(p: RegistrantRef): Promise<void> {
+  async function forgetIfRefusedOnly(
+    log: FastifyBaseLogger,
+    p: RegistrantRef & { cancellationId?: string },
+  ): Promise<void> {
     try {
       const deleted = await withTemporalDeadline(client, () => forgetRefusedRun(client, p.webinarId, p.registrantId));
-      if (deleted) logger.info(p, 'deleted the workflow of a registrant Zoom does not know (refused request)');
+      if (deleted) log.info(p, 'deleted the workflow of a registrant Zoom does not know (refused request)');
     } catch (err) {
-      logger.warn({ ...p, err: errorMessage(err) }, 'could not delete the workflow of a refused request');
+      log.warn({ ...p, err: errorMessage(err) }, 'could not delete the workflow of a refused request');
     }
   }
 
-  return (api, _opts, done) => {
-    api.addHook('onRequest', (request, reply, next) => {
-      if (!config.API_TOKEN) {
-        void reply
-          .code(401)
-          .send({ error: { code: 'api_disabled', message: 'the API is off: API_TOKEN is not set on the gateway' } });
-        return;
-      }
-      if (!bearerMatches(request.headers.authorization, config.API_TOKEN)) {
-        void reply
-          .code(401)
-          .header('www-authenticate', 'Bearer')
-          .send({ error: { code: 'unauthorized', message: 'missing or wrong bearer token' } });
-        return;
-      }
-      next();
-    });
-
-    api.post(
-      '/webinars/:webinarId/registrants/:registrantId/cancellations',
-      {
-        schema: {
-          ...documented(
-            'Cancel on the registrant’s behalf',
-            'Zoom’s API cannot say who cancelled; this does. 202 with the cancellation’s id while it is settled, 200 ' +
-              'with its outcome when settled within `Prefer: wait=N`; an Idempotency-Key makes a retry the same request.',
-          ),
-          params: registrantParams,
-          body: cancellationBodySchema,
-          headers: cancellationHeaders,
-        },
+  routes.post(
+    `/:${idParam}/registrants/:registrantId/cancellations`,
+    {
+      schema: {
+        ...documented(
+          'Cancel on the registrant’s behalf',
+          'Zoom’s API cannot say who cancelled; this does. 202 with the cancellation’s id while it is settled, 200 ' +
+            'with its outcome when settled within `Prefer: wait=N`; an Idempotency-Key makes a retry the same request.',
+        ),
+        params: registrantParams,
+        body: cancellationBodySchema,
+        headers: cancellationHeaders,
       },
-      async (request, reply) => {
-        const p = request.params;
-        const { by, reason } = request.body;
-        const id = request.headers['idempotency-key'] ?? randomUUID();
-        await temporal(() =>
-          signalRegistrant(client, config.TEMPORAL_TASK_QUEUE, p, requestCancellationSignal, {
-            id,
-            by,
-            reason: reason ?? null,
-          }),
+    },
+    async (request, reply) => {
+      const p = registrantOf(request.params);
+      const { by, reason } = request.body;
+      const id = request.headers['idempotency-key'] ?? randomUUID();
+      // Signal-with-start, then an update, rather than update-with-start: an update is not durable until a worker
+      // accepts it, and the request must be durable (202) while no worker runs.
+      await temporal(request.log, () =>
+        signalRegistrant(client, config.TEMPORAL_TASK_QUEUE, p, requestCancellationSignal, {
+          id,
+          by,
+          reason: reason ?? null,
+        }),
+      );
+      request.log.info({ ...p, cancellationId: id, by }, 'cancellation requested through the API');
+      const record = await settledWithin(request.log, p, id, preferredWaitMs(request.headers.prefer));
+      // The key was used before for another request: the first one stands.
+      if (record && record.by !== by) {
+        throw new ApiError(
+          422,
+          'idempotency_key_reused',
+          `Idempotency-Key ${id} was used for a cancellation by ${record.by}`,
         );
-        logger.info({ ...p, cancellationId: id, by }, 'cancellation requested through the API');
-        const record = await settledWithin(p, id, preferredWaitMs(request.headers.prefer));
-        // The key was used before for another request: the first one stands.
-        if (record && record.by !== by) {
-          throw new ApiError(
-            422,
-            'idempotency_key_reused',
-            `Idempotency-Key ${id} was used for a cancellation by ${record.by}`,
-          );
-        }
-        if (record?.status === 'refused') await forgetIfRefusedOnly(p);
-        return answer(reply, p, id, record);
-      },
-    );
+      }
+      if (record?.status === 'refused') await forgetIfRefusedOnly(request.log, p);
+      return answer(reply, cancellationLocation(p, id), id, record);
+    },
+  );
 
-    api.get(
-      '/webinars/:webinarId/registrants/:registrantId/cancellations/:cancellationId',
-      {
-        schema: {
-          ...documented('A cancellation requested through this API, and its outcome'),
-          params: cancellationParams,
-        },
+  routes.get(
+    `/:${idParam}/registrants/:registrantId/cancellations/:cancellationId`,
+    {
+      schema: {
+        ...documented('A cancellation requested through this API, and its outcome'),
+        params: cancellationParams,
       },
-      async (request, reply) => {
-        const p = request.params;
-        const record = await temporal(() => readCancellation(client, p.webinarId, p.registrantId, p.cancellationId));
-        if (!record) {
-          throw new ApiError(404, 'cancellation_not_found', `no cancellation ${p.cancellationId} for this registrant`);
-        }
-        if (record.status === 'refused') await forgetIfRefusedOnly(p);
-        return answer(reply, p, p.cancellationId, record);
-      },
-    );
+    },
+    async (request, reply) => {
+      const p = registrantOf(request.params);
+      const { cancellationId } = request.params;
+      const record = await temporal(request.log, () =>
+        readCancellation(client, p.webinarId, p.registrantId, cancellationId),
+      );
+      if (!record) {
+        throw new ApiError(404, 'cancellation_not_found', `no cancellation ${cancellationId} for this registrant`);
+      }
+      if (record.status === 'refused') await forgetIfRefusedOnly(request.log, { ...p, cancellationId });
+      return answer(reply, cancellationLocation(p, cancellationId), cancellationId, record);
+    },
+  );
 
-    api.get(
-      '/webinars/:webinarId/registrants/:registrantId',
-      {
-        schema: {
-          ...documented('A registrant as the workflow knows them: state, evidence, callbacks'),
-          params: registrantParams,
-        },
+  routes.get(
+    `/:${idParam}/registrants/:registrantId`,
+    {
+      schema: {
+        ...documented('A registrant as the workflow knows them: state, evidence, callbacks'),
+        params: registrantParams,
       },
-      async (request) => {
-        const p = request.params;
-        const record = await temporal(() => readRegistrant(client, p.webinarId, p.registrantId));
-        if (!record) {
-          throw new ApiError(
-            404,
-            'registrant_not_found',
-            'no workflow for this registrant: no event was received, or the namespace no longer retains it',
-          );
-        }
-        return { ...record.view, workflow: record.workflow };
-      },
-    );
+    },
+    async (request) => {
+      const p = registrantOf(request.params);
+      const record = await temporal(request.log, () => readRegistrant(client, p.webinarId, p.registrantId));
+      if (!record) {
+        throw new ApiError(
+          404,
+          'registrant_not_found',
+          'no workflow for this registrant: no event was received, or the namespace no longer retains it',
+        );
+      }
+      return { ...record.view, workflow: record.workflow };
+    },
+  );
 
-    api.get(
-      '/webinars/:webinarId/registrants',
-      {
-        schema: {
-          ...documented('Registrants of a webinar in one state, a page at a time (next_cursor)'),
-          params: webinarParams,
-          querystring: listQuery,
-        },
+  routes.get(
+    `/:${idParam}/registrants`,
+    {
+      schema: {
+        ...documented('Registrants of a webinar in one state, a page at a time (next_cursor)'),
+        params: objectParams,
+        querystring: listQuery,
       },
-      async (request) => {
-        const { webinarId } = request.params;
-        const { state, limit, cursor } = request.query;
-        try {
-          return await client.withDeadline(Date.now() + TEMPORAL_DEADLINE_MS, () =>
-            listRegistrants(client, { webinarId, state, pageSize: limit, cursor }),
-          );
-        } catch (err) {
-          // A page token Temporal did not issue fails to decode on the server: INVALID_ARGUMENT or UNKNOWN.
-          const grpcCode = (err as { code?: unknown }).code;
-          if (cursor && (grpcCode === GRPC_INVALID_ARGUMENT || grpcCode === GRPC_UNKNOWN)) {
-            throw new ApiError(400, 'invalid_request', 'query cursor: is not a next_cursor of this listing', {
-              cause: err,
-            });
-          }
-          logger.error({ err: errorMessage(err) }, 'listing registrants failed');
-          throw new ApiError(503, 'temporal_unavailable', 'Temporal is not reachable; retry later', { cause: err });
+    },
+    async (request) => {
+      const webinarId = request.params[idParam];
+      const { state, limit, cursor } = request.query;
+      try {
+        return await client.withDeadline(Date.now() + TEMPORAL_DEADLINE_MS, () =>
+          listRegistrants(client, { webinarId, state, pageSize: limit, cursor }),
+        );
+      } catch (err) {
+        // A page token Temporal did not issue fails to decode on the server: INVALID_ARGUMENT or UNKNOWN.
+        const grpcCode = (err as { code?: unknown }).code;
+        if (cursor && (grpcCode === GRPC_INVALID_ARGUMENT || grpcCode === GRPC_UNKNOWN)) {
+          throw new ApiError(400, 'invalid_request', 'query cursor: is not a next_cursor of this listing', {
+            cause: err,
+          });
         }
-      },
-    );
-    done();
-  };
-}
+        request.log.error({ err: errorMessage(err) }, 'listing registrants failed');
+        throw new ApiError(503, 'temporal_unavailable', 'Temporal is not reachable; retry later', { cause: err });
+      }
+    },
+  );
+  done();
+};

@@ -71,6 +71,6 @@ export function buildGateway({ config, client, logger, metrics = new GatewayMetr
   metrics.reportNeedsReview(client, config.TEMPORAL_TASK_QUEUE);
   void app.register(metrics.plugin());
   void app.register(webhookRoute({ config, client, metrics }));
-  void app.register(apiRoutes({ config, client, logger }), { prefix: '/api/v1' });
+  void app.register(apiRoutes, { prefix: '/api/v1', config, client });
   return app;
 }

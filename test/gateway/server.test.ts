@@ -2,7 +2,7 @@
 // validation, health, 404 and 413. Temporal here is an address where nothing listens, so a route that did reach it
 // would answer 503, never the 2xx/4xx asserted below.
 import type { Client, Connection } from '@temporalio/client';
-import pino from 'pino';
+import pino, { type Logger } from 'pino';
 import { buildGateway, MAX_BODY_BYTES } from '../../src/gateway/server';
 import { createGatewayClient } from '../../src/gateway/client';
 import { urlValidationAnswer, zoomSignature } from '../../src/zoom/signature';
@@ -16,11 +16,13 @@ beforeAll(() => {
 });
 afterAll(() => temporal.connection.close());
 
-const gateway = ({ API_TOKEN: apiToken }: { API_TOKEN?: string } = { API_TOKEN }) =>
+const gateway = (
+  { API_TOKEN: apiToken, logger = pino({ level: 'silent' }) }: { API_TOKEN?: string; logger?: Logger } = { API_TOKEN },
+) =>
   buildGateway({
     config: { ZOOM_WEBHOOK_SECRET_TOKEN: SECRET, TEMPORAL_TASK_QUEUE: 'inject', API_TOKEN: apiToken },
     client: temporal.client,
-    logger: pino({ level: 'silent' }),
+    logger,
   });
 
 function signed(body: string, at = Math.floor(Date.now() / 1000)) {
@@ -252,6 +254,21 @@ describe('/api/v1', () => {
     const answer = await api(method, url, { payload });
     expect(answer.statusCode).toBe(503);
     expect(answer.json()).toMatchObject({ error: { code: 'temporal_unavailable' } });
+  });
+
+  test.each([
+    ['/api/v1/webinars/1/registrants/reg1', 'Temporal call failed'],
+    ['/api/v1/webinars/1/registrants?state=denied', 'listing registrants failed'],
+  ])('GET %s with Temporal unreachable: "%s" carries the request’s correlation id', async (url, msg) => {
+    const lines: { msg?: string; correlationId?: string }[] = [];
+    const logger = pino(
+      { level: 'info' },
+      { write: (line: string) => void lines.push(JSON.parse(line) as (typeof lines)[number]) },
+    );
+    await gateway({ API_TOKEN, logger }).inject({ url, headers: { authorization: `Bearer ${API_TOKEN}` } });
+    const incoming = lines.find((line) => line.msg === 'incoming request');
+    expect(incoming?.correlationId).toEqual(expect.any(String));
+    expect(lines.find((line) => line.msg === msg)?.correlationId).toBe(incoming?.correlationId);
   });
 });
 
