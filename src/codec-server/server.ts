@@ -45,7 +45,7 @@ export function buildCodecServer({ codec, token, corsOrigins, logger }: CodecSer
   const app = Fastify({ loggerInstance: logger, bodyLimit: 4 * 1024 * 1024 }).withTypeProvider<ZodTypeProvider>();
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
-  app.setErrorHandler(errorHandler(logger));
+  app.setErrorHandler(errorHandler);
   // The Web UI sends its namespace and, when told to pass it, the operator's token.
   void app.register(cors, {
     origin: corsOrigins,
