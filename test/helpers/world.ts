@@ -14,7 +14,7 @@ import { registrantWorkflowId } from '../../src/workflows/registrant/names';
 import { stateQuery, type RegistrantView } from '../../src/workflows/registrant/messages';
 import { createRegistrationWorkers } from '../../src/workers';
 import { AppReceiver } from '../../tools/dev/app-receiver';
-import { eventually } from './eventually';
+import { eventually } from '../../tools/eventually';
 
 export const ZOOM_CREDENTIALS = { accountId: 'acct-test', clientId: 'client-test', clientSecret: 'secret-test' };
 export const WEBHOOK_SECRET = 'zoom-webhook-secret-for-tests';

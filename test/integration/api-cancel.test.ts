@@ -2,7 +2,7 @@
 // emulator: which Zoom call each `by` makes, the echo webhook, idempotency, Zoom's refusals and the auth gate.
 import { WorkflowNotFoundError } from '@temporalio/client';
 import { registrantWorkflowId } from '../../src/workflows/registrant/names';
-import { eventually } from '../helpers/eventually';
+import { eventually } from '../../tools/eventually';
 import { WEBHOOK_SECRET, callApi, callbacksAbout, startWorld, type World } from '../helpers/world';
 
 let world: World;

@@ -21,6 +21,7 @@ import { AesGcmPayloadCodec } from '../../src/temporal/payload-codec';
 import { ensureReconciliationSchedule } from '../../src/temporal/reconciliation-schedule';
 import type { RegistrantView } from '../../src/workflows/registrant/messages';
 import { createRegistrationWorkers } from '../../src/workers';
+import { eventually } from '../eventually';
 import { ZoomEmulator } from '../sandbox/emulator';
 import { DEMO_PEOPLE, DEMO_WEBINAR_ID, seedDemoWebinar, type DemoPerson } from '../sandbox/seed';
 import { AppReceiver } from './app-receiver';
@@ -262,13 +263,13 @@ async function main(): Promise<void> {
 
 class DevWorldError extends Error {}
 
-async function until(check: () => Promise<boolean>, timeoutMs = 60_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new DevWorldError('the played cases did not reach their states within a minute');
-    await new Promise((resolve) => setTimeout(resolve, 250));
-  }
-}
+const until = (check: () => Promise<boolean>) =>
+  eventually(check, {
+    timeoutMs: 60_000,
+    intervalMs: 250,
+    timedOut: () => new DevWorldError('the played cases did not reach their states within a minute'),
+    retryErrors: false,
+  });
 
 let stopping: Promise<never> | null = null;
 /**

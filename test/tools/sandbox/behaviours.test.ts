@@ -3,7 +3,7 @@
 import axios from 'axios';
 import { ZoomEmulator } from '../../../tools/sandbox/emulator';
 import type { SettingsPatch } from '../../../tools/sandbox/settings';
-import { eventually } from '../../helpers/eventually';
+import { eventually } from '../../../tools/eventually';
 import { zoomApi } from '../../helpers/zoom-api';
 import { ZoomReceiver } from '../../helpers/zoom-receiver';
 

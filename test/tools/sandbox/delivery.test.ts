@@ -3,7 +3,7 @@
 // out-of-order deliveries and dropped ones.
 import { ZoomEmulator } from '../../../tools/sandbox/emulator';
 import type { SettingsPatch } from '../../../tools/sandbox/settings';
-import { eventually } from '../../helpers/eventually';
+import { eventually } from '../../../tools/eventually';
 import { ZoomReceiver } from '../../helpers/zoom-receiver';
 
 const SECRET = 'hook-secret';
