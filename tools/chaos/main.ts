@@ -21,6 +21,7 @@ import { visibilityQuery } from '../../src/temporal/visibility-query';
 import { AppReceiver } from '../dev/app-receiver';
 import { freePort, startTemporalDevServer, type DevServer } from '../dev/temporal-server';
 import { ZoomEmulator } from '../sandbox/emulator';
+import { registrationEventName } from '../sandbox/webhooks';
 import { peakPerSecond } from '../sandbox/rate-limits';
 import { emulatorWorkerEnv } from '../sandbox/worker-env';
 import { sendBadInput } from './bad-input';
@@ -382,7 +383,7 @@ async function main(): Promise<void> {
       .map((p) => p.id)
       .filter((id) => {
         const created = zoom.deliveries.filter(
-          (d) => d.registrant_id === id && d.event === 'webinar.registration_created',
+          (d) => d.registrant_id === id && d.event === registrationEventName('created'),
         );
         return created.length > 0 && created.every((d) => d.state === 'failed');
       }),
