@@ -5,7 +5,8 @@ import pino from 'pino';
 import { createGatewayClient } from '../../src/gateway/client';
 import { GatewayMetrics } from '../../src/gateway/metrics';
 import { buildGateway } from '../../src/gateway/server';
-import { signedRequest } from '../../tools/sandbox/webhooks';
+import { buildRegistrationEvent, signedRequest } from '../../tools/sandbox/webhooks';
+import { ZoomWorld } from '../../tools/sandbox/world';
 
 const SECRET = 'zoom-webhook-secret';
 const metrics = new GatewayMetrics();
@@ -22,18 +23,14 @@ afterAll(async () => {
   await temporal.connection.close();
 });
 
-const cancelled = {
-  event: 'webinar.registration_cancelled',
-  event_ts: 1_764_000_000_000,
-  payload: {
-    account_id: 'acct',
-    operator: 'private.person@example.com',
-    object: {
-      id: 81234567890,
-      registrant: { id: 'regPrivate1', email: 'private.person@example.com', first_name: 'Privata' },
-    },
-  },
-};
+const zoom = new ZoomWorld();
+const webinar = zoom.addWebinar({ id: '81234567890' });
+const person = zoom.addRegistrant(webinar, {
+  id: 'regPrivate1',
+  email: 'private.person@example.com',
+  first_name: 'Privata',
+});
+const cancelled = buildRegistrationEvent('cancelled', 'acct', webinar, person, { operator: person.email });
 
 test('after requests: routes, outcomes and Temporal latency counted, no personal data', async () => {
   // Signed as Zoom signs, with a header changed where the test says so.

@@ -10,11 +10,12 @@ import { createGatewayClient } from '../../src/gateway/client';
 import { GatewayMetrics } from '../../src/gateway/metrics';
 import { connectClient, connectWorker, type WorkerTemporal } from '../../src/temporal/connection';
 import { ZoomEmulator, type ZoomEmulatorOptions } from '../../tools/sandbox/emulator';
+import { emulatorWorkerEnv } from '../../tools/sandbox/worker-env';
 import { registrantWorkflowId } from '../../src/workflows/registrant/names';
 import { stateQuery, type RegistrantView } from '../../src/workflows/registrant/messages';
 import { createRegistrationWorkers } from '../../src/workers';
 import { AppReceiver } from '../../tools/dev/app-receiver';
-import { eventually } from './eventually';
+import { eventually } from '../../tools/eventually';
 
 export const ZOOM_CREDENTIALS = { accountId: 'acct-test', clientId: 'client-test', clientSecret: 'secret-test' };
 export const WEBHOOK_SECRET = 'zoom-webhook-secret-for-tests';
@@ -33,29 +34,6 @@ export function temporalAddress(): string {
   const address = process.env.TEST_TEMPORAL_ADDRESS;
   if (!address) throw new Error('TEST_TEMPORAL_ADDRESS is not set: run integration tests through jest (global-setup)');
   return address;
-}
-
-/** Environment for the worker: the emulator's URLs, the receiver, and the test's short windows. */
-export function workerEnv(
-  world: { emulator: ZoomEmulator; receiverUrl: string; secret: string; taskQueue: string },
-  windows: Record<string, string>,
-) {
-  return {
-    TEMPORAL_ADDRESS: temporalAddress(),
-    TEMPORAL_TASK_QUEUE: world.taskQueue,
-    ZOOM_ACCOUNT_ID: ZOOM_CREDENTIALS.accountId,
-    ZOOM_CLIENT_ID: ZOOM_CREDENTIALS.clientId,
-    ZOOM_CLIENT_SECRET: ZOOM_CREDENTIALS.clientSecret,
-    ZOOM_API_BASE_URL: world.emulator.apiBaseUrl,
-    ZOOM_OAUTH_TOKEN_URL: world.emulator.tokenUrl,
-    APP_CALLBACK_URL: world.receiverUrl,
-    APP_CALLBACK_SECRET: world.secret,
-    // Worker processes a test starts keep no schedule on the shared dev server; a test that wants one says so.
-    RECONCILE_INTERVAL: 'off',
-    // Worker processes a test starts serve no metrics unless the test asks (the port is the machine's).
-    WORKER_METRICS_ADDRESS: 'off',
-    ...windows,
-  };
 }
 
 export interface World {
@@ -108,7 +86,20 @@ export async function startWorld({
   const app = new AppReceiver();
   const receiverUrl = await app.start();
   const taskQueue = `test-${Math.random().toString(36).slice(2, 10)}`;
-  const env = { ...workerEnv({ emulator, receiverUrl, secret: app.secret, taskQueue }, windows), ...temporal };
+  const env = emulatorWorkerEnv(
+    emulator,
+    { url: receiverUrl, secret: app.secret },
+    {
+      TEMPORAL_ADDRESS: temporalAddress(),
+      TEMPORAL_TASK_QUEUE: taskQueue,
+      // Worker processes a test starts keep no schedule on the shared dev server; a test that wants one says so.
+      RECONCILE_INTERVAL: 'off',
+      // Worker processes a test starts serve no metrics unless the test asks (the port is the machine's).
+      WORKER_METRICS_ADDRESS: 'off',
+      ...windows,
+      ...temporal,
+    },
+  );
   const config = parseConfig(workerConfigSchema, env);
 
   // Every process of the world reaches Temporal as the real ones do, through the same settings.

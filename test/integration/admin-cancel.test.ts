@@ -3,7 +3,7 @@
 import { resolveUpdate } from '../../src/workflows/registrant/messages';
 import { registrantWorkflowId, searchAttributes } from '../../src/workflows/registrant/names';
 import { callbacksAbout, settled, startWorld, type World } from '../helpers/world';
-import { eventually } from '../helpers/eventually';
+import { eventually } from '../../tools/eventually';
 
 let world: World;
 beforeAll(async () => {

@@ -2,7 +2,8 @@
 // emulator: which Zoom call each `by` makes, the echo webhook, idempotency, Zoom's refusals and the auth gate.
 import { WorkflowNotFoundError } from '@temporalio/client';
 import { registrantWorkflowId } from '../../src/workflows/registrant/names';
-import { eventually } from '../helpers/eventually';
+import { eventually } from '../../tools/eventually';
+import { registrationEventName } from '../../tools/sandbox/webhooks';
 import { WEBHOOK_SECRET, callApi, callbacksAbout, startWorld, type World } from '../helpers/world';
 
 let world: World;
@@ -320,8 +321,8 @@ test("Zoom's own echo, sent by the emulator subscribed to the gateway, is absorb
         .filter((d) => d.registrant_id === registrantId)
         .map((d) => [d.event, d.state, d.attempts[0]?.outcome]),
     ).toEqual([
-      ['webinar.registration_cancelled', 'delivered', 200],
-      ['webinar.registration_cancelled', 'delivered', 200],
+      [registrationEventName('cancelled'), 'delivered', 200],
+      [registrationEventName('cancelled'), 'delivered', 200],
     ]);
     const view = await eventually(async () => {
       const state = await world.state(webinarId, registrantId);

@@ -1,7 +1,7 @@
 // Reading what Zoom cannot list: one registrant's state and evidence, and the registrants of a webinar by state,
 // paged from Temporal's visibility store. Also RESTORE_REREGISTRATION against the emulator's `deny` mode.
 import axios from 'axios';
-import { eventually } from '../helpers/eventually';
+import { eventually } from '../../tools/eventually';
 import { ZOOM_CREDENTIALS, callApi, callbacksAbout, startWorld, type World } from '../helpers/world';
 
 let world: World;

@@ -5,7 +5,7 @@ import { registrantWorkflowId } from '../../src/workflows/registrant/names';
 import { registrationEventSignal, type RegistrantView } from '../../src/workflows/registrant/messages';
 import type { RegistrationEvent } from '../../src/domain/registration';
 import { callbacksAbout, startWorld, type World } from '../helpers/world';
-import { eventually } from '../helpers/eventually';
+import { eventually } from '../../tools/eventually';
 
 let world: World;
 beforeAll(async () => {

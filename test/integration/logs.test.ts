@@ -6,7 +6,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import axios from 'axios';
 import { freePort } from '../../tools/dev/temporal-server';
 import { signedRequest } from '../../tools/sandbox/webhooks';
-import { eventually } from '../helpers/eventually';
+import { eventually } from '../../tools/eventually';
 import { ROOT } from '../helpers/run-script';
 import {
   API_TOKEN,

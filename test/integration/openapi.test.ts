@@ -8,6 +8,7 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import axios from 'axios';
 import { installedFromPyPI, pypiEnv } from '../../tools/dev/pypi';
+import { registrationEventName } from '../../tools/sandbox/webhooks';
 import { API_TOKEN, startWorld, type World } from '../helpers/world';
 
 let world: World;
@@ -43,7 +44,7 @@ test('the description names the webhook, the API (with its bearer token) and the
   expect(JSON.stringify(cancel?.parameters)).toContain('"pattern"');
   expect(JSON.stringify(cancel?.requestBody)).toContain('"registrant","admin"');
   const webhook = data.paths['/zoom/webhook']?.post;
-  expect(JSON.stringify(webhook?.requestBody)).toContain('webinar.registration_cancelled');
+  expect(JSON.stringify(webhook?.requestBody)).toContain(registrationEventName('cancelled'));
   expect(JSON.stringify(webhook?.parameters)).toContain('x-zm-signature');
 });
 

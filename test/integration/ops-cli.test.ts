@@ -1,7 +1,7 @@
 // The operators' CLI (`npm run ops -- ...`) as a real child process against the dev server: list needs_review,
 // show, resolve reaching registrant.cancelled, re-driving a callback the app did not accept in time, a sweep now,
 // and the sweep's schedule.
-import { eventually } from '../helpers/eventually';
+import { eventually } from '../../tools/eventually';
 import { runScript } from '../helpers/run-script';
 import { patchStandings } from '../../src/temporal/workflow-patches';
 import { callbacksAbout, startWorld, temporalAddress, type World } from '../helpers/world';

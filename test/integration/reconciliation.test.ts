@@ -19,7 +19,7 @@ import {
 import type { reconciliationWorkflow } from '../../src/workflows/reconciliation/workflow';
 import { peakPerSecond } from '../../tools/sandbox/rate-limits';
 import type { ZoomWebhookBody } from '../../tools/sandbox/emulator';
-import { eventually } from '../helpers/eventually';
+import { eventually } from '../../tools/eventually';
 import { WEBHOOK_SECRET, callApi, callbacksAbout, startWorld, type World } from '../helpers/world';
 
 let world: World;

@@ -1,7 +1,7 @@
 // Cancellations that Zoom settles as "removed", and plain registration events. FOLLOW_UP_WINDOW is an hour here,
 // so an outcome that arrives at all was sent without waiting for it.
 import { callbacksAbout, settled, startWorld, type World } from '../helpers/world';
-import { eventually } from '../helpers/eventually';
+import { eventually } from '../../tools/eventually';
 
 let world: World;
 beforeAll(async () => {

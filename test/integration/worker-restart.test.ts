@@ -8,7 +8,7 @@ import { FINDINGS } from '../../src/domain/reconciliation';
 import { sweepNow } from '../../src/temporal/reconciliation-schedule';
 import { freePort } from '../../tools/dev/temporal-server';
 import { callbacksAbout, settled, startWorld, type World } from '../helpers/world';
-import { eventually } from '../helpers/eventually';
+import { eventually } from '../../tools/eventually';
 
 const ROOT = path.resolve(__dirname, '..', '..');
 let world: World;

@@ -2,7 +2,7 @@
 // above the limit): 200 self-cancels delivered in one burst with ZOOM_LIGHT_RATE_LIMIT=5 never start more than 5
 // registrant calls in any one second (6 where a call sits on a window's edge), with one worker and with two, and all
 // 200 settle. Measured where Zoom would measure it: the emulator's log of the requests it received.
-import { eventually } from '../helpers/eventually';
+import { eventually } from '../../tools/eventually';
 import { peakPerSecond } from '../../tools/sandbox/rate-limits';
 import { startWorld, type World } from '../helpers/world';
 

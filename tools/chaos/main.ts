@@ -21,7 +21,9 @@ import { visibilityQuery } from '../../src/temporal/visibility-query';
 import { AppReceiver } from '../dev/app-receiver';
 import { freePort, startTemporalDevServer, type DevServer } from '../dev/temporal-server';
 import { ZoomEmulator } from '../sandbox/emulator';
+import { registrationEventName } from '../sandbox/webhooks';
 import { peakPerSecond } from '../sandbox/rate-limits';
+import { emulatorWorkerEnv } from '../sandbox/worker-env';
 import { sendBadInput } from './bad-input';
 import { judge, settled, STORIES, waitForOutcomes, type Story, type Verdict } from './outcomes';
 import { compiledEntry, rssMb, Supervised } from './supervisor';
@@ -190,26 +192,23 @@ async function main(): Promise<void> {
   );
   const worker = new Supervised(
     'worker',
-    {
-      ...common,
-      ZOOM_ACCOUNT_ID: 'chaos-account',
-      ZOOM_CLIENT_ID: 'chaos-client',
-      ZOOM_CLIENT_SECRET: SECRETS.zoomClient,
-      ZOOM_API_BASE_URL: zoom.apiBaseUrl,
-      ZOOM_OAUTH_TOKEN_URL: zoom.tokenUrl,
-      ZOOM_LIGHT_RATE_LIMIT: String(LIGHT_BUDGET),
-      APP_CALLBACK_URL: appUrl,
-      APP_CALLBACK_SECRET: app.secret,
-      FOLLOW_UP_WINDOW: '2s',
-      // Zoom's faults make a lookup slow; the run judges outcomes, not how long Zoom took to give them.
-      LOOKUP_TIMEOUT: '10m',
-      // Zoom gives up on a webhook after four failed attempts (a gateway killed at each of them): the sweep finds
-      // what those would have said, once Zoom's redeliveries are over (17 s at this time scale).
-      RECONCILE_INTERVAL: '15s',
-      RECONCILE_GRACE: '20s',
-      RECONCILE_WEBINARS: WEBINAR_ID,
-      WORKER_METRICS_ADDRESS: 'off',
-    },
+    emulatorWorkerEnv(
+      zoom,
+      { url: appUrl, secret: app.secret },
+      {
+        ...common,
+        ZOOM_LIGHT_RATE_LIMIT: String(LIGHT_BUDGET),
+        FOLLOW_UP_WINDOW: '2s',
+        // Zoom's faults make a lookup slow; the run judges outcomes, not how long Zoom took to give them.
+        LOOKUP_TIMEOUT: '10m',
+        // Zoom gives up on a webhook after four failed attempts (a gateway killed at each of them): the sweep finds
+        // what those would have said, once Zoom's redeliveries are over (17 s at this time scale).
+        RECONCILE_INTERVAL: '15s',
+        RECONCILE_GRACE: '20s',
+        RECONCILE_WEBINARS: WEBINAR_ID,
+        WORKER_METRICS_ADDRESS: 'off',
+      },
+    ),
     path.join(work, 'worker.log'),
     /"msg":"worker started"/,
   );
@@ -384,7 +383,7 @@ async function main(): Promise<void> {
       .map((p) => p.id)
       .filter((id) => {
         const created = zoom.deliveries.filter(
-          (d) => d.registrant_id === id && d.event === 'webinar.registration_created',
+          (d) => d.registrant_id === id && d.event === registrationEventName('created'),
         );
         return created.length > 0 && created.every((d) => d.state === 'failed');
       }),

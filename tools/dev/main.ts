@@ -21,7 +21,9 @@ import { AesGcmPayloadCodec } from '../../src/temporal/payload-codec';
 import { ensureReconciliationSchedule } from '../../src/temporal/reconciliation-schedule';
 import type { RegistrantView } from '../../src/workflows/registrant/messages';
 import { createRegistrationWorkers } from '../../src/workers';
+import { eventually } from '../eventually';
 import { ZoomEmulator } from '../sandbox/emulator';
+import { emulatorWorkerEnv } from '../sandbox/worker-env';
 import { DEMO_PEOPLE, DEMO_WEBINAR_ID, seedDemoWebinar, type DemoPerson } from '../sandbox/seed';
 import { AppReceiver } from './app-receiver';
 import { portsInUse } from './ports';
@@ -42,6 +44,12 @@ const DEV = {
   zoom: { accountId: 'sandbox-account', clientId: 'sandbox-client', clientSecret: 'sandbox-secret' },
 };
 const host = '127.0.0.1';
+/** The emulator as the worker reaches it once started: checked with the rest of the settings before it listens. */
+const devEmulator = {
+  credentials: DEV.zoom,
+  apiBaseUrl: `http://${host}:${DEV.ports['the Zoom emulator']}/v2`,
+  tokenUrl: `http://${host}:${DEV.ports['the Zoom emulator']}/oauth/token`,
+};
 const say = (line = '') => process.stdout.write(`${line}\n`);
 // Human lines in this terminal; the processes log JSON in production.
 const log = pino({ level: 'warn' }, pinoPretty({ colorize: true, ignore: 'pid,hostname,service', singleLine: true }));
@@ -96,18 +104,16 @@ async function main(): Promise<void> {
       ? {}
       : { APP_CALLBACK_URL: app.urlOn(DEV.ports['the stand-in app'], host), APP_CALLBACK_SECRET: app.secret }),
     ...withoutTemporalConnection(process.env),
-    // Its own dev server, plaintext, whatever the shell or a Temporal CLI profile says about another cluster.
-    TEMPORAL_ADDRESS: `${host}:${DEV.ports['the Temporal dev server']}`,
-    TEMPORAL_TLS: 'false',
-    ZOOM_ACCOUNT_ID: DEV.zoom.accountId,
-    ZOOM_CLIENT_ID: DEV.zoom.clientId,
-    ZOOM_CLIENT_SECRET: DEV.zoom.clientSecret,
-    ZOOM_API_BASE_URL: `http://${host}:${DEV.ports['the Zoom emulator']}/v2`,
-    ZOOM_OAUTH_TOKEN_URL: `http://${host}:${DEV.ports['the Zoom emulator']}/oauth/token`,
-    ZOOM_WEBHOOK_SECRET_TOKEN: DEV.webhookSecret,
-    PORT: String(DEV.ports['the gateway']),
-    HOST: host,
-    ...(encrypt ? { PAYLOAD_CODEC_KEYS: process.env.PAYLOAD_CODEC_KEYS ?? DEV.payloadKeys } : {}),
+    // The emulator it starts, whatever the shell says; the app's settings are defaults above, which the shell's win.
+    ...emulatorWorkerEnv(devEmulator, null, {
+      // Its own dev server, plaintext, whatever the shell or a Temporal CLI profile says about another cluster.
+      TEMPORAL_ADDRESS: `${host}:${DEV.ports['the Temporal dev server']}`,
+      TEMPORAL_TLS: 'false',
+      ZOOM_WEBHOOK_SECRET_TOKEN: DEV.webhookSecret,
+      PORT: String(DEV.ports['the gateway']),
+      HOST: host,
+      ...(encrypt ? { PAYLOAD_CODEC_KEYS: process.env.PAYLOAD_CODEC_KEYS ?? DEV.payloadKeys } : {}),
+    }),
   };
   // Checked before anything starts, so that a mistake leaves nothing running.
   const workerConfig = loadConfigOrExit(workerConfigSchema, env);
@@ -262,13 +268,13 @@ async function main(): Promise<void> {
 
 class DevWorldError extends Error {}
 
-async function until(check: () => Promise<boolean>, timeoutMs = 60_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new DevWorldError('the played cases did not reach their states within a minute');
-    await new Promise((resolve) => setTimeout(resolve, 250));
-  }
-}
+const until = (check: () => Promise<boolean>) =>
+  eventually(check, {
+    timeoutMs: 60_000,
+    intervalMs: 250,
+    timedOut: () => new DevWorldError('the played cases did not reach their states within a minute'),
+    retryErrors: false,
+  });
 
 let stopping: Promise<never> | null = null;
 /**

@@ -270,6 +270,12 @@ export class ZoomEmulator {
     return event;
   }
 
+  /** The Server-to-Server OAuth account it answers for, as a worker signs in with it. */
+  get credentials(): { accountId: string; clientId: string; clientSecret: string } {
+    const { accountId, clientId, clientSecret } = this.options;
+    return { accountId, clientId, clientSecret };
+  }
+
   get apiBaseUrl(): string {
     return `${this.requireOrigin()}/v2`;
   }

@@ -27,6 +27,10 @@ export interface ZoomWebhookBody {
   };
 }
 
+/** Zoom's name for a registration event of this kind; tests and tools name events through it, never by hand. */
+export const registrationEventName = (kind: RegistrationKind): ZoomWebhookBody['event'] =>
+  `webinar.registration_${kind}`;
+
 export interface Operator {
   operator?: string | null;
   operatorId?: string | null;
@@ -72,7 +76,7 @@ export function buildRegistrationEvent(
   eventTs = nextEventTs(),
 ): ZoomWebhookBody {
   return {
-    event: `webinar.registration_${kind}`,
+    event: registrationEventName(kind),
     event_ts: eventTs,
     payload: {
       account_id: accountId,

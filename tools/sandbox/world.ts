@@ -51,6 +51,23 @@ const WEEK_MS = 7 * 24 * 3600 * 1000;
 export const newWebinarId = () => String(randomInt(10_000_000_000, 99_999_999_999));
 export const newRegistrantId = () => randomBytes(16).toString('base64url').slice(0, 22);
 
+/**
+ * A registrant of `webinar` as Zoom records one, not added to it: the bench's webhooks are about people Zoom has
+ * never heard of, so that each starts a new workflow.
+ */
+export function registrantOf(webinar: Webinar, r: NewRegistrant): Registrant {
+  return {
+    id: r.id ?? newRegistrantId(),
+    email: r.email,
+    first_name: r.first_name,
+    ...(r.last_name === undefined ? {} : { last_name: r.last_name }),
+    status: r.status ?? 'approved',
+    create_time: r.createTime ?? isoSeconds(Date.now()),
+    join_url: `https://zoom.us/w/${webinar.id}?tk=${randomBytes(8).toString('hex')}`,
+    ...(r.occurrenceIds ? { occurrence_ids: r.occurrenceIds } : {}),
+  };
+}
+
 export class ZoomWorld {
   readonly webinars = new Map<string, Webinar>();
 
@@ -78,18 +95,8 @@ export class ZoomWorld {
   }
 
   addRegistrant(webinar: Webinar, r: NewRegistrant): Registrant {
-    const id = r.id ?? newRegistrantId();
-    const registrant: Registrant = {
-      id,
-      email: r.email,
-      first_name: r.first_name,
-      ...(r.last_name === undefined ? {} : { last_name: r.last_name }),
-      status: r.status ?? 'approved',
-      create_time: r.createTime ?? isoSeconds(Date.now()),
-      join_url: `https://zoom.us/w/${webinar.id}?tk=${randomBytes(8).toString('hex')}`,
-      ...(r.occurrenceIds ? { occurrence_ids: r.occurrenceIds } : {}),
-    };
-    webinar.registrants.set(id, registrant);
+    const registrant = registrantOf(webinar, r);
+    webinar.registrants.set(registrant.id, registrant);
     return registrant;
   }
 

@@ -2,8 +2,9 @@
 // eventual consistency, injected faults, scripted answers on writes, and the webhooks our own writes produce.
 import axios from 'axios';
 import { ZoomEmulator } from '../../../tools/sandbox/emulator';
+import { registrationEventName } from '../../../tools/sandbox/webhooks';
 import type { SettingsPatch } from '../../../tools/sandbox/settings';
-import { eventually } from '../../helpers/eventually';
+import { eventually } from '../../../tools/eventually';
 import { zoomApi } from '../../helpers/zoom-api';
 import { ZoomReceiver } from '../../helpers/zoom-receiver';
 
@@ -221,8 +222,8 @@ test('our API writes produce the webhooks Zoom sends for them, to a validated en
     await emulator.deliveriesIdle();
 
     expect(receiver.received.map((r) => [r.event, r.registrantId, r.signatureFailure])).toEqual([
-      ['webinar.registration_cancelled', adaId, null],
-      ['webinar.registration_cancelled', grace.id, null],
+      [registrationEventName('cancelled'), adaId, null],
+      [registrationEventName('cancelled'), grace.id, null],
     ]);
     await emulator.configure({ webhookOnApiWrites: false });
     await zoom.call('PUT', `/webinars/${webinarId}/registrants/status`, {

@@ -1,6 +1,7 @@
 // Acting as people: the sandbox's control API over HTTP, and `npm run simulate` as a real child process.
 import axios from 'axios';
 import { ZoomEmulator } from '../../../tools/sandbox/emulator';
+import { registrationEventName } from '../../../tools/sandbox/webhooks';
 import { runScript } from '../../helpers/run-script';
 import { ZoomReceiver } from '../../helpers/zoom-receiver';
 
@@ -40,7 +41,7 @@ describe('control API', () => {
     expect(registered.status).toBe(201);
     expect(registered.data).toMatchObject({
       registrant: { email: 'ada@example.com', status: 'approved' },
-      webhook: { event: 'webinar.registration_created', operator: null, delivery: { state: 'pending' } },
+      webhook: { event: registrationEventName('created'), operator: null, delivery: { state: 'pending' } },
     });
     const id = (registered.data as { registrant: { id: string } }).registrant.id;
 
@@ -49,7 +50,7 @@ describe('control API', () => {
     expect(cancelled.data).toMatchObject({
       registrant: { id, status: 'denied' },
       webhook: {
-        event: 'webinar.registration_cancelled',
+        event: registrationEventName('cancelled'),
         operator: 'host@example.com',
         operator_id: expect.any(String),
       },
@@ -57,15 +58,15 @@ describe('control API', () => {
     const approved = await control('POST', `/webinars/${w}/registrants/${id}/approve`);
     expect(approved.data).toMatchObject({
       registrant: { status: 'approved' },
-      webhook: { event: 'webinar.registration_approved' },
+      webhook: { event: registrationEventName('approved') },
     });
 
     await emulator.deliveriesIdle();
     const deliveries = await control('GET', `/deliveries?registrant=${id}`);
     expect((deliveries.data as Array<{ event: string; state: string }>).map((d) => [d.event, d.state])).toEqual([
-      ['webinar.registration_created', 'delivered'],
-      ['webinar.registration_cancelled', 'delivered'],
-      ['webinar.registration_approved', 'delivered'],
+      [registrationEventName('created'), 'delivered'],
+      [registrationEventName('cancelled'), 'delivered'],
+      [registrationEventName('approved'), 'delivered'],
     ]);
     const webinars = await control('GET', '/webinars');
     expect(webinars.data).toContainEqual(
@@ -79,7 +80,7 @@ describe('control API', () => {
     const cancelled = await control('POST', `/webinars/${w}/registrants/lin@example.com/cancel-as-registrant`);
     expect(cancelled.data).toMatchObject({
       registrant: null,
-      webhook: { event: 'webinar.registration_cancelled', operator: 'lin@example.com', operator_id: null },
+      webhook: { event: registrationEventName('cancelled'), operator: 'lin@example.com', operator_id: null },
     });
     const again = await control('POST', `/webinars/${w}/registrants`, { email: 'lin@example.com', first_name: 'Lin' });
     expect(again.status).toBe(201);
@@ -152,14 +153,20 @@ describe('npm run simulate', () => {
     const registered = await simulate('register', w, 'grace@example.com', 'Grace', 'Hopper');
     expect(registered.code).toBe(0);
     expect(registered.stdout).toMatch(/^registered: grace@example\.com \(\S+\) is now approved\n/);
-    expect(registered.stdout).toContain(`→ webinar.registration_created queued for ${emulator.settings.webhookUrl}`);
+    expect(registered.stdout).toContain(
+      `→ ${registrationEventName('created')} queued for ${emulator.settings.webhookUrl}`,
+    );
 
     const cancelled = await simulate('cancel-as-registrant', w, 'grace@example.com');
     expect(cancelled.stdout).toContain('cancel-as-registrant: the registration is gone');
-    expect(cancelled.stdout).toContain('→ webinar.registration_cancelled operator=grace@example.com (no operator_id)');
+    expect(cancelled.stdout).toContain(
+      `→ ${registrationEventName('cancelled')} operator=grace@example.com (no operator_id)`,
+    );
     await emulator.deliveriesIdle();
     const listed = await simulate('deliveries');
-    expect(listed.stdout).toMatch(/webinar\.registration_cancelled registrant \S+ event_ts \d+: delivered \[200\]/);
+    expect(listed.stdout).toMatch(
+      new RegExp(`${registrationEventName('cancelled')} registrant \\S+ event_ts \\d+: delivered \\[200\\]`),
+    );
   });
 
   test('settings are shown and changed with key=value', async () => {

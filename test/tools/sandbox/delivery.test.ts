@@ -2,8 +2,9 @@
 // URL validation, retries 5/20/60 minutes apart under a time scale, the 3-second answer limit, duplicates,
 // out-of-order deliveries and dropped ones.
 import { ZoomEmulator } from '../../../tools/sandbox/emulator';
+import { registrationEventName } from '../../../tools/sandbox/webhooks';
 import type { SettingsPatch } from '../../../tools/sandbox/settings';
-import { eventually } from '../../helpers/eventually';
+import { eventually } from '../../../tools/eventually';
 import { ZoomReceiver } from '../../helpers/zoom-receiver';
 
 const SECRET = 'hook-secret';
@@ -40,8 +41,8 @@ test('people acting produce signed deliveries that verify with the gateway code'
   emulator.cancelAsRegistrant(webinarId, registrant.id);
   await emulator.deliveriesIdle();
   expect(receiver.received.map((r) => [r.event, r.registrantId, r.signatureFailure])).toEqual([
-    ['webinar.registration_created', registrant.id, null],
-    ['webinar.registration_cancelled', registrant.id, null],
+    [registrationEventName('created'), registrant.id, null],
+    [registrationEventName('cancelled'), registrant.id, null],
   ]);
   expect(emulator.deliveries.map((d) => d.state)).toEqual(['delivered', 'delivered']);
 });
@@ -67,7 +68,7 @@ test('non-2xx answers are retried 5, 20 and 60 minutes apart (scaled), then give
   await emulator.deliveriesIdle();
 
   const [delivery] = emulator.deliveries;
-  expect(delivery).toMatchObject({ state: 'failed', event: 'webinar.registration_created' });
+  expect(delivery).toMatchObject({ state: 'failed', event: registrationEventName('created') });
   expect(delivery!.attempts.map((a) => [a.outcome, a.retry_in_ms])).toEqual([
     [500, (5 * 60_000) / 6000],
     [503, (20 * 60_000) / 6000],
