@@ -4,7 +4,7 @@
 // fixed worker), and neither the workflow nor its result hides it.
 import { Client, Connection } from '@temporalio/client';
 import { NativeConnection, Worker } from '@temporalio/worker';
-import { eventually } from '../helpers/eventually';
+import { eventually } from '../../tools/eventually';
 import { temporalAddress } from '../helpers/world';
 import { backgroundFailureWorkflow } from './fixtures/background-failure-workflow';
 
