@@ -6,6 +6,7 @@ import axios from 'axios';
 import Fastify from 'fastify';
 import { Webhook } from 'standardwebhooks';
 import type { AppCallback } from '../src/domain/callbacks';
+import { zoomEventIdField } from '../src/domain/zoom-event';
 import type { ZoomClient } from '../src/zoom/client';
 import { SIGNATURE_HEADER, TIMESTAMP_HEADER, verifyZoomSignature } from '../src/zoom/signature';
 import { registrationEventSchema } from '../src/zoom/webhook';
@@ -38,13 +39,13 @@ export async function startInlineBaseline({
     if (failure) return reply.code(401).send({ error: failure });
     const event = registrationEventSchema.parse(JSON.parse(rawBody.toString('utf8')));
     // The seed's whole rule: gone from Zoom means the registrant cancelled.
-    const { found } = await zoom.getRegistrant(event.webinarId, event.registrant.id);
+    const { found } = await zoom.getRegistrant(event.zoomEvent, event.registrant.id);
     const cancelledBy = found ? 'admin' : 'registrant';
     const outcome: AppCallback = {
       type: 'registrant.cancelled',
       timestamp: new Date().toISOString(),
       data: {
-        webinar_id: event.webinarId,
+        ...zoomEventIdField(event.zoomEvent),
         occurrence_id: event.occurrenceId,
         registrant: event.registrant,
         event_ts: event.eventTs,

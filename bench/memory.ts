@@ -5,6 +5,7 @@ import type { Client } from '@temporalio/client';
 import { ingestUntilAccepted } from './ingest';
 import { startWorker, type Launch } from './processes';
 import type { Progress } from './progress';
+import { zoomWebinar } from '../src/domain/zoom-event';
 
 export interface MemoryOptions {
   client: Client;
@@ -58,7 +59,7 @@ export async function measureWorkerMemory({
             await ingestUntilAccepted(client, taskQueue, {
               kind: 'created',
               eventTs: Date.now(),
-              webinarId,
+              zoomEvent: zoomWebinar(webinarId),
               occurrenceId: null,
               registrant: { id, email: `${id}@example.com`, first_name: 'M', last_name: '' },
               registrantStatus: 'approved',

@@ -2,7 +2,8 @@
 // does not need Zoom's OAuth credentials and a worker does not need the webhook secret.
 import ms from 'ms';
 import { z } from 'zod';
-import { WEBINAR_ID_PATTERN } from './domain/ids';
+import { ZOOM_EVENT_ID_PATTERN } from './domain/ids';
+import { zoomWebinar } from './domain/zoom-event';
 import { describeSetting } from './errors';
 import type { ZoomRateLimits } from './zoom/budget';
 
@@ -26,7 +27,7 @@ const durationOrOff = (fallback: string) =>
     .string()
     .default(fallback)
     .transform((text, ctx) => (text === 'off' ? null : durationMs(text, ctx, 'off or ')));
-const webinarIds = z
+const watchedWebinars = z
   .string()
   .default('')
   .transform((text, ctx) => {
@@ -34,12 +35,12 @@ const webinarIds = z
       .split(',')
       .map((id) => id.trim())
       .filter(Boolean);
-    const wrong = ids.find((id) => !WEBINAR_ID_PATTERN.test(id));
+    const wrong = ids.find((id) => !ZOOM_EVENT_ID_PATTERN.test(id));
     if (wrong !== undefined) {
       ctx.addIssue({ code: 'custom', message: `must be Zoom webinar ids separated by commas (got "${wrong}")` });
       return z.NEVER;
     }
-    return [...new Set(ids)];
+    return [...new Set(ids)].map(zoomWebinar);
   });
 
 const required = z.string({ error: 'is required' }).min(1, 'is required');
@@ -130,7 +131,7 @@ export const workerConfigSchema = reconcileScheduleSchema
     // The sweep's share of Medium for its listings; a tenth of it by default (see zoomRateLimits).
     ZOOM_RECONCILE_RATE_LIMIT: callsPerSecond.optional(),
     // Webinars the sweep watches even when no registrant workflow of theirs is open.
-    RECONCILE_WEBINARS: webinarIds,
+    RECONCILE_WEBINARS: watchedWebinars,
     // Zoom's listings may lag its webhooks: what changed this recently before a sweep is left to the next one.
     RECONCILE_GRACE: duration('2m'),
     APP_CALLBACK_URL: url.optional(),

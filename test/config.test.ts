@@ -1,3 +1,4 @@
+import { zoomWebinar } from '../src/domain/zoom-event';
 import { ConfigError, gatewayConfigSchema, parseConfig, workerConfigSchema, zoomRateLimits } from '../src/config';
 
 const zoom = { ZOOM_ACCOUNT_ID: 'a', ZOOM_CLIENT_ID: 'c', ZOOM_CLIENT_SECRET: 's' };
@@ -114,7 +115,10 @@ test('the sweep: off, the webinars it watches, and its share of Medium', () => {
     RECONCILE_INTERVAL: 'off',
     RECONCILE_WEBINARS: ' 81234567890,81234567891,81234567890 ',
   });
-  expect(config).toMatchObject({ RECONCILE_INTERVAL: null, RECONCILE_WEBINARS: ['81234567890', '81234567891'] });
+  expect(config).toMatchObject({
+    RECONCILE_INTERVAL: null,
+    RECONCILE_WEBINARS: [zoomWebinar('81234567890'), zoomWebinar('81234567891')],
+  });
   // A tenth of Medium by default, taken out of it: the two never add up to more than the account's limit.
   expect(zoomRateLimits(config)).toEqual({ light: 30, medium: 18, reconcile: 2 });
   expect(zoomRateLimits({ ...config, ZOOM_API_RATE_LIMIT: 10, ZOOM_RECONCILE_RATE_LIMIT: 4 })).toEqual({

@@ -6,6 +6,7 @@ import path from 'node:path';
 import { chromium, type Page } from 'playwright-core';
 import { DEMO_PEOPLE, DEMO_WEBINAR_ID } from './sandbox/seed';
 import { registrantWorkflowId } from '../src/workflows/registrant/names';
+import { zoomWebinar } from '../src/domain/zoom-event';
 
 const UI = process.env.TEMPORAL_UI_URL ?? 'http://localhost:8233';
 const OUT = path.resolve(__dirname, '..', 'docs');
@@ -42,7 +43,7 @@ async function main(): Promise<void> {
     await page.screenshot({ path: path.join(OUT, 'web-ui-registrants.png') });
 
     // One case's page: its summary, details and current details live under "User Metadata".
-    const hedy = registrantWorkflowId(DEMO_WEBINAR_ID, DEMO_PEOPLE.hedy.id);
+    const hedy = registrantWorkflowId(zoomWebinar(DEMO_WEBINAR_ID), DEMO_PEOPLE.hedy.id);
     await page.goto(`${UI}/namespaces/default/workflows/${encodeURIComponent(hedy)}`);
     // The tabs answer once the page has loaded the history.
     await page.getByRole('heading', { name: 'Timeline' }).waitFor();

@@ -6,6 +6,7 @@ import { registrationEventSchema } from '../../src/zoom/webhook';
 import { peakPerSecond } from '../../tools/sandbox/rate-limits';
 import { ingestUntilAccepted } from '../ingest';
 import { until, withZoomAndWorker, type Bench } from '../world';
+import { zoomWebinar } from '../../src/domain/zoom-event';
 
 /** A Pro account's Medium limit, and the sweep's default share of it (a tenth). */
 const SWEEP_MEDIUM_LIMIT = 20;
@@ -52,7 +53,7 @@ export async function benchSweep(bench: Bench) {
     await sleep(1_500);
 
     const started = Date.now();
-    const handle = await sweepNow(client, taskQueue, [webinar.id]);
+    const handle = await sweepNow(client, taskQueue, [zoomWebinar(webinar.id)]);
     const bar = progress.bar(`sweep of ${plan.sweepRegistrants.toLocaleString('en')} registrants`, 1);
     const report = await handle.result();
     const seconds = (Date.now() - started) / 1000;

@@ -3,11 +3,12 @@
 import { Context } from '@temporalio/activity';
 import type { CancelledBy, Registrant } from '../domain/registration';
 import type { Refusal } from '../domain/cancellation';
+import type { ZoomEvent } from '../domain/zoom-event';
 import { ZoomApiError, type RegistrantWrite, type ZoomClient, type ZoomMissing } from '../zoom/client';
 import { zoomFailure } from './zoom-failure';
 
 export interface CancelInZoomInput {
-  webinarId: string;
+  zoomEvent: ZoomEvent;
   registrantId: string;
   occurrenceId: string | null;
   by: CancelledBy;
@@ -17,14 +18,14 @@ export type CancelInZoomResult =
   { done: true; zoomCall: 'DELETE' | 'PUT cancel'; registrant: Registrant | null } | { done: false; refusal: Refusal };
 
 export async function cancelInZoom(zoom: ZoomClient, input: CancelInZoomInput): Promise<CancelInZoomResult> {
-  const { webinarId, registrantId, occurrenceId, by } = input;
+  const { zoomEvent, registrantId, occurrenceId, by } = input;
   const zoomCall = by === 'registrant' ? 'DELETE' : 'PUT cancel';
   // A retry may follow an attempt whose write reached Zoom but whose answer was lost: then Zoom already shows
   // the result of our own act, which is success, not a refusal.
   const retrying = Context.current().info.attempt > 1;
   return withZoomFailures<CancelInZoomResult>(
     async () => {
-      const found = await zoom.getRegistrant(webinarId, registrantId, occurrenceId);
+      const found = await zoom.getRegistrant(zoomEvent, registrantId, occurrenceId);
       if (!found.found) {
         if (retrying && by === 'registrant' && found.missing === 'registrant')
           return { done: true, zoomCall, registrant: null };
@@ -54,8 +55,8 @@ export async function cancelInZoom(zoom: ZoomClient, input: CancelInZoomInput): 
       }
       const write: RegistrantWrite =
         by === 'registrant'
-          ? await zoom.deleteRegistrant(webinarId, registrantId, occurrenceId)
-          : await zoom.updateRegistrantStatus(webinarId, registrantId, 'cancel', occurrenceId);
+          ? await zoom.deleteRegistrant(zoomEvent, registrantId, occurrenceId)
+          : await zoom.updateRegistrantStatus(zoomEvent, registrantId, 'cancel', occurrenceId);
       return write.found ? { done: true, zoomCall, registrant } : { done: false, refusal: missingRefusal(write) };
     },
     (refusal) => ({ done: false, refusal }),
@@ -68,7 +69,7 @@ export async function deleteDeniedRegistrant(
   input: Omit<CancelInZoomInput, 'by'>,
 ): Promise<{ deleted: boolean; detail: string }> {
   const result = await withZoomFailures<RegistrantWrite | Refusal>(
-    () => zoom.deleteRegistrant(input.webinarId, input.registrantId, input.occurrenceId),
+    () => zoom.deleteRegistrant(input.zoomEvent, input.registrantId, input.occurrenceId),
     (refusal) => refusal,
   );
   if ('status' in result) return { deleted: false, detail: result.message };
@@ -81,7 +82,7 @@ export async function deleteDeniedRegistrant(
 function missingRefusal(missing: ZoomMissing): Refusal {
   return {
     status: 404,
-    code: missing.missing === 'webinar' ? 'webinar_not_found' : 'registrant_not_found',
+    code: missing.missing === 'registrant' ? 'registrant_not_found' : `${missing.missing}_not_found`,
     message: missing.message,
     zoom_code: missing.code,
   };

@@ -1,5 +1,6 @@
 // Activities are built from their dependencies, so that tests and the worker wire real clients the same way.
 import type { WorkflowSettings } from '../workflows/topology';
+import type { ZoomEvent } from '../domain/zoom-event';
 import type { ZoomClient } from '../zoom/client';
 import { cancelInZoom, deleteDeniedRegistrant, type CancelInZoomInput } from './cancel-in-zoom';
 import { lookupRegistrant, type LookupInput } from './lookup-registrant';
@@ -8,7 +9,7 @@ import {
   heldRegistrantsPage,
   planSweep,
   reconcileListingPage,
-  webinarListings,
+  zoomEventListings,
   type ListingPageInput,
   type ReconcileDeps,
 } from './reconcile';
@@ -34,11 +35,11 @@ export function createActivities({ zoom, notifier, settings, reconcile }: Activi
         countCallbackFailure(outbound.callback.type);
         throw err;
       }),
-    planSweep: (requested: string[] | null) => planSweep(reconcile, requested),
-    webinarListings: (webinarId: string) => webinarListings(reconcile, webinarId),
+    planSweep: (requested: ZoomEvent[] | null) => planSweep(reconcile, requested),
+    zoomEventListings: (zoomEvent: ZoomEvent) => zoomEventListings(reconcile, zoomEvent),
     reconcileListingPage: (input: ListingPageInput) => reconcileListingPage(reconcile, input),
-    heldRegistrantsPage: (input: { webinarId: string; cursor: string | null }) => heldRegistrantsPage(input),
-    deliverMissedCancellations: (input: { webinarId: string; registrantIds: string[]; observedAt: number }) =>
+    heldRegistrantsPage: (input: { zoomEvent: ZoomEvent; cursor: string | null }) => heldRegistrantsPage(input),
+    deliverMissedCancellations: (input: { zoomEvent: ZoomEvent; registrantIds: string[]; observedAt: number }) =>
       deliverMissedCancellations(reconcile, input),
   };
 }

@@ -2,12 +2,13 @@
 // retry policy (with backoff, within LOOKUP_TIMEOUT) does the waiting instead of a loop of ours.
 import { ApplicationFailure } from '@temporalio/common';
 import type { LookupEvidence } from '../domain/evidence';
+import type { ZoomEvent } from '../domain/zoom-event';
 import { ZOOM_FAILURES } from '../workflows/topology';
 import type { ZoomClient } from '../zoom/client';
 import { zoomCall } from './zoom-failure';
 
 export interface LookupInput {
-  webinarId: string;
+  zoomEvent: ZoomEvent;
   registrantId: string;
   occurrenceId: string | null;
 }
@@ -15,8 +16,8 @@ export interface LookupInput {
 export type SettledLookup = Exclude<LookupEvidence, 'approved' | 'pending' | 'failed' | null>;
 
 export async function lookupRegistrant(zoom: ZoomClient, input: LookupInput): Promise<SettledLookup> {
-  const result = await zoomCall(() => zoom.getRegistrant(input.webinarId, input.registrantId, input.occurrenceId));
-  if (!result.found) return result.missing === 'webinar' ? 'webinar_not_found' : 'not_found';
+  const result = await zoomCall(() => zoom.getRegistrant(input.zoomEvent, input.registrantId, input.occurrenceId));
+  if (!result.found) return result.missing === 'registrant' ? 'not_found' : `${result.missing}_not_found`;
   const { status } = result.registrant;
   if (status === 'approved' || status === 'pending') {
     throw ApplicationFailure.create({

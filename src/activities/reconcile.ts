@@ -6,11 +6,12 @@ import { Context, heartbeat } from '@temporalio/activity';
 import type { Client } from '@temporalio/client';
 import { HELD_AS_REGISTERED, couldHaveKnown, reconcile, type Finding } from '../domain/reconciliation';
 import type { ListedState, Registrant, RegistrationEvent, RegistrationKind, ZoomListing } from '../domain/registration';
+import { describeZoomEvent, type ZoomEvent } from '../domain/zoom-event';
 import {
   listRegistrants,
   namespaceRetentionMs,
   readRegistrant,
-  webinarsWithOpenRegistrants,
+  zoomEventsWithOpenRegistrants,
 } from '../temporal/registrant-reads';
 import { ingestRegistrationEvent } from '../temporal/registrant-signals';
 import { ZOOM_CODES } from '../zoom/rest';
@@ -22,7 +23,7 @@ export interface ReconcileDeps {
   zoom: ZoomClient;
   taskQueue: string;
   /** RECONCILE_WEBINARS: watched even with no registrant workflow open. */
-  watched: readonly string[];
+  watched: readonly ZoomEvent[];
   dedupWindowMs: number;
   /** RECONCILE_GRACE: Zoom's listings may lag its webhooks by this much. */
   graceMs: number;
@@ -34,34 +35,38 @@ export const LISTING_PAGE_SIZE = 300;
 const IDS_PER_QUERY = 100;
 
 export interface SweepPlan {
-  webinars: string[];
+  zoomEvents: ZoomEvent[];
   /** A registration made since (epoch ms) would be known to us had its webhook come (see couldHaveKnown). */
   knownSince: number;
   graceMs: number;
 }
 
 /** The webinars to sweep (those asked for; else the open registrants' and RECONCILE_WEBINARS), and its clock. */
-export async function planSweep(deps: ReconcileDeps, requested: string[] | null): Promise<SweepPlan> {
+export async function planSweep(deps: ReconcileDeps, requested: ZoomEvent[] | null): Promise<SweepPlan> {
   const client = Context.current().client;
-  const webinars = requested ?? [
-    ...new Set([...(await webinarsWithOpenRegistrants(client, deps.taskQueue, heartbeat)), ...deps.watched]),
+  const open = requested ?? [
+    ...(await zoomEventsWithOpenRegistrants(client, deps.taskQueue, heartbeat)),
+    ...deps.watched,
   ];
+  const byKey = new Map(open.map((e) => [`${e.kind}:${e.id}`, e]));
+  const zoomEvents = [...byKey.values()].sort((a, b) => a.kind.localeCompare(b.kind) || a.id.localeCompare(b.id));
   const knownSince = Date.now() - deps.dedupWindowMs - (await namespaceRetentionMs(client));
-  return { webinars: webinars.sort(), knownSince, graceMs: deps.graceMs };
+  return { zoomEvents, knownSince, graceMs: deps.graceMs };
 }
 
 /** The listings a webinar is read by: one per live occurrence of a recurring webinar, else the webinar as a whole. */
-export async function webinarListings(
+export async function zoomEventListings(
   deps: ReconcileDeps,
-  webinarId: string,
+  zoomEvent: ZoomEvent,
 ): Promise<{ found: true; occurrences: Array<string | null> } | { found: false; reason: string }> {
-  const webinar = await zoomCall(() => deps.zoom.getWebinar(webinarId));
-  if (!webinar.found) return { found: false, reason: `Zoom does not know webinar ${webinarId}: ${webinar.message}` };
-  return { found: true, occurrences: webinar.occurrenceIds.length > 0 ? webinar.occurrenceIds : [null] };
+  const found = await zoomCall(() => deps.zoom.getZoomEvent(zoomEvent));
+  if (!found.found)
+    return { found: false, reason: `Zoom does not know ${describeZoomEvent(zoomEvent)}: ${found.message}` };
+  return { found: true, occurrences: found.occurrenceIds.length > 0 ? found.occurrenceIds : [null] };
 }
 
 export interface ListingPageInput {
-  webinarId: string;
+  zoomEvent: ZoomEvent;
   occurrenceId: string | null;
   status: ListedStatus;
   pageToken: string | null;
@@ -78,10 +83,10 @@ export type ListingPage =
 
 /** One page of one listing: each registrant on it compared with what we hold, and what we missed handed over. */
 export async function reconcileListingPage(deps: ReconcileDeps, input: ListingPageInput): Promise<ListingPage> {
-  const { webinarId, occurrenceId, status, pageToken, observedAt, knownSince } = input;
+  const { zoomEvent, occurrenceId, status, pageToken, observedAt, knownSince } = input;
   let page;
   try {
-    page = await deps.zoom.listRegistrants(webinarId, { status, pageSize: LISTING_PAGE_SIZE, pageToken, occurrenceId });
+    page = await deps.zoom.listRegistrants(zoomEvent, { status, pageSize: LISTING_PAGE_SIZE, pageToken, occurrenceId });
   } catch (err) {
     if (!(err instanceof ZoomApiError)) throw err;
     // How Zoom refuses a token past its 15 minutes is UNCONFIRMED; the emulator answers 400 code 300, as for any
@@ -89,12 +94,13 @@ export async function reconcileListingPage(deps: ReconcileDeps, input: ListingPa
     if (pageToken && err.kind === 'rejected' && err.code === ZOOM_CODES.invalidId) return { outcome: 'token_expired' };
     throw zoomFailure(err);
   }
-  if (!page.found) return { outcome: 'webinar_not_found', reason: `Zoom does not know webinar ${webinarId}` };
+  if (!page.found)
+    return { outcome: 'webinar_not_found', reason: `Zoom does not know ${describeZoomEvent(zoomEvent)}` };
 
   const client = Context.current().client;
   const held = await heldStates(
     client,
-    webinarId,
+    zoomEvent,
     page.registrants.map((r) => r.id),
   );
   const findings: Array<[string, Finding]> = [];
@@ -116,7 +122,7 @@ export async function reconcileListingPage(deps: ReconcileDeps, input: ListingPa
     };
     await handOver(client, deps.taskQueue, {
       kind: missed,
-      webinarId,
+      zoomEvent,
       occurrenceId,
       registrant,
       zoom: status,
@@ -129,11 +135,11 @@ export async function reconcileListingPage(deps: ReconcileDeps, input: ListingPa
 
 /** A page of the registrants we hold as registered in a webinar (visibility), for the sweep to find who is gone. */
 export async function heldRegistrantsPage(input: {
-  webinarId: string;
+  zoomEvent: ZoomEvent;
   cursor: string | null;
 }): Promise<{ registrantIds: string[]; nextCursor: string | null }> {
   const page = await listRegistrants(Context.current().client, {
-    webinarId: input.webinarId,
+    zoomEvent: input.zoomEvent,
     state: HELD_AS_REGISTERED,
     pageSize: 1000,
     cursor: input.cursor ?? undefined,
@@ -147,20 +153,20 @@ export async function heldRegistrantsPage(input: {
  */
 export async function deliverMissedCancellations(
   deps: ReconcileDeps,
-  input: { webinarId: string; registrantIds: string[]; observedAt: number },
+  input: { zoomEvent: ZoomEvent; registrantIds: string[]; observedAt: number },
 ): Promise<Array<[registrantId: string, finding: Finding]>> {
   const client = Context.current().client;
   const findings: Array<[string, Finding]> = [];
   for (const registrantId of input.registrantIds) {
     heartbeat();
-    const view = (await readRegistrant(client, input.webinarId, registrantId))?.view;
+    const view = (await readRegistrant(client, input.zoomEvent, registrantId))?.view;
     const held = !view?.registrant ? null : view.settling ? 'settling' : view.state;
     const { finding, missed } = reconcile('absent', held, true);
     findings.push([registrantId, finding]);
     if (!missed || !view?.registrant) continue;
     await handOver(client, deps.taskQueue, {
       kind: missed,
-      webinarId: input.webinarId,
+      zoomEvent: input.zoomEvent,
       occurrenceId: view.occurrence_id,
       registrant: view.registrant,
       zoom: 'absent',
@@ -173,7 +179,7 @@ export async function deliverMissedCancellations(
 
 interface Handover {
   kind: RegistrationKind;
-  webinarId: string;
+  zoomEvent: ZoomEvent;
   occurrenceId: string | null;
   registrant: Registrant;
   zoom: ZoomListing;
@@ -187,7 +193,7 @@ async function handOver(client: Client, taskQueue: string, h: Handover): Promise
     kind: h.kind,
     // The same moment on every retry of the page, so that a repeat is a duplicate to the workflow.
     eventTs: h.observedAt,
-    webinarId: h.webinarId,
+    zoomEvent: h.zoomEvent,
     occurrenceId: h.occurrenceId,
     registrant: h.registrant,
     registrantStatus: h.kind === 'created' ? h.zoom : null,
@@ -200,13 +206,17 @@ async function handOver(client: Client, taskQueue: string, h: Handover): Promise
 }
 
 /** What we hold of each registrant: the state of their latest run, by visibility. */
-async function heldStates(client: Client, webinarId: string, ids: string[]): Promise<Map<string, ListedState | null>> {
+async function heldStates(
+  client: Client,
+  zoomEvent: ZoomEvent,
+  ids: string[],
+): Promise<Map<string, ListedState | null>> {
   const latest = new Map<string, { state: ListedState | null; startedAt: string }>();
   for (let i = 0; i < ids.length; i += IDS_PER_QUERY) {
     const registrantIds = ids.slice(i, i + IDS_PER_QUERY);
     let cursor: string | undefined;
     do {
-      const page = await listRegistrants(client, { webinarId, registrantIds, pageSize: 1000, cursor });
+      const page = await listRegistrants(client, { zoomEvent, registrantIds, pageSize: 1000, cursor });
       for (const r of page.registrants) {
         const known = latest.get(r.registrant_id);
         const startedAt = r.started_at ?? '';

@@ -5,6 +5,7 @@ import { log } from '@temporalio/activity';
 import axios, { type AxiosInstance } from 'axios';
 import { Webhook } from 'standardwebhooks';
 import type { Outbound } from '../domain/callbacks';
+import { zoomEventOfIdField } from '../domain/zoom-event';
 import { unreachableDetail } from '../http';
 
 export interface AppCallbackTarget {
@@ -25,7 +26,7 @@ export class AppNotifier {
       correlationId,
       webhookId,
       type: callback.type,
-      webinarId: callback.data.webinar_id,
+      zoomEvent: zoomEventOfIdField(callback.data),
       registrantId: callback.data.registrant.id,
     };
     if (!this.target || !this.signer) {

@@ -11,7 +11,8 @@ import {
 } from '@temporalio/client';
 import { z } from 'zod';
 import { loadConfigOrExit, reconcileScheduleSchema, type ReconcileScheduleConfig } from '../config';
-import { REGISTRANT_ID_PATTERN, WEBINAR_ID_PATTERN } from '../domain/ids';
+import { REGISTRANT_ID_PATTERN, ZOOM_EVENT_ID_PATTERN } from '../domain/ids';
+import { describeZoomEvent, zoomWebinar, type ZoomEvent } from '../domain/zoom-event';
 import { CANCELLED_BY, LISTED_STATES } from '../domain/registration';
 import { argumentProblem, errorMessage } from '../errors';
 import { listRegistrants, readRegistrant, type RegistrantRecord } from '../temporal/registrant-reads';
@@ -50,26 +51,26 @@ Reaches Temporal like the worker (TEMPORAL_ADDRESS, TEMPORAL_NAMESPACE, TEMPORAL
 TEMPORAL_PROFILE); reads TEMPORAL_TASK_QUEUE and RECONCILE_INTERVAL like it too.`;
 
 // Named in the message, since a command line has no field names to point at.
-const webinarId = z.string().regex(WEBINAR_ID_PATTERN, 'webinarId must be Zoom digits');
+const zoomEvent = z.string().regex(ZOOM_EVENT_ID_PATTERN, 'webinarId must be Zoom digits').transform(zoomWebinar);
 const registrantId = z.string().regex(REGISTRANT_ID_PATTERN, 'registrantId must be a Zoom registrant id');
 const commandSchema = z.discriminatedUnion('command', [
-  z.object({ command: z.literal('needs-review'), args: z.tuple([webinarId]) }),
+  z.object({ command: z.literal('needs-review'), args: z.tuple([zoomEvent]) }),
   z.object({
     command: z.literal('list'),
-    args: z.tuple([webinarId, z.enum(LISTED_STATES, { error: `state must be one of ${LISTED_STATES.join(', ')}` })]),
+    args: z.tuple([zoomEvent, z.enum(LISTED_STATES, { error: `state must be one of ${LISTED_STATES.join(', ')}` })]),
   }),
-  z.object({ command: z.literal('show'), args: z.tuple([webinarId, registrantId]) }),
+  z.object({ command: z.literal('show'), args: z.tuple([zoomEvent, registrantId]) }),
   z.object({
     command: z.literal('resolve'),
     args: z.tuple([
-      webinarId,
+      zoomEvent,
       registrantId,
       z.enum(CANCELLED_BY, { error: 'who cancelled must be registrant or admin' }),
     ]),
     canReregister: z.enum(['true', 'false'], { error: '--can-reregister must be true or false' }).optional(),
   }),
-  z.object({ command: z.literal('redrive'), args: z.tuple([webinarId, registrantId]) }),
-  z.object({ command: z.literal('reconcile'), args: z.tuple([webinarId]) }),
+  z.object({ command: z.literal('redrive'), args: z.tuple([zoomEvent, registrantId]) }),
+  z.object({ command: z.literal('reconcile'), args: z.tuple([zoomEvent]) }),
   z.object({ command: z.literal('patches'), args: z.tuple([]) }),
   z.object({
     command: z.literal('schedule'),
@@ -122,9 +123,9 @@ function parseOptions(argv: string[]) {
 /** How long the CLI waits for a worker to take an update before saying what it knows. */
 const UPDATE_WAIT_MS = 30_000;
 
-const noWorkflow = (w: string, r: string) => new OpsError(`no workflow ${registrantWorkflowId(w, r)}`);
+const noWorkflow = (w: ZoomEvent, r: string) => new OpsError(`no workflow ${registrantWorkflowId(w, r)}`);
 
-async function mustRead(client: Client, w: string, r: string): Promise<RegistrantRecord> {
+async function mustRead(client: Client, w: ZoomEvent, r: string): Promise<RegistrantRecord> {
   const record = await readRegistrant(client, w, r);
   if (!record) throw noWorkflow(w, r);
   return record;
@@ -137,7 +138,7 @@ async function mustRead(client: Client, w: string, r: string): Promise<Registran
  */
 async function update<Ret>(
   client: Client,
-  w: string,
+  w: ZoomEvent,
   r: string,
   start: (workflow: WorkflowHandle) => Promise<WorkflowUpdateHandle<Ret>>,
   stillAtWork: string,
@@ -213,7 +214,7 @@ async function run(client: Client, cmd: Command, config: ReconcileScheduleConfig
       const [w] = cmd.args;
       const handle = await sweepNow(client, taskQueue, [w]);
       const { workflowId } = handle;
-      say(`sweeping webinar ${w} (${workflowId})…`);
+      say(`sweeping ${describeZoomEvent(w)} (${workflowId})…`);
       let report;
       try {
         report = await client.withDeadline(Date.now() + SWEEP_WAIT_MS, () => handle.result());
@@ -233,7 +234,7 @@ async function run(client: Client, cmd: Command, config: ReconcileScheduleConfig
       let cursor: string | undefined;
       let count = 0;
       do {
-        const page = await listRegistrants(client, { webinarId: w, state, pageSize: 100, cursor });
+        const page = await listRegistrants(client, { zoomEvent: w, state, pageSize: 100, cursor });
         for (const r of page.registrants) {
           say(
             `${r.registrant_id}\t${r.state ?? '-'}\t${r.cancelled_by ?? '-'}\t${r.workflow_status}\t${r.workflow_id}`,
@@ -242,7 +243,7 @@ async function run(client: Client, cmd: Command, config: ReconcileScheduleConfig
         count += page.registrants.length;
         cursor = page.next_cursor ?? undefined;
       } while (cursor);
-      say(`${count} registrant(s) of webinar ${w} in state ${state}`);
+      say(`${count} registrant(s) of ${describeZoomEvent(w)} in state ${state}`);
       return;
     }
     case 'show': {

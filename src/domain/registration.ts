@@ -1,5 +1,6 @@
 // A registrant's life as this service sees it (design.md 1 and 4.5): the events Zoom sends, the states they lead
 // to, and who can cancel. Plain values only: workflow code imports them, so no zod and no I/O here.
+import type { ZoomEvent } from './zoom-event';
 
 export const REGISTRATION_KINDS = ['created', 'approved', 'denied', 'cancelled'] as const;
 export type RegistrationKind = (typeof REGISTRATION_KINDS)[number];
@@ -52,7 +53,8 @@ export interface RegistrationEvent {
   kind: RegistrationKind;
   /** Zoom's `event_ts` (epoch ms): events are applied in this order, whatever order they arrive in. */
   eventTs: number;
-  webinarId: string;
+  /** The webinar the registration is for. */
+  zoomEvent: ZoomEvent;
   occurrenceId: string | null;
   registrant: Registrant;
   /** The registrant's status in the payload (`approved`, `pending`), when Zoom sends one. */
@@ -63,7 +65,7 @@ export interface RegistrationEvent {
   observed?: Observation;
   /**
    * The id that follows a webhook through the logs of the gateway, the workflow and the callback it causes: Zoom's
-   * `x-zm-trackingid`, or one the gateway made. Absent in events older than it.
+   * `x-zm-trackingid`, or one the gateway made. Absent in the sweep's events, which no webhook caused.
    */
   correlationId?: string;
 }

@@ -8,7 +8,8 @@ import type { FastifyBaseLogger, FastifyReply } from 'fastify';
 import { z } from 'zod';
 import type { GatewayConfig } from '../config';
 import type { CancellationRecord } from '../domain/cancellation';
-import { registrantIdSchema, webinarIdSchema } from '../domain/ids';
+import { registrantIdSchema, zoomEventIdSchema } from '../domain/ids';
+import type { ZoomEvent, ZoomEventKind } from '../domain/zoom-event';
 import { CANCELLED_BY, LISTED_STATES } from '../domain/registration';
 import { errorMessage } from '../errors';
 import { bearerMatches } from '../http';
@@ -29,9 +30,12 @@ export interface ApiOptions {
 export interface RegistrantRoutesOptions {
   config: Pick<GatewayConfig, 'TEMPORAL_TASK_QUEUE'>;
   client: Client;
-  /** The path parameter naming the object, as the OpenAPI description shows it. */
-  idParam: 'webinarId';
+  /** The kind of Zoom event the routes are for: their path parameter is named after it (`webinarId`). */
+  kind: ZoomEventKind;
 }
+
+/** The path parameter that names a Zoom event of each kind, as the OpenAPI description shows it. */
+const ID_PARAM = { webinar: 'webinarId' } as const satisfies Record<ZoomEventKind, string>;
 
 /** How each route shows in the OpenAPI description: the API's tag and its bearer token. */
 const documented = (summary: string, description?: string) => ({
@@ -111,24 +115,26 @@ export const apiRoutes: FastifyPluginAsyncZod<ApiOptions> = async (api, { config
     next();
   });
 
-  await api.register(registrantRoutes, { prefix: '/webinars', idParam: 'webinarId', config, client });
+  await api.register(registrantRoutes, { prefix: '/webinars', kind: 'webinar', config, client });
 };
 
 /** Cancel on a registrant's behalf, read a cancellation, read a registrant, list registrants. */
 export const registrantRoutes: FastifyPluginCallbackZod<RegistrantRoutesOptions> = (
   routes,
-  { config, client, idParam },
+  { config, client, kind },
   done,
 ) => {
-  const objectParams = z.object({ [idParam]: webinarIdSchema });
+  const idParam = ID_PARAM[kind];
+  const objectParams = z.object({ [idParam]: zoomEventIdSchema });
   const registrantParams = objectParams.extend({ registrantId: registrantIdSchema });
   const cancellationParams = registrantParams.extend({ cancellationId: z.string().min(1).max(200) });
+  const zoomEventOf = (params: z.infer<typeof objectParams>): ZoomEvent => ({ kind, id: params[idParam] });
   const registrantOf = (params: z.infer<typeof registrantParams>): RegistrantRef => ({
-    webinarId: params[idParam],
+    zoomEvent: zoomEventOf(params),
     registrantId: params.registrantId,
   });
   const cancellationLocation = (p: RegistrantRef, id: string) =>
-    `${routes.prefix}/${p.webinarId}/registrants/${p.registrantId}/cancellations/${encodeURIComponent(id)}`;
+    `${routes.prefix}/${p.zoomEvent.id}/registrants/${p.registrantId}/cancellations/${encodeURIComponent(id)}`;
 
   const temporal = <T>(log: FastifyBaseLogger, call: () => Promise<T>) =>
     withTemporalDeadline(client, call).catch((err: unknown) => {
@@ -151,7 +157,7 @@ export const registrantRoutes: FastifyPluginCallbackZod<RegistrantRoutesOptions>
     id: string,
     waitMs: number,
   ): Promise<CancellationRecord | null> {
-    const handle = client.workflow.getHandle(registrantWorkflowId(p.webinarId, p.registrantId));
+    const handle = client.workflow.getHandle(registrantWorkflowId(p.zoomEvent, p.registrantId));
     try {
       return await client.withDeadline(Date.now() + waitMs, () =>
         handle.executeUpdate(cancellationOutcomeUpdate, { args: [id] }),
@@ -168,7 +174,7 @@ export const registrantRoutes: FastifyPluginCallbackZod<RegistrantRoutesOptions>
     p: RegistrantRef & { cancellationId?: string },
   ): Promise<void> {
     try {
-      const deleted = await withTemporalDeadline(client, () => forgetRefusedRun(client, p.webinarId, p.registrantId));
+      const deleted = await withTemporalDeadline(client, () => forgetRefusedRun(client, p.zoomEvent, p.registrantId));
       if (deleted) log.info(p, 'deleted the workflow of a registrant Zoom does not know (refused request)');
     } catch (err) {
       log.warn({ ...p, err: errorMessage(err) }, 'could not delete the workflow of a refused request');
@@ -229,7 +235,7 @@ export const registrantRoutes: FastifyPluginCallbackZod<RegistrantRoutesOptions>
       const p = registrantOf(request.params);
       const { cancellationId } = request.params;
       const record = await temporal(request.log, () =>
-        readCancellation(client, p.webinarId, p.registrantId, cancellationId),
+        readCancellation(client, p.zoomEvent, p.registrantId, cancellationId),
       );
       if (!record) {
         throw new ApiError(404, 'cancellation_not_found', `no cancellation ${cancellationId} for this registrant`);
@@ -249,7 +255,7 @@ export const registrantRoutes: FastifyPluginCallbackZod<RegistrantRoutesOptions>
     },
     async (request) => {
       const p = registrantOf(request.params);
-      const record = await temporal(request.log, () => readRegistrant(client, p.webinarId, p.registrantId));
+      const record = await temporal(request.log, () => readRegistrant(client, p.zoomEvent, p.registrantId));
       if (!record) {
         throw new ApiError(
           404,
@@ -271,11 +277,11 @@ export const registrantRoutes: FastifyPluginCallbackZod<RegistrantRoutesOptions>
       },
     },
     async (request) => {
-      const webinarId = request.params[idParam];
+      const zoomEvent = zoomEventOf(request.params);
       const { state, limit, cursor } = request.query;
       try {
         return await client.withDeadline(Date.now() + TEMPORAL_DEADLINE_MS, () =>
-          listRegistrants(client, { webinarId, state, pageSize: limit, cursor }),
+          listRegistrants(client, { zoomEvent, state, pageSize: limit, cursor }),
         );
       } catch (err) {
         // A page token Temporal did not issue fails to decode on the server: INVALID_ARGUMENT or UNKNOWN.

@@ -7,7 +7,7 @@ import { describeIssue, errorMessage } from '../errors';
 import { SIGNATURE_HEADER, TIMESTAMP_HEADER, urlValidationAnswer, verifyZoomSignature } from '../zoom/signature';
 import {
   REGISTRATION_EVENT_NAMES,
-  anyZoomEventSchema,
+  anyZoomWebhookSchema,
   registrationEventSchema,
   urlValidationSchema,
   zoomSignatureHeadersSchema,
@@ -75,7 +75,7 @@ export function webhookRoute({ config, client, metrics }: WebhookOptions): Fasti
         } catch {
           return refuse(reply, 400, 'invalid_json', 'body is not JSON');
         }
-        const envelope = anyZoomEventSchema.safeParse(json);
+        const envelope = anyZoomWebhookSchema.safeParse(json);
         if (!envelope.success) return refuse(reply, 400, 'invalid_event', 'body has no "event" name');
 
         const eventName = envelope.data.event;
@@ -98,7 +98,7 @@ export function webhookRoute({ config, client, metrics }: WebhookOptions): Fasti
         const event = parsed.data;
         const ids = {
           event: eventName,
-          webinarId: event.webinarId,
+          zoomEvent: event.zoomEvent,
           registrantId: event.registrant.id,
           eventTs: event.eventTs,
         };

@@ -15,6 +15,7 @@ import {
   type ReconciliationInput,
 } from '../workflows/reconciliation/messages';
 import type { reconciliationWorkflow } from '../workflows/reconciliation/workflow';
+import { describeZoomEvent, zoomEventKey, type ZoomEvent } from '../domain/zoom-event';
 
 /** The note of a schedule paused because RECONCILE_INTERVAL is off: set again, the interval resumes it. */
 export const PAUSED_BY_CONFIGURATION = 'paused: RECONCILE_INTERVAL is off';
@@ -109,12 +110,12 @@ export async function describeReconciliationSchedule(client: Client, taskQueue: 
 export function sweepNow(
   client: Client,
   taskQueue: string,
-  webinars: string[],
+  zoomEvents: ZoomEvent[],
 ): Promise<WorkflowHandle<typeof reconciliationWorkflow>> {
   return client.workflow.start<typeof reconciliationWorkflow>(RECONCILIATION_WORKFLOW_TYPE, {
-    workflowId: `${reconciliationScheduleId(taskQueue)}/now-${webinars.join('-')}-${Date.now()}`,
+    workflowId: `${reconciliationScheduleId(taskQueue)}/now-${zoomEvents.map(zoomEventKey).join('-')}-${Date.now()}`,
     taskQueue,
-    args: [{ webinars }],
-    staticSummary: `Reconciliation sweep of webinar ${webinars.join(', ')}, asked for now`,
+    args: [{ zoomEvents }],
+    staticSummary: `Reconciliation sweep of ${zoomEvents.map(describeZoomEvent).join(', ')}, asked for now`,
   });
 }

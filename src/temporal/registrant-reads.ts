@@ -5,8 +5,14 @@ import { defaultPayloadConverter } from '@temporalio/common';
 import { google, temporal } from '@temporalio/proto';
 import type { CancellationRecord } from '../domain/cancellation';
 import type { CancelledBy, ListedState } from '../domain/registration';
+import { ZOOM_EVENT_KINDS, zoomEventIdField, type ZoomEvent } from '../domain/zoom-event';
 import { stateQuery, type RegistrantView } from '../workflows/registrant/messages';
-import { REGISTRANT_WORKFLOW_TYPE, registrantWorkflowId, searchAttributes } from '../workflows/registrant/names';
+import {
+  REGISTRANT_WORKFLOW_TYPE,
+  registrantWorkflowId,
+  searchAttributes,
+  zoomEventIdAttribute,
+} from '../workflows/registrant/names';
 import type { registrantWorkflow } from '../workflows/registrant/workflow';
 import { visibilityQuery } from './visibility-query';
 
@@ -22,20 +28,20 @@ export interface RegistrantRecord {
  */
 export async function readRegistrant(
   client: Client,
-  webinarId: string,
+  zoomEvent: ZoomEvent,
   registrantId: string,
 ): Promise<RegistrantRecord | null> {
-  const record = await readWorkflow(client, webinarId, registrantId);
+  const record = await readWorkflow(client, zoomEvent, registrantId);
   return record && knowsRegistrant(record.view) ? record : null;
 }
 
 export async function readCancellation(
   client: Client,
-  webinarId: string,
+  zoomEvent: ZoomEvent,
   registrantId: string,
   cancellationId: string,
 ): Promise<CancellationRecord | null> {
-  const record = await readWorkflow(client, webinarId, registrantId);
+  const record = await readWorkflow(client, zoomEvent, registrantId);
   return record?.view.cancellations.find((c) => c.id === cancellationId) ?? null;
 }
 
@@ -44,8 +50,8 @@ export async function readCancellation(
  * it leaves nothing in the Web UI or the listings that looks like a registrant. True when it was deleted. A run that
  * knows the registrant, or one that has not ended (started before it ended by itself), is left alone.
  */
-export async function forgetRefusedRun(client: Client, webinarId: string, registrantId: string): Promise<boolean> {
-  const workflowId = registrantWorkflowId(webinarId, registrantId);
+export async function forgetRefusedRun(client: Client, zoomEvent: ZoomEvent, registrantId: string): Promise<boolean> {
+  const workflowId = registrantWorkflowId(zoomEvent, registrantId);
   const { runId, status } = await client.workflow.getHandle(workflowId).describe();
   if (status.name !== 'RUNNING' && status.name !== 'COMPLETED') return false;
   const view = (await client.workflow.result(workflowId, runId, { followRuns: false })) as RegistrantView;
@@ -62,8 +68,12 @@ function knowsRegistrant(view: RegistrantView): boolean {
   return view.state !== null || view.last_event_ts !== null;
 }
 
-async function readWorkflow(client: Client, webinarId: string, registrantId: string): Promise<RegistrantRecord | null> {
-  const handle = client.workflow.getHandle<typeof registrantWorkflow>(registrantWorkflowId(webinarId, registrantId));
+async function readWorkflow(
+  client: Client,
+  zoomEvent: ZoomEvent,
+  registrantId: string,
+): Promise<RegistrantRecord | null> {
+  const handle = client.workflow.getHandle<typeof registrantWorkflow>(registrantWorkflowId(zoomEvent, registrantId));
   let status: string;
   try {
     status = (await handle.describe()).status.name;
@@ -94,7 +104,7 @@ export interface RegistrantPage {
 }
 
 export interface RegistrantListing {
-  webinarId: string;
+  zoomEvent: ZoomEvent;
   /** One state, or any of several; all states when absent. */
   state?: ListedState | readonly ListedState[];
   /** Only these registrants (at most a few hundred: they go into the query). */
@@ -104,7 +114,7 @@ export interface RegistrantListing {
 }
 
 /**
- * Registrants of a webinar, from Temporal's visibility store (the search attributes of design.md 4.5). Closed
+ * Registrants of a Zoom event, from Temporal's visibility store (the search attributes of design.md 4.5). Closed
  * workflows are listed only while the namespace retains them, so a registrant whose workflow completed and who came
  * back later is listed once per run (`started_at` tells the latest); visibility lags writes by a moment.
  */
@@ -116,14 +126,14 @@ export async function listRegistrants(client: Client, query: RegistrantListing):
     nextPageToken: query.cursor ? Buffer.from(query.cursor, 'base64url') : undefined,
     query: visibilityQuery(
       ['WorkflowType', '=', REGISTRANT_WORKFLOW_TYPE],
-      [searchAttributes.webinarId.name, '=', query.webinarId],
+      [zoomEventIdAttribute(query.zoomEvent.kind).name, '=', query.zoomEvent.id],
       ...(states.length > 0 ? [[searchAttributes.registrationState.name, 'IN', states] as const] : []),
       ...(query.registrantIds ? [[searchAttributes.registrantId.name, 'IN', query.registrantIds] as const] : []),
       // Each continue-as-new leaves a closed run behind; the latest run speaks for the registrant.
       ['ExecutionStatus', '!=', 'ContinuedAsNew'],
     ),
   });
-  const registrants = (response.executions ?? []).map(listed);
+  const registrants = (response.executions ?? []).map((execution) => listed(execution, query.zoomEvent));
   const token = response.nextPageToken;
   return {
     registrants,
@@ -131,19 +141,21 @@ export async function listRegistrants(client: Client, query: RegistrantListing):
   };
 }
 
-function listed(execution: temporal.api.workflow.v1.IWorkflowExecutionInfo): ListedRegistrant {
-  const fields = execution.searchAttributes?.indexedFields ?? {};
-  const keyword = (name: string): string | null => {
-    const payload = fields[name];
-    if (!payload) return null;
-    const value: unknown = defaultPayloadConverter.fromPayload(payload);
-    // Keyword attributes may come back as a one-element list.
-    const first: unknown = Array.isArray(value) ? value[0] : value;
-    return typeof first === 'string' ? first : null;
-  };
+/** A Keyword search attribute of a listed workflow. */
+function keywordOf(execution: temporal.api.workflow.v1.IWorkflowExecutionInfo, name: string): string | null {
+  const payload = execution.searchAttributes?.indexedFields?.[name];
+  if (!payload) return null;
+  const value: unknown = defaultPayloadConverter.fromPayload(payload);
+  // Keyword attributes may come back as a one-element list.
+  const first: unknown = Array.isArray(value) ? value[0] : value;
+  return typeof first === 'string' ? first : null;
+}
+
+function listed(execution: temporal.api.workflow.v1.IWorkflowExecutionInfo, zoomEvent: ZoomEvent): ListedRegistrant {
+  const keyword = (name: string) => keywordOf(execution, name);
   const status = temporal.api.enums.v1.WorkflowExecutionStatus[execution.status ?? 0] ?? 'UNKNOWN';
   return {
-    webinar_id: keyword(searchAttributes.webinarId.name) ?? '',
+    ...zoomEventIdField(zoomEvent),
     registrant_id: keyword(searchAttributes.registrantId.name) ?? '',
     state: keyword(searchAttributes.registrationState.name) as ListedState | null,
     cancelled_by: keyword(searchAttributes.cancelledBy.name) as CancelledBy | null,
@@ -160,15 +172,15 @@ function timestamp(t: google.protobuf.ITimestamp | null | undefined): string | n
 }
 
 /**
- * The webinars that registrant workflows open now on a task queue belong to: what the reconciliation sweep watches
- * (another deployment sharing the namespace has a queue, and a sweep, of its own).
+ * The Zoom events that registrant workflows open now on a task queue belong to: what the reconciliation sweep
+ * watches (another deployment sharing the namespace has a queue, and a sweep, of its own).
  */
-export async function webinarsWithOpenRegistrants(
+export async function zoomEventsWithOpenRegistrants(
   client: Client,
   taskQueue: string,
   onPage: () => void = () => {},
-): Promise<string[]> {
-  const webinars = new Set<string>();
+): Promise<ZoomEvent[]> {
+  const found = new Map<string, ZoomEvent>();
   let nextPageToken: Uint8Array | undefined;
   do {
     const response = await client.workflowService.listWorkflowExecutions({
@@ -182,13 +194,15 @@ export async function webinarsWithOpenRegistrants(
       ),
     });
     for (const execution of response.executions ?? []) {
-      const webinarId = listed(execution).webinar_id;
-      if (webinarId) webinars.add(webinarId);
+      for (const kind of ZOOM_EVENT_KINDS) {
+        const id = keywordOf(execution, zoomEventIdAttribute(kind).name);
+        if (id) found.set(`${kind}:${id}`, { kind, id });
+      }
     }
     nextPageToken = response.nextPageToken?.length ? response.nextPageToken : undefined;
     onPage();
   } while (nextPageToken);
-  return [...webinars];
+  return [...found.values()];
 }
 
 /** How long the namespace keeps a closed workflow (and its visibility record). */

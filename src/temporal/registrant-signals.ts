@@ -4,14 +4,21 @@
 import type { Client } from '@temporalio/client';
 import type { SignalDefinition } from '@temporalio/common';
 import type { RegistrationEvent } from '../domain/registration';
+import { describeZoomEvent, type ZoomEvent } from '../domain/zoom-event';
 import { registrantStaticDetails } from '../workflows/registrant/details';
 import { registrationEventSignal } from '../workflows/registrant/messages';
-import { REGISTRANT_WORKFLOW_TYPE, registrantWorkflowId, searchAttributes } from '../workflows/registrant/names';
+import {
+  REGISTRANT_WORKFLOW_TYPE,
+  registrantWorkflowId,
+  searchAttributes,
+  zoomEventIdAttribute,
+} from '../workflows/registrant/names';
 import type { registrantWorkflow } from '../workflows/registrant/workflow';
 import { withTemporalDeadline } from './deadline';
 
+/** A registrant, by the Zoom event they registered for and Zoom's id of them. */
 export interface RegistrantRef {
-  webinarId: string;
+  zoomEvent: ZoomEvent;
   registrantId: string;
 }
 
@@ -22,30 +29,30 @@ export interface RegistrantRef {
 export async function signalRegistrant<Arg>(
   client: Client,
   taskQueue: string,
-  { webinarId, registrantId }: RegistrantRef,
+  { zoomEvent, registrantId }: RegistrantRef,
   signal: SignalDefinition<[Arg]>,
   arg: Arg,
 ): Promise<string> {
-  const workflowId = registrantWorkflowId(webinarId, registrantId);
+  const workflowId = registrantWorkflowId(zoomEvent, registrantId);
   await withTemporalDeadline(client, () =>
     client.workflow.signalWithStart<typeof registrantWorkflow, [Arg]>(REGISTRANT_WORKFLOW_TYPE, {
       workflowId,
       taskQueue,
-      args: [{ webinarId, registrantId }],
+      args: [{ zoomEvent, registrantId }],
       signal,
       signalArgs: [arg],
       typedSearchAttributes: [
-        { key: searchAttributes.webinarId, value: webinarId },
+        { key: zoomEventIdAttribute(zoomEvent.kind), value: zoomEvent.id },
         { key: searchAttributes.registrantId, value: registrantId },
       ],
-      staticSummary: `Zoom registrant ${registrantId} of webinar ${webinarId}`,
-      staticDetails: registrantStaticDetails(webinarId, registrantId),
+      staticSummary: `Zoom registrant ${registrantId} of ${describeZoomEvent(zoomEvent)}`,
+      staticDetails: registrantStaticDetails(zoomEvent, registrantId),
     }),
   );
   return workflowId;
 }
 
 export function ingestRegistrationEvent(client: Client, taskQueue: string, event: RegistrationEvent): Promise<string> {
-  const ref = { webinarId: event.webinarId, registrantId: event.registrant.id };
+  const ref = { zoomEvent: event.zoomEvent, registrantId: event.registrant.id };
   return signalRegistrant(client, taskQueue, ref, registrationEventSignal, event);
 }

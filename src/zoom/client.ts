@@ -12,6 +12,7 @@ import {
   type ZoomListedRegistrant,
   type ZoomRegistrant,
 } from './rest';
+import { zoomEventPath, type ZoomEvent, type ZoomEventKind } from '../domain/zoom-event';
 import { unreachableDetail } from '../http';
 import type { ZoomBudget, ZoomRateCategory } from './budget';
 
@@ -48,17 +49,17 @@ export class ZoomApiError extends Error {
   }
 }
 
-/** Zoom's answer when the webinar or the registrant it was asked about does not exist. */
+/** Zoom's answer when the registrant, or the webinar itself, it was asked about does not exist. */
 export interface ZoomMissing {
   found: false;
-  missing: 'registrant' | 'webinar';
+  missing: 'registrant' | ZoomEventKind;
   code: number | null;
   message: string;
 }
 
 export type RegistrantLookup = { found: true; registrant: ZoomRegistrant } | ZoomMissing;
 
-/** A write on one registrant: done, or Zoom does not know the webinar or the registrant. */
+/** A write on one registrant: done, or Zoom does not know the registrant or the webinar. */
 export type RegistrantWrite = { found: true } | ZoomMissing;
 
 /** The statuses Zoom lists registrants by, one listing each. */
@@ -78,7 +79,7 @@ export type RegistrantPage =
   { found: true; registrants: ZoomListedRegistrant[]; nextPageToken: string | null } | ZoomMissing;
 
 /** A webinar's occurrences (none when it does not recur), or Zoom does not know it. */
-export type WebinarLookup = { found: true; occurrenceIds: string[] } | ZoomMissing;
+export type ZoomEventLookup = { found: true; occurrenceIds: string[] } | ZoomMissing;
 
 /** `Retry-After` is seconds for per-second limits and an ISO date for daily ones (zoom-platform.md section 6). */
 export function parseRetryAfter(header: string | undefined, nowMs: number): number | null {
@@ -101,24 +102,24 @@ export class ZoomClient {
   }
 
   async getRegistrant(
-    webinarId: string,
+    zoomEvent: ZoomEvent,
     registrantId: string,
     occurrenceId?: string | null,
   ): Promise<RegistrantLookup> {
     const response = await this.call('light', {
       method: 'GET',
-      url: `/webinars/${encodeURIComponent(webinarId)}/registrants/${encodeURIComponent(registrantId)}`,
+      url: `${zoomEventPath(zoomEvent)}/registrants/${encodeURIComponent(registrantId)}`,
       params: occurrenceId ? { occurrence_id: occurrenceId } : undefined,
     });
-    if (response.status !== 200) return missingOrThrow(response);
+    if (response.status !== 200) return missingOrThrow(zoomEvent, response);
     return { found: true, registrant: readable(zoomRegistrantSchema, response.data, 'a registrant') };
   }
 
   /** `GET /webinars/{id}/registrants`: one page of the registrants in one status (Medium). */
-  async listRegistrants(webinarId: string, query: RegistrantPageQuery): Promise<RegistrantPage> {
+  async listRegistrants(zoomEvent: ZoomEvent, query: RegistrantPageQuery): Promise<RegistrantPage> {
     const response = await this.call('medium', {
       method: 'GET',
-      url: `/webinars/${encodeURIComponent(webinarId)}/registrants`,
+      url: `${zoomEventPath(zoomEvent)}/registrants`,
       params: {
         status: query.status,
         page_size: query.pageSize,
@@ -126,47 +127,51 @@ export class ZoomClient {
         ...(query.occurrenceId ? { occurrence_id: query.occurrenceId } : {}),
       },
     });
-    if (response.status !== 200) return missingOrThrow(response);
+    if (response.status !== 200) return missingOrThrow(zoomEvent, response);
     const page = readable(zoomRegistrantPageSchema, response.data, 'a registrant page');
     return { found: true, registrants: page.registrants, nextPageToken: page.next_page_token || null };
   }
 
   /** `GET /webinars/{id}`: the occurrences a recurring webinar is listed by (Light); deleted ones are left out. */
-  async getWebinar(webinarId: string): Promise<WebinarLookup> {
-    const response = await this.call('light', { method: 'GET', url: `/webinars/${encodeURIComponent(webinarId)}` });
-    if (response.status !== 200) return missingOrThrow(response);
+  async getZoomEvent(zoomEvent: ZoomEvent): Promise<ZoomEventLookup> {
+    const response = await this.call('light', { method: 'GET', url: zoomEventPath(zoomEvent) });
+    if (response.status !== 200) return missingOrThrow(zoomEvent, response);
     const webinar = readable(zoomWebinarSchema, response.data, 'a webinar');
     const live = (webinar.occurrences ?? []).filter((o) => o.status !== 'deleted');
     return { found: true, occurrenceIds: live.map((o) => o.occurrence_id) };
   }
 
   /** `DELETE .../registrants/{id}`: the one API call that frees the registrant to register again. */
-  deleteRegistrant(webinarId: string, registrantId: string, occurrenceId?: string | null): Promise<RegistrantWrite> {
-    return this.write('light', {
+  deleteRegistrant(zoomEvent: ZoomEvent, registrantId: string, occurrenceId?: string | null): Promise<RegistrantWrite> {
+    return this.write(zoomEvent, 'light', {
       method: 'DELETE',
-      url: `/webinars/${encodeURIComponent(webinarId)}/registrants/${encodeURIComponent(registrantId)}`,
+      url: `${zoomEventPath(zoomEvent)}/registrants/${encodeURIComponent(registrantId)}`,
       params: occurrenceId ? { occurrence_id: occurrenceId } : undefined,
     });
   }
 
   /** `PUT .../registrants/status` for one registrant; Zoom leaves a cancelled one `denied`. */
   updateRegistrantStatus(
-    webinarId: string,
+    zoomEvent: ZoomEvent,
     registrantId: string,
     action: 'approve' | 'deny' | 'cancel',
     occurrenceId?: string | null,
   ): Promise<RegistrantWrite> {
-    return this.write('medium', {
+    return this.write(zoomEvent, 'medium', {
       method: 'PUT',
-      url: `/webinars/${encodeURIComponent(webinarId)}/registrants/status`,
+      url: `${zoomEventPath(zoomEvent)}/registrants/status`,
       params: occurrenceId ? { occurrence_id: occurrenceId } : undefined,
       data: { action, registrants: [{ id: registrantId }] },
     });
   }
 
-  private async write(category: ZoomRateCategory, config: AxiosRequestConfig): Promise<RegistrantWrite> {
+  private async write(
+    zoomEvent: ZoomEvent,
+    category: ZoomRateCategory,
+    config: AxiosRequestConfig,
+  ): Promise<RegistrantWrite> {
     const response = await this.call(category, config);
-    return response.status >= 200 && response.status < 300 ? { found: true } : missingOrThrow(response);
+    return response.status >= 200 && response.status < 300 ? { found: true } : missingOrThrow(zoomEvent, response);
   }
 
   /** Sends an API request with the cached token; a 401 drops the token and tries once more with a new one. */
@@ -238,10 +243,10 @@ function readable<S extends z.ZodType>(schema: S, data: unknown, what: string): 
 
 // 3001 is the webinar; any other 404 (or code 3000 "Registrant ... was not found", which DELETE answers with 400) is
 // the registrant. Anything else is a failure to classify.
-function missingOrThrow(response: AxiosResponse): ZoomMissing {
+function missingOrThrow(zoomEvent: ZoomEvent, response: AxiosResponse): ZoomMissing {
   const { code, message } = errorBody(response);
   if (code === ZOOM_CODES.webinarNotFound && (response.status === 404 || response.status === 400)) {
-    return { found: false, missing: 'webinar', code, message };
+    return { found: false, missing: zoomEvent.kind, code, message };
   }
   if (response.status === 404 || code === ZOOM_CODES.registrantNotFound) {
     return { found: false, missing: 'registrant', code, message };

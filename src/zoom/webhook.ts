@@ -2,11 +2,12 @@
 // the workflow takes.
 import { z } from 'zod';
 import { REGISTRATION_KINDS, type RegistrationEvent } from '../domain/registration';
+import { zoomWebinar } from '../domain/zoom-event';
 
 const registrationKindSchema = z.enum(REGISTRATION_KINDS);
 
 // Rivet types the webinar id as a number, older schemas as a string: accept both, keep a string (ids are int64).
-const webinarIdSchema = z.union([z.number().int().nonnegative(), z.string().regex(/^\d+$/, 'must be digits')]);
+const objectIdSchema = z.union([z.number().int().nonnegative(), z.string().regex(/^\d+$/, 'must be digits')]);
 
 // Emails are only compared and passed on, so a loose check avoids rejecting (and losing) an odd but real address.
 const emailSchema = z.string().min(3).includes('@', { message: 'must be an email address' });
@@ -30,7 +31,7 @@ const registrationEnvelopeSchema = z.object({
     operator: z.string().optional(),
     operator_id: z.string().optional(),
     object: z.looseObject({
-      id: webinarIdSchema,
+      id: objectIdSchema,
       host_id: z.string().optional(),
       occurrences: z.array(z.looseObject({ occurrence_id: z.string() })).optional(),
       registrant: registrantSchema,
@@ -49,7 +50,7 @@ export const registrationEventSchema = registrationEnvelopeSchema
   .transform((raw): RegistrationEvent => ({
     kind: raw.event,
     eventTs: raw.event_ts,
-    webinarId: String(raw.payload.object.id),
+    zoomEvent: zoomWebinar(String(raw.payload.object.id)),
     occurrenceId: raw.payload.object.occurrences?.[0]?.occurrence_id ?? null,
     registrant: {
       id: raw.payload.object.registrant.id,
@@ -70,7 +71,7 @@ export const urlValidationSchema = z.object({
 });
 
 /** Just enough to route a delivery: the event name. */
-export const anyZoomEventSchema = z.looseObject({ event: z.string().min(1) });
+export const anyZoomWebhookSchema = z.looseObject({ event: z.string().min(1) });
 
 /**
  * What Zoom POSTs, as the gateway's OpenAPI description shows it: a registration event, the endpoint's URL
@@ -80,7 +81,7 @@ export const anyZoomEventSchema = z.looseObject({ event: z.string().min(1) });
 export const zoomWebhookBodySchema = z.union([
   registrationEnvelopeSchema.extend({ event: z.enum(REGISTRATION_EVENT_NAMES as [string, ...string[]]) }),
   urlValidationSchema,
-  anyZoomEventSchema,
+  anyZoomWebhookSchema,
 ]);
 
 /** Zoom's signature headers (zoom-platform.md 3), for the same description. */

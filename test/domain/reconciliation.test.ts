@@ -16,6 +16,7 @@ import {
   type RegistrationKind,
   type ZoomListing,
 } from '../../src/domain/registration';
+import { zoomWebinar } from '../../src/domain/zoom-event';
 
 // Rows: what we hold; columns: approved, pending, denied, absent in Zoom's listings.
 const TABLE: Array<[ListedState | null, Array<RegistrationKind | null>]> = [
@@ -73,7 +74,7 @@ describe('redundancy', () => {
     ({
       kind,
       eventTs,
-      webinarId: '1',
+      zoomEvent: zoomWebinar('1'),
       occurrenceId: null,
       registrant: { id: 'r', email: 'a@example.com', first_name: 'A', last_name: '' },
       registrantStatus: null,

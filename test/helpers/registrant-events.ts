@@ -1,6 +1,7 @@
 // Zoom events for one registrant, and the registrant state machine driven as the workflow drives it: for the tests
 // of the state machine without Temporal.
 import type { RegistrationEvent, RegistrationKind } from '../../src/domain/registration';
+import { zoomWebinar } from '../../src/domain/zoom-event';
 import { RegistrantState } from '../../src/workflows/registrant/state';
 
 export const W = '81234567890';
@@ -14,7 +15,7 @@ export function event(
   return {
     kind,
     eventTs,
-    webinarId: W,
+    zoomEvent: zoomWebinar(W),
     occurrenceId: null,
     registrant: { id: R, email: 'ada@example.com', first_name: 'Ada', last_name: 'L' },
     registrantStatus: kind === 'created' ? 'approved' : null,
@@ -24,7 +25,7 @@ export function event(
   };
 }
 
-export const fresh = () => RegistrantState.start({ webinarId: W, registrantId: R });
+export const fresh = () => RegistrantState.start({ zoomEvent: zoomWebinar(W), registrantId: R });
 
 /** Applies every waiting event as the workflow does: earliest event_ts first, state moved, then marked applied. */
 export function applyAll(state: RegistrantState): string[] {

@@ -16,6 +16,7 @@ import { stateQuery, type RegistrantView } from '../../src/workflows/registrant/
 import { createRegistrationWorkers } from '../../src/workers';
 import { AppReceiver } from '../../tools/dev/app-receiver';
 import { eventually } from '../../tools/eventually';
+import { zoomWebinar } from '../../src/domain/zoom-event';
 
 export const ZOOM_CREDENTIALS = { accountId: 'acct-test', clientId: 'client-test', clientSecret: 'secret-test' };
 export const WEBHOOK_SECRET = 'zoom-webhook-secret-for-tests';
@@ -129,7 +130,7 @@ export async function startWorld({
     env,
     deliver: (body) => emulator.deliverWebhook(webhookUrl, body, WEBHOOK_SECRET),
     state: (webinarId, registrantId) =>
-      client.workflow.getHandle(registrantWorkflowId(webinarId, registrantId)).query(stateQuery),
+      client.workflow.getHandle(registrantWorkflowId(zoomWebinar(webinarId), registrantId)).query(stateQuery),
     async startWorkers() {
       while (nativeConnections.length < workerCount) {
         nativeConnections.push(await connectWorker(config));

@@ -4,6 +4,7 @@ import { resolveUpdate } from '../../src/workflows/registrant/messages';
 import { registrantWorkflowId, searchAttributes } from '../../src/workflows/registrant/names';
 import { callbacksAbout, settled, startWorld, type World } from '../helpers/world';
 import { eventually } from '../../tools/eventually';
+import { zoomWebinar } from '../../src/domain/zoom-event';
 
 let world: World;
 beforeAll(async () => {
@@ -21,7 +22,9 @@ function seed(selfCancelMode?: 'deny') {
 
 /** What the Web UI's RegistrationState column shows for the registrant (the workflow's own search attributes). */
 async function listedState(webinarId: string, registrantId: string): Promise<string | undefined> {
-  const described = await world.client.workflow.getHandle(registrantWorkflowId(webinarId, registrantId)).describe();
+  const described = await world.client.workflow
+    .getHandle(registrantWorkflowId(zoomWebinar(webinarId), registrantId))
+    .describe();
   return described.typedSearchAttributes.get(searchAttributes.registrationState);
 }
 
@@ -112,9 +115,11 @@ test('lookup never settles within LOOKUP_TIMEOUT: needs_review, then resolve giv
   });
   expect(await world.state(webinarId, registrantId)).toMatchObject({ state: 'needs_review', settling: true });
 
-  await world.client.workflow.getHandle(registrantWorkflowId(webinarId, registrantId)).executeUpdate(resolveUpdate, {
-    args: [{ cancelled_by: 'admin', can_reregister: false }],
-  });
+  await world.client.workflow
+    .getHandle(registrantWorkflowId(zoomWebinar(webinarId), registrantId))
+    .executeUpdate(resolveUpdate, {
+      args: [{ cancelled_by: 'admin', can_reregister: false }],
+    });
   const [, cancelled] = await callbacksAbout(world, registrantId, 2);
   expect(cancelled).toMatchObject({
     type: 'registrant.cancelled',

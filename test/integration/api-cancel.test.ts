@@ -5,6 +5,7 @@ import { registrantWorkflowId } from '../../src/workflows/registrant/names';
 import { eventually } from '../../tools/eventually';
 import { registrationEventName } from '../../tools/sandbox/webhooks';
 import { WEBHOOK_SECRET, callApi, callbacksAbout, startWorld, type World } from '../helpers/world';
+import { zoomWebinar } from '../../src/domain/zoom-event';
 
 let world: World;
 beforeAll(async () => {
@@ -183,7 +184,7 @@ test("an unknown registrant or webinar is 404 with Zoom's reason, and nothing is
   }
   const gone = (w: string, r: string) =>
     world.client.workflow
-      .getHandle(registrantWorkflowId(w, r))
+      .getHandle(registrantWorkflowId(zoomWebinar(w), r))
       .describe()
       .then(
         () => false,
@@ -267,7 +268,7 @@ describe('the API refuses, and starts nothing', () => {
     return { webinarId: webinar.id, registrantId: person.id };
   };
   const expectNoWorkflow = async (w: string, r: string) =>
-    expect(world.client.workflow.getHandle(registrantWorkflowId(w, r)).describe()).rejects.toBeInstanceOf(
+    expect(world.client.workflow.getHandle(registrantWorkflowId(zoomWebinar(w), r)).describe()).rejects.toBeInstanceOf(
       WorkflowNotFoundError,
     );
 

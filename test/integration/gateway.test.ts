@@ -9,6 +9,7 @@ import { createGatewayClient } from '../../src/gateway/client';
 import { registrantWorkflowId } from '../../src/workflows/registrant/names';
 import { urlValidationAnswer, zoomSignature } from '../../src/zoom/signature';
 import { startWorld, WEBHOOK_SECRET, type World } from '../helpers/world';
+import { zoomWebinar } from '../../src/domain/zoom-event';
 
 let world: World;
 beforeAll(async () => {
@@ -23,7 +24,7 @@ function cancellation() {
   const webinar = world.emulator.addWebinar();
   const person = world.emulator.addRegistrant(webinar.id, { email: 'ada@example.com', first_name: 'Ada' });
   const body = world.emulator.cancelAsRegistrant(webinar.id, person.id);
-  return { body, workflowId: registrantWorkflowId(webinar.id, person.id) };
+  return { body, workflowId: registrantWorkflowId(zoomWebinar(webinar.id), person.id) };
 }
 
 async function expectNoWorkflow(workflowId: string) {

@@ -6,6 +6,7 @@ import { registrationEventSignal, type RegistrantView } from '../../src/workflow
 import type { RegistrationEvent } from '../../src/domain/registration';
 import { callbacksAbout, startWorld, type World } from '../helpers/world';
 import { eventually } from '../../tools/eventually';
+import { zoomWebinar } from '../../src/domain/zoom-event';
 
 let world: World;
 beforeAll(async () => {
@@ -21,7 +22,7 @@ test('continue-as-new keeps state and de-duplication; the workflow completes aft
     first_name: 'Ada',
     status: 'pending',
   });
-  const workflowId = registrantWorkflowId(webinar.id, registrant.id);
+  const workflowId = registrantWorkflowId(zoomWebinar(webinar.id), registrant.id);
   await world.deliver(created);
   await callbacksAbout(world, registrant.id, 1);
   const firstRunId = (await world.client.workflow.getHandle(workflowId).describe()).runId;
@@ -70,9 +71,9 @@ test('a malformed hand-made signal is ignored, and the workflow carries on', asy
   const webinar = world.emulator.addWebinar();
   const person = world.emulator.addRegistrant(webinar.id, { email: 'ada@example.com', first_name: 'Ada' });
   await world.client.workflow.signalWithStart('registrantWorkflow', {
-    workflowId: registrantWorkflowId(webinar.id, person.id),
+    workflowId: registrantWorkflowId(zoomWebinar(webinar.id), person.id),
     taskQueue: world.taskQueue,
-    args: [{ webinarId: webinar.id, registrantId: person.id }],
+    args: [{ zoomEvent: zoomWebinar(webinar.id), registrantId: person.id }],
     signal: registrationEventSignal,
     signalArgs: [{ kind: 'cancelled', eventTs: 'yesterday' } as unknown as RegistrationEvent],
   });

@@ -10,6 +10,7 @@ import { buildCodecServer } from '../../src/codec-server/server';
 import { AesGcmPayloadCodec } from '../../src/temporal/payload-codec';
 import { registrantWorkflowId } from '../../src/workflows/registrant/names';
 import { callApi, callbacksAbout, settled, startWorld, temporalAddress } from '../helpers/world';
+import { zoomWebinar } from '../../src/domain/zoom-event';
 
 const KEY = { id: 'test-2026-12', key: randomBytes(32) };
 const EMAIL = 'grace.hopper.private@example.com';
@@ -45,7 +46,7 @@ test('no email or name in the raw history; the world and the codec server read t
     const raw = new Client({ connection });
     const { history } = await raw.workflowService.getWorkflowExecutionHistory({
       namespace: 'default',
-      execution: { workflowId: registrantWorkflowId(webinar.id, grace.id) },
+      execution: { workflowId: registrantWorkflowId(zoomWebinar(webinar.id), grace.id) },
     });
     const bytes = Buffer.from(temporal.api.history.v1.History.encode(history ?? {}).finish());
     expect(bytes.length).toBeGreaterThan(1000);

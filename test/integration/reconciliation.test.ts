@@ -5,6 +5,7 @@
 import { ScheduleNotFoundError } from '@temporalio/client';
 import type { AppCallback } from '../../src/domain/callbacks';
 import { FINDINGS } from '../../src/domain/reconciliation';
+import { zoomWebinar } from '../../src/domain/zoom-event';
 import {
   PAUSED_BY_CONFIGURATION,
   describeReconciliationSchedule,
@@ -14,7 +15,7 @@ import {
   RECONCILIATION_WORKFLOW_TYPE,
   reconciliationScheduleId,
   type SweepReport,
-  type WebinarFindings,
+  type ZoomEventFindings,
 } from '../../src/workflows/reconciliation/messages';
 import type { reconciliationWorkflow } from '../../src/workflows/reconciliation/workflow';
 import { peakPerSecond } from '../../tools/sandbox/rate-limits';
@@ -44,11 +45,11 @@ async function sweep(w: World, ...webinars: string[]): Promise<SweepReport> {
   return w.client.workflow.execute<typeof reconciliationWorkflow>(RECONCILIATION_WORKFLOW_TYPE, {
     workflowId: `test-sweep-${Math.random().toString(36).slice(2)}`,
     taskQueue: w.taskQueue,
-    args: [{ webinars }],
+    args: [{ zoomEvents: webinars.map(zoomWebinar) }],
   });
 }
 
-function findingsOf(report: SweepReport, webinarId: string): WebinarFindings {
+function findingsOf(report: SweepReport, webinarId: string): ZoomEventFindings {
   const findings = report.webinars.find((f) => f.webinar_id === webinarId);
   if (!findings) throw new Error(`no findings for webinar ${webinarId}`);
   return findings;
@@ -248,7 +249,7 @@ test('a webinar of 7,800 registrants: 28 pages, the sweep carried across continu
   const handle = await world.client.workflow.start<typeof reconciliationWorkflow>(RECONCILIATION_WORKFLOW_TYPE, {
     workflowId: `test-sweep-large-${Date.now()}`,
     taskQueue: world.taskQueue,
-    args: [{ webinars: [webinar.id] }],
+    args: [{ zoomEvents: [zoomWebinar(webinar.id)] }],
   });
   expect(findingsOf(await handle.result(), webinar.id)).toMatchObject({
     listed: 7_800,

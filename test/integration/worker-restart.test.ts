@@ -9,6 +9,7 @@ import { sweepNow } from '../../src/temporal/reconciliation-schedule';
 import { freePort } from '../../tools/dev/temporal-server';
 import { callbacksAbout, settled, startWorld, type World } from '../helpers/world';
 import { eventually } from '../../tools/eventually';
+import { zoomWebinar } from '../../src/domain/zoom-event';
 
 const ROOT = path.resolve(__dirname, '..', '..');
 let world: World;
@@ -65,7 +66,7 @@ test('worker killed during the follow-up wait and started again: exactly one reg
   expect(world.app.deliveries.filter((d) => d.callback.data.registrant.id === person.id)).toHaveLength(1);
 
   // A sweep of the webinar, run by this worker, so that its findings are counted too.
-  const report = await (await sweepNow(world.client, world.taskQueue, [webinar.id])).result();
+  const report = await (await sweepNow(world.client, world.taskQueue, [zoomWebinar(webinar.id)])).result();
   const [findings] = report.webinars;
   const found = FINDINGS.filter((finding) => (findings?.[finding] ?? 0) > 0);
   expect(found.length).toBeGreaterThan(0);

@@ -3,9 +3,10 @@
 import type { Finding } from '../../src/domain/reconciliation';
 import type { ListingPage } from '../../src/activities/reconcile';
 import { describeSweep, summariseFindings } from '../../src/workflows/reconciliation/details';
-import { Sweep, type SweepProgress, type WebinarSweep } from '../../src/workflows/reconciliation/sweep';
+import { zoomWebinar } from '../../src/domain/zoom-event';
+import { Sweep, type SweepProgress, type ZoomEventSweep } from '../../src/workflows/reconciliation/sweep';
 
-const plan = { webinars: ['111', '222'], knownSince: 1_000, graceMs: 60_000 };
+const plan = { zoomEvents: [zoomWebinar('111'), zoomWebinar('222')], knownSince: 1_000, graceMs: 60_000 };
 const NOW = 10_000_000;
 
 const page = (findings: Array<[string, Finding]>, nextPageToken: string | null = null): ListingPage => ({
@@ -14,16 +15,16 @@ const page = (findings: Array<[string, Finding]>, nextPageToken: string | null =
   nextPageToken,
 });
 
-function begin(): { sweep: Sweep; webinar: WebinarSweep } {
+function begin(): { sweep: Sweep; webinar: ZoomEventSweep } {
   const sweep = Sweep.begin(plan, '2026-12-01T00:00:00.000Z');
-  const webinar = sweep.webinar(NOW);
+  const webinar = sweep.current(NOW);
   if (!webinar) throw new Error('no webinar');
   return { sweep, webinar };
 }
 
 test('each listing is read in the three statuses, page by page, then the held registrants', () => {
   const { sweep, webinar } = begin();
-  expect(webinar).toMatchObject({ webinarId: '111', observedAt: NOW - 60_000, phase: 'listings' });
+  expect(webinar).toMatchObject({ zoomEvent: zoomWebinar('111'), observedAt: NOW - 60_000, phase: 'listings' });
   sweep.listingsKnown(webinar, ['occ1', 'occ2']);
   const read: string[] = [];
   for (let next = sweep.nextPage(webinar); next && webinar.phase === 'listings'; next = sweep.nextPage(webinar)) {
@@ -105,12 +106,12 @@ test('a webinar Zoom does not know, or a failure, ends that webinar only: nobody
   sweep.listingsKnown(webinar, [null]);
   sweep.pageRead(webinar, { outcome: 'webinar_not_found', reason: 'Zoom does not know webinar 111' });
   expect(webinar).toMatchObject({ phase: 'done', findings: { errors: ['Zoom does not know webinar 111'] } });
-  sweep.finishWebinar();
-  const next = sweep.webinar(NOW + 1);
-  expect(next).toMatchObject({ webinarId: '222', phase: 'listings', seen: [] });
-  sweep.fail(next as WebinarSweep, 'Zoom answered 400 (code 4711)');
-  sweep.finishWebinar();
-  expect(sweep.webinar(NOW + 2)).toBeNull();
+  sweep.finishCurrent();
+  const next = sweep.current(NOW + 1);
+  expect(next).toMatchObject({ zoomEvent: zoomWebinar('222'), phase: 'listings', seen: [] });
+  sweep.fail(next as ZoomEventSweep, 'Zoom answered 400 (code 4711)');
+  sweep.finishCurrent();
+  expect(sweep.current(NOW + 2)).toBeNull();
   sweep.finish('2026-12-01T00:01:00.000Z');
   expect(sweep.report).toMatchObject({
     finished_at: '2026-12-01T00:01:00.000Z',
@@ -126,8 +127,8 @@ test('carried across continue-as-new, a sweep resumes at its page with whom it h
   sweep.listingsKnown(webinar, [null]);
   sweep.pageRead(webinar, page([['a', 'agreeing']], 'tok'));
   const resumed = Sweep.resume(JSON.parse(JSON.stringify(sweep.carry())) as SweepProgress);
-  const same = resumed.webinar(NOW + 5_000) as WebinarSweep;
-  expect(resumed.nextPage(same)).toMatchObject({ webinarId: '111', status: 'approved', pageToken: 'tok' });
+  const same = resumed.current(NOW + 5_000) as ZoomEventSweep;
+  expect(resumed.nextPage(same)).toMatchObject({ zoomEvent: zoomWebinar('111'), status: 'approved', pageToken: 'tok' });
   expect(same.observedAt).toBe(NOW - 60_000);
   resumed.pageRead(
     same,
@@ -156,9 +157,9 @@ test('what a terminal and the Web UI read of a sweep', () => {
   ]);
   const details = describeSweep(sweep.report, webinar);
   expect(details).toContain('Sweeping webinar **111**: its pending listing (webinar 1 of this sweep).');
-  expect(details).toContain('| 111 | 3 | 1 | 0 | 2 | 0 | 0 | 0 | 0 | 2 | - |');
+  expect(details).toContain('| webinar 111 | 3 | 1 | 0 | 2 | 0 | 0 | 0 | 0 | 2 | - |');
   sweep.fail(webinar, 'Zoom answered 400 (code 4711)');
-  sweep.finishWebinar();
+  sweep.finishCurrent();
   expect(summariseFindings(sweep.report)[0]).toBe(
     'webinar 111: 3 listed; 1 agreeing, 2 missed cancellations (2 Zoom calls); not swept to the end: Zoom answered 400 (code 4711)',
   );

@@ -3,6 +3,7 @@
 import { decideCancellation } from '../../src/domain/decision';
 import type { Evidence } from '../../src/domain/evidence';
 import type { RegistrationKind } from '../../src/domain/registration';
+import { zoomWebinar } from '../../src/domain/zoom-event';
 import { RegistrantState } from '../../src/workflows/registrant/state';
 import { applyAll, event, fresh, R, W } from '../helpers/registrant-events';
 
@@ -28,7 +29,7 @@ describe('arrivals', () => {
     ['the same event again', event('created', 10), 'duplicate'],
     ['another kind at the same event_ts', event('approved', 10), 'queued'],
     ['the same kind at another event_ts', event('created', 11), 'queued'],
-    ['an event of another registrant', event('created', 12, { webinarId: '1' }), 'foreign'],
+    ['an event of another registrant', event('created', 12, { zoomEvent: zoomWebinar('1') }), 'foreign'],
     ['a hand-made signal without a registrant', { kind: 'created', eventTs: 13 }, 'malformed'],
     ['an unknown kind', { ...event('created', 14), kind: 'updated' }, 'malformed'],
   ])('after created@10, %s is %s', (_what, second, arrival) => {
@@ -43,7 +44,7 @@ describe('arrivals', () => {
     before.receive(event('created', 10));
     applyAll(before);
     before.receive(event('approved', 20));
-    const after = RegistrantState.start({ webinarId: W, registrantId: R, carried: before.carry() });
+    const after = RegistrantState.start({ zoomEvent: zoomWebinar(W), registrantId: R, carried: before.carry() });
     expect(after.receive(event('created', 10))).toBe('duplicate');
     expect(after.receive(event('approved', 20))).toBe('duplicate');
     expect(after.events.next()).toMatchObject({ kind: 'approved', eventTs: 20 });

@@ -5,6 +5,7 @@ import { cancelInZoom } from '../../src/activities/cancel-in-zoom';
 import { lookupRegistrant } from '../../src/activities/lookup-registrant';
 import { ZoomApiError, ZoomClient, parseRetryAfter } from '../../src/zoom/client';
 import { ZoomEmulator } from '../../tools/sandbox/emulator';
+import { zoomWebinar } from '../../src/domain/zoom-event';
 
 const credentials = { accountId: 'acct', clientId: 'id', clientSecret: 'secret' };
 let emulator: ZoomEmulator;
@@ -30,18 +31,18 @@ const tokenRequests = () => emulator.countRequests('POST', '/oauth/token');
 test('a found registrant, with one token request for several calls, even concurrent ones', async () => {
   const { webinarId, registrantId } = seed();
   const before = tokenRequests();
-  const results = await Promise.all([1, 2, 3].map(() => zoom.getRegistrant(webinarId, registrantId)));
-  await zoom.getRegistrant(webinarId, registrantId);
+  const results = await Promise.all([1, 2, 3].map(() => zoom.getRegistrant(zoomWebinar(webinarId), registrantId)));
+  await zoom.getRegistrant(zoomWebinar(webinarId), registrantId);
   expect(results[0]).toMatchObject({ found: true, registrant: { email: 'ada@example.com', status: 'approved' } });
   expect(tokenRequests() - before).toBe(1);
 });
 
 test('a 401 drops the token and fetches a new one once', async () => {
   const { webinarId, registrantId } = seed();
-  await zoom.getRegistrant(webinarId, registrantId);
+  await zoom.getRegistrant(zoomWebinar(webinarId), registrantId);
   const before = tokenRequests();
   emulator.expireTokens();
-  await expect(zoom.getRegistrant(webinarId, registrantId)).resolves.toMatchObject({ found: true });
+  await expect(zoom.getRegistrant(zoomWebinar(webinarId), registrantId)).resolves.toMatchObject({ found: true });
   expect(tokenRequests() - before).toBe(1);
 });
 
@@ -53,7 +54,7 @@ test('wrong credentials are a permanent auth failure', async () => {
     clientSecret: 'nope',
   });
   const { webinarId, registrantId } = seed();
-  const err = await bad.getRegistrant(webinarId, registrantId).catch((e: unknown) => e);
+  const err = await bad.getRegistrant(zoomWebinar(webinarId), registrantId).catch((e: unknown) => e);
   expect(err).toBeInstanceOf(ZoomApiError);
   expect(err).toMatchObject({ kind: 'auth', status: 401, retryable: false });
 });
@@ -76,7 +77,7 @@ test.each([
 ] as const)('lookup answer %j', async (step, expected) => {
   const { webinarId, registrantId } = seed();
   emulator.scriptLookup(webinarId, registrantId, [step]);
-  await expect(zoom.getRegistrant(webinarId, registrantId)).resolves.toMatchObject(expected);
+  await expect(zoom.getRegistrant(zoomWebinar(webinarId), registrantId)).resolves.toMatchObject(expected);
 });
 
 test.each([
@@ -95,7 +96,7 @@ test.each([
 ] as const)('lookup failure %j', async (step, expected) => {
   const { webinarId, registrantId } = seed();
   emulator.scriptLookup(webinarId, registrantId, [step]);
-  await expect(zoom.getRegistrant(webinarId, registrantId)).rejects.toMatchObject(expected);
+  await expect(zoom.getRegistrant(zoomWebinar(webinarId), registrantId)).rejects.toMatchObject(expected);
 });
 
 test('Retry-After: seconds, or an ISO date for daily limits', () => {
@@ -112,12 +113,19 @@ test('Zoom unreachable is a retryable network failure', async () => {
     tokenUrl: 'http://127.0.0.1:9/oauth/token',
     ...credentials,
   });
-  await expect(offline.getRegistrant('1', 'r')).rejects.toMatchObject({ kind: 'network', retryable: true });
+  await expect(offline.getRegistrant(zoomWebinar('1'), 'r')).rejects.toMatchObject({
+    kind: 'network',
+    retryable: true,
+  });
 });
 
 describe('lookupRegistrant activity', () => {
   const run = (webinarId: string, registrantId: string) =>
-    new MockActivityEnvironment().run(lookupRegistrant, zoom, { webinarId, registrantId, occurrenceId: null });
+    new MockActivityEnvironment().run(lookupRegistrant, zoom, {
+      zoomEvent: zoomWebinar(webinarId),
+      registrantId,
+      occurrenceId: null,
+    });
 
   test('removed and denied are results', async () => {
     const { webinarId, registrantId } = seed();
@@ -152,14 +160,14 @@ describe('lookupRegistrant activity', () => {
 describe('writes: DELETE and PUT status', () => {
   test('DELETE removes the registrant; a second DELETE is "registrant missing" (Zoom answers 400 code 3000)', async () => {
     const { webinarId, registrantId } = seed();
-    await expect(zoom.deleteRegistrant(webinarId, registrantId)).resolves.toEqual({ found: true });
+    await expect(zoom.deleteRegistrant(zoomWebinar(webinarId), registrantId)).resolves.toEqual({ found: true });
     expect(emulator.registrant(webinarId, registrantId)).toBeUndefined();
-    await expect(zoom.deleteRegistrant(webinarId, registrantId)).resolves.toMatchObject({
+    await expect(zoom.deleteRegistrant(zoomWebinar(webinarId), registrantId)).resolves.toMatchObject({
       found: false,
       missing: 'registrant',
       code: 3000,
     });
-    await expect(zoom.deleteRegistrant('99999999999', registrantId)).resolves.toMatchObject({
+    await expect(zoom.deleteRegistrant(zoomWebinar('99999999999'), registrantId)).resolves.toMatchObject({
       found: false,
       missing: 'webinar',
       code: 3001,
@@ -168,9 +176,13 @@ describe('writes: DELETE and PUT status', () => {
 
   test('PUT status cancel leaves the registrant denied', async () => {
     const { webinarId, registrantId } = seed();
-    await expect(zoom.updateRegistrantStatus(webinarId, registrantId, 'cancel')).resolves.toEqual({ found: true });
+    await expect(zoom.updateRegistrantStatus(zoomWebinar(webinarId), registrantId, 'cancel')).resolves.toEqual({
+      found: true,
+    });
     expect(emulator.registrant(webinarId, registrantId)?.status).toBe('denied');
-    await expect(zoom.updateRegistrantStatus('99999999999', registrantId, 'cancel')).resolves.toMatchObject({
+    await expect(
+      zoom.updateRegistrantStatus(zoomWebinar('99999999999'), registrantId, 'cancel'),
+    ).resolves.toMatchObject({
       missing: 'webinar',
     });
   });
@@ -179,7 +191,7 @@ describe('writes: DELETE and PUT status', () => {
 describe('cancelInZoom activity', () => {
   const run = (webinarId: string, registrantId: string, by: 'registrant' | 'admin', attempt = 1) =>
     new MockActivityEnvironment({ attempt }).run(cancelInZoom, zoom, {
-      webinarId,
+      zoomEvent: zoomWebinar(webinarId),
       registrantId,
       occurrenceId: null,
       by,
@@ -261,32 +273,45 @@ describe("the sweep's calls", () => {
     for (let i = 0; i < 3; i++) emulator.addRegistrant(webinar.id, { email: `p${i}@example.com`, first_name: 'P' });
     emulator.addRegistrant(webinar.id, { email: 'pending@example.com', first_name: 'Pen', status: 'pending' });
     const query = { status: 'approved' as const, pageSize: 2, pageToken: null, occurrenceId: null };
-    const first = await counted.listRegistrants(webinar.id, query);
+    const first = await counted.listRegistrants(zoomWebinar(webinar.id), query);
     if (!first.found) throw new Error('not found');
     expect(first.registrants.map((r) => r.email)).toEqual(['p0@example.com', 'p1@example.com']);
     expect(first.nextPageToken).toEqual(expect.any(String));
-    const last = await counted.listRegistrants(webinar.id, { ...query, pageToken: first.nextPageToken });
+    const last = await counted.listRegistrants(zoomWebinar(webinar.id), { ...query, pageToken: first.nextPageToken });
     expect(last).toMatchObject({ found: true, nextPageToken: null, registrants: [{ email: 'p2@example.com' }] });
     const [occurrence] = webinar.occurrences;
     expect(
-      await counted.listRegistrants(webinar.id, {
+      await counted.listRegistrants(zoomWebinar(webinar.id), {
         ...query,
         status: 'pending',
         occurrenceId: occurrence!.occurrence_id,
       }),
     ).toMatchObject({ found: true, registrants: [{ email: 'pending@example.com', create_time: expect.any(String) }] });
-    expect(await counted.getWebinar(webinar.id)).toEqual({ found: true, occurrenceIds: [occurrence!.occurrence_id] });
+    expect(await counted.getZoomEvent(zoomWebinar(webinar.id))).toEqual({
+      found: true,
+      occurrenceIds: [occurrence!.occurrence_id],
+    });
     expect(taken).toEqual(['medium', 'medium', 'medium', 'light']);
   });
 
   test('a webinar Zoom does not know, and a page token it no longer honours', async () => {
     expect(
-      await zoom.listRegistrants('12345', { status: 'approved', pageSize: 300, pageToken: null, occurrenceId: null }),
+      await zoom.listRegistrants(zoomWebinar('12345'), {
+        status: 'approved',
+        pageSize: 300,
+        pageToken: null,
+        occurrenceId: null,
+      }),
     ).toMatchObject({ found: false, missing: 'webinar', code: 3001 });
-    expect(await zoom.getWebinar('12345')).toMatchObject({ found: false, missing: 'webinar' });
+    expect(await zoom.getZoomEvent(zoomWebinar('12345'))).toMatchObject({ found: false, missing: 'webinar' });
     const { webinarId } = seed();
     await expect(
-      zoom.listRegistrants(webinarId, { status: 'approved', pageSize: 300, pageToken: 'stale', occurrenceId: null }),
+      zoom.listRegistrants(zoomWebinar(webinarId), {
+        status: 'approved',
+        pageSize: 300,
+        pageToken: 'stale',
+        occurrenceId: null,
+      }),
     ).rejects.toMatchObject({ kind: 'rejected', code: 300 });
   });
 });

@@ -27,6 +27,7 @@ import { emulatorWorkerEnv } from '../sandbox/worker-env';
 import { sendBadInput } from './bad-input';
 import { judge, settled, STORIES, waitForOutcomes, type Story, type Verdict } from './outcomes';
 import { compiledEntry, rssMb, Supervised } from './supervisor';
+import { zoomWebinar } from '../../src/domain/zoom-event';
 
 const USAGE = `usage: npm run chaos [-- --quick] [--seed N]
 
@@ -340,7 +341,7 @@ async function main(): Promise<void> {
   // that would come late. Meanwhile a missing `created` beside a later callback passes; the judgement after asks the
   // workflow whether it passed it over, and Zoom whether it ever delivered it.
   const registrantWorkflow = (registrantId: string) =>
-    client.workflow.getHandle(registrantWorkflowId(WEBINAR_ID, registrantId));
+    client.workflow.getHandle(registrantWorkflowId(zoomWebinar(WEBINAR_ID), registrantId));
   const verdicts = (createdPassedOver: (registrantId: string) => boolean): Verdict[] =>
     people.map((p) =>
       judge(
@@ -412,7 +413,7 @@ async function main(): Promise<void> {
   const gatewayCrashes = gateway.unplannedExits - exitsBefore;
   await sleep(2_000);
   const fromUnsigned = await client.workflow.count(
-    visibilityQuery([searchAttributes.webinarId.name, '=', String(FUZZ_UNSIGNED.webinarId)]),
+    visibilityQuery([searchAttributes.zoomWebinarId.name, '=', String(FUZZ_UNSIGNED.webinarId)]),
   );
 
   // Every line the gateway and the worker wrote, searched for what must never be there.

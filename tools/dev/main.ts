@@ -28,6 +28,7 @@ import { DEMO_PEOPLE, DEMO_WEBINAR_ID, seedDemoWebinar, type DemoPerson } from '
 import { AppReceiver } from './app-receiver';
 import { portsInUse } from './ports';
 import { startTemporalDevServer } from './temporal-server';
+import { zoomWebinar } from '../../src/domain/zoom-event';
 
 const DEV = {
   ports: {
@@ -220,7 +221,7 @@ async function main(): Promise<void> {
 
   // Ready once the cases an operator acts on are in place (Grace settles after FOLLOW_UP_WINDOW, meanwhile).
   const read = async (id: string): Promise<RegistrantView | null> =>
-    (await readRegistrant(client, webinar.id, id).catch(() => null))?.view ?? null;
+    (await readRegistrant(client, zoomWebinar(webinar.id), id).catch(() => null))?.view ?? null;
   for (const { id } of [hedy, rosalind]) await until(async () => (await read(id))?.state === 'needs_review');
   await until(async () => ((await read(joan.id))?.failed_callbacks.length ?? 0) > 0);
   joanIsRefused = false;

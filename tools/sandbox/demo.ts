@@ -11,6 +11,7 @@ import { sweepNow } from '../../src/temporal/reconciliation-schedule';
 import type { RegistrantView } from '../../src/workflows/registrant/messages';
 import { errorMessage } from '../../src/errors';
 import { unreachableDetail } from '../../src/http';
+import { zoomWebinar } from '../../src/domain/zoom-event';
 
 const envSchema = temporalSchema.extend({
   SANDBOX_URL: z.url({ error: 'must be an http(s) URL' }).default('http://127.0.0.1:9090'),
@@ -56,7 +57,7 @@ class Demo {
 
   /** One reconciliation sweep of this webinar, as `npm run ops -- reconcile` runs it. */
   async sweep(): Promise<void> {
-    await (await sweepNow(this.temporal, env.TEMPORAL_TASK_QUEUE, [this.webinarId])).result();
+    await (await sweepNow(this.temporal, env.TEMPORAL_TASK_QUEUE, [zoomWebinar(this.webinarId)])).result();
   }
 
   async register(email: string, firstName: string): Promise<string> {

@@ -1,7 +1,8 @@
 // What operators read about a sweep in the Temporal Web UI's current details: where it is, and what it found so far
 // per webinar. Workflow code imports this, so it stays free of I/O.
 import type { SweepReport } from './messages';
-import type { WebinarSweep } from './sweep';
+import type { ZoomEventSweep } from './sweep';
+import { describeZoomEvent, zoomEventOfIdField } from '../../domain/zoom-event';
 import { LISTED_STATUSES } from './sweep';
 
 const COLUMNS = [
@@ -20,16 +21,18 @@ const FINDINGS = COLUMNS.filter(([key]) => key !== 'listed' && key !== 'zoom_cal
 const counted = (n: number, one: string, many: string) => `${n} ${n === 1 ? one : many}`;
 
 /** "Sweeping webinar 812…: its denied listing (webinar 2 of this sweep)." and a table of the findings so far. */
-export function describeSweep(report: SweepReport, current: WebinarSweep | null): string {
-  const where = current ? `${whereIn(current)} (webinar ${report.webinars.length} of this sweep).` : 'Swept.';
+export function describeSweep(report: SweepReport, current: ZoomEventSweep | null): string {
+  const where = current
+    ? `${whereIn(current)} (${current.zoomEvent.kind} ${report.webinars.length} of this sweep).`
+    : 'Swept.';
   const rows = report.webinars.map(
     (w) =>
-      `| ${w.webinar_id} | ${COLUMNS.map(([key]) => w[key]).join(' | ')} | ${w.errors.join('; ').replace(/\|/g, '/') || '-'} |`,
+      `| ${describeZoomEvent(zoomEventOfIdField(w))} | ${COLUMNS.map(([key]) => w[key]).join(' | ')} | ${w.errors.join('; ').replace(/\|/g, '/') || '-'} |`,
   );
   return [
     where,
     '',
-    `| webinar | ${COLUMNS.map(([, , title]) => title).join(' | ')} | errors |`,
+    `| Zoom event | ${COLUMNS.map(([, , title]) => title).join(' | ')} | errors |`,
     `|${' --- |'.repeat(COLUMNS.length + 2)}`,
     ...rows,
     '',
@@ -38,12 +41,12 @@ export function describeSweep(report: SweepReport, current: WebinarSweep | null)
   ].join('\n');
 }
 
-function whereIn(webinar: WebinarSweep): string {
-  const name = `webinar **${webinar.webinarId}**`;
-  if (webinar.phase === 'held') return `Sweeping ${name}: looking for registrants no listing showed`;
-  if (webinar.phase === 'done' || !webinar.occurrences) return `Sweeping ${name}`;
-  const status = LISTED_STATUSES[webinar.listing % LISTED_STATUSES.length];
-  const occurrence = webinar.occurrences[Math.floor(webinar.listing / LISTED_STATUSES.length)];
+function whereIn(target: ZoomEventSweep): string {
+  const name = `${target.zoomEvent.kind} **${target.zoomEvent.id}**`;
+  if (target.phase === 'held') return `Sweeping ${name}: looking for registrants no listing showed`;
+  if (target.phase === 'done' || !target.occurrences) return `Sweeping ${name}`;
+  const status = LISTED_STATUSES[target.listing % LISTED_STATUSES.length];
+  const occurrence = target.occurrences[Math.floor(target.listing / LISTED_STATUSES.length)];
   return `Sweeping ${name}: its ${status} listing${occurrence ? ` of occurrence ${occurrence}` : ''}`;
 }
 
@@ -53,6 +56,6 @@ export function summariseFindings(report: SweepReport): string[] {
     const found = FINDINGS.filter(([key]) => w[key] > 0).map(([key, one, many]) => counted(w[key], one, many));
     const errors = w.errors.length > 0 ? `; not swept to the end: ${w.errors.join('; ')}` : '';
     const calls = counted(w.zoom_calls, 'Zoom call', 'Zoom calls');
-    return `webinar ${w.webinar_id}: ${w.listed} listed; ${found.join(', ') || 'nothing found'} (${calls})${errors}`;
+    return `${describeZoomEvent(zoomEventOfIdField(w))}: ${w.listed} listed; ${found.join(', ') || 'nothing found'} (${calls})${errors}`;
   });
 }

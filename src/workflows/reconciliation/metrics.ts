@@ -2,9 +2,9 @@
 // across continue-as-new is counted by the run that finishes it; the SDK emits nothing on replay).
 import { metricMeter } from '@temporalio/workflow';
 import { FINDINGS } from '../../domain/reconciliation';
-import type { WebinarFindings } from './messages';
+import type { ZoomEventFindings } from './messages';
 
-export function countFindings(findings: WebinarFindings): void {
+export function countFindings(findings: ZoomEventFindings): void {
   const found = metricMeter.createCounter(
     'zoom_reconciliation_findings',
     'registrants',

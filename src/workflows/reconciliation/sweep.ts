@@ -2,13 +2,14 @@
 // what it found. It is what a run hands to the next at continue-as-new, so a large webinar resumes where it was.
 import { FINDINGS, type Finding } from '../../domain/reconciliation';
 import type { ListingPage, ListingPageInput, SweepPlan } from '../../activities/reconcile';
-import type { SweepReport, WebinarFindings } from './messages';
+import { zoomEventIdField, type ZoomEvent } from '../../domain/zoom-event';
+import type { SweepReport, ZoomEventFindings } from './messages';
 
 /** Zoom lists registrants by status: each listing is read in these three (zoom-platform.md 1.1). */
 export const LISTED_STATUSES = ['approved', 'pending', 'denied'] as const;
 
-export interface WebinarSweep {
-  webinarId: string;
+export interface ZoomEventSweep {
+  zoomEvent: ZoomEvent;
   /** What the events it hands over say happened by: when it began, less RECONCILE_GRACE. */
   observedAt: number;
   /** Its listings once known: one per occurrence of a recurring webinar, else one (null) for the whole. */
@@ -21,19 +22,19 @@ export interface WebinarSweep {
   heldCursor: string | null;
   /** Registrants counted so far (each once, whatever its occurrences and statuses). */
   seen: string[];
-  findings: WebinarFindings;
+  findings: ZoomEventFindings;
 }
 
 export interface SweepProgress {
   startedAt: string;
   plan: SweepPlan;
-  done: WebinarFindings[];
-  current: WebinarSweep | null;
+  done: ZoomEventFindings[];
+  current: ZoomEventSweep | null;
 }
 
-function noFindings(webinarId: string): WebinarFindings {
+function noFindings(zoomEvent: ZoomEvent): ZoomEventFindings {
   const counts = Object.fromEntries(FINDINGS.map((f) => [f, 0])) as Record<Finding, number>;
-  return { webinar_id: webinarId, listed: 0, ...counts, zoom_calls: 0, errors: [] };
+  return { ...zoomEventIdField(zoomEvent), listed: 0, ...counts, zoom_calls: 0, errors: [] };
 }
 
 export class Sweep {
@@ -75,14 +76,14 @@ export class Sweep {
   }
 
   /** The webinar being swept, or the next one (begun at `now`); null once all are done. */
-  webinar(now: number): WebinarSweep | null {
+  current(now: number): ZoomEventSweep | null {
     const { plan, done } = this.progress;
     if (this.progress.current) return this.progress.current;
-    const webinarId = plan.webinars[done.length];
-    if (webinarId === undefined) return null;
+    const zoomEvent = plan.zoomEvents[done.length];
+    if (zoomEvent === undefined) return null;
     this.seen.clear();
     this.progress.current = {
-      webinarId,
+      zoomEvent,
       observedAt: now - plan.graceMs,
       occurrences: null,
       listing: 0,
@@ -90,13 +91,13 @@ export class Sweep {
       phase: 'listings',
       heldCursor: null,
       seen: [],
-      findings: noFindings(webinarId),
+      findings: noFindings(zoomEvent),
     };
     return this.progress.current;
   }
 
   /** The webinar's sweep is over, done or not. */
-  finishWebinar(): void {
+  finishCurrent(): void {
     const { current } = this.progress;
     if (!current) return;
     this.progress.done.push(current.findings);
@@ -104,44 +105,44 @@ export class Sweep {
   }
 
   /** What kept the webinar's sweep from going on: nobody is taken for gone from a listing not read to its end. */
-  fail(webinar: WebinarSweep, reason: string): void {
-    webinar.findings.errors.push(reason);
-    webinar.phase = 'done';
+  fail(target: ZoomEventSweep, reason: string): void {
+    target.findings.errors.push(reason);
+    target.phase = 'done';
   }
 
-  listingsKnown(webinar: WebinarSweep, occurrences: Array<string | null>): void {
-    webinar.occurrences = occurrences;
-    webinar.findings.zoom_calls += 1;
+  listingsKnown(target: ZoomEventSweep, occurrences: Array<string | null>): void {
+    target.occurrences = occurrences;
+    target.findings.zoom_calls += 1;
   }
 
   /** The next page to read, or null once every listing has been read to its end. */
-  nextPage(webinar: WebinarSweep): ListingPageInput | null {
-    const occurrences = webinar.occurrences ?? [null];
-    const occurrence = occurrences[Math.floor(webinar.listing / LISTED_STATUSES.length)];
+  nextPage(target: ZoomEventSweep): ListingPageInput | null {
+    const occurrences = target.occurrences ?? [null];
+    const occurrence = occurrences[Math.floor(target.listing / LISTED_STATUSES.length)];
     if (occurrence === undefined) return null;
     return {
-      webinarId: webinar.webinarId,
+      zoomEvent: target.zoomEvent,
       occurrenceId: occurrence,
-      status: LISTED_STATUSES[webinar.listing % LISTED_STATUSES.length] as (typeof LISTED_STATUSES)[number],
-      pageToken: webinar.pageToken,
-      observedAt: webinar.observedAt,
+      status: LISTED_STATUSES[target.listing % LISTED_STATUSES.length] as (typeof LISTED_STATUSES)[number],
+      pageToken: target.pageToken,
+      observedAt: target.observedAt,
       knownSince: this.knownSince,
     };
   }
 
   /** A page was read: its registrants counted, and on to its next page, the next listing, or the held ones. */
-  pageRead(webinar: WebinarSweep, page: ListingPage): void {
-    webinar.findings.zoom_calls += 1;
-    if (page.outcome === 'webinar_not_found') return this.fail(webinar, page.reason);
+  pageRead(target: ZoomEventSweep, page: ListingPage): void {
+    target.findings.zoom_calls += 1;
+    if (page.outcome === 'webinar_not_found') return this.fail(target, page.reason);
     if (page.outcome === 'token_expired') {
-      webinar.pageToken = null;
+      target.pageToken = null;
       return;
     }
-    this.count(webinar, page.findings, { listed: true });
-    webinar.pageToken = page.nextPageToken;
+    this.count(target, page.findings, { listed: true });
+    target.pageToken = page.nextPageToken;
     if (page.nextPageToken) return;
-    webinar.listing += 1;
-    if (!this.nextPage(webinar)) webinar.phase = 'held';
+    target.listing += 1;
+    if (!this.nextPage(target)) target.phase = 'held';
   }
 
   /** Of the registrants we hold as registered, those no listing showed. */
@@ -150,18 +151,18 @@ export class Sweep {
   }
 
   /** A page of the held registrants was looked through: on to the next page, or done. */
-  heldRead(webinar: WebinarSweep, nextCursor: string | null, findings: Array<[string, Finding]>): void {
-    this.count(webinar, findings, { listed: false });
-    webinar.heldCursor = nextCursor;
-    if (!nextCursor) webinar.phase = 'done';
+  heldRead(target: ZoomEventSweep, nextCursor: string | null, findings: Array<[string, Finding]>): void {
+    this.count(target, findings, { listed: false });
+    target.heldCursor = nextCursor;
+    if (!nextCursor) target.phase = 'done';
   }
 
-  private count(webinar: WebinarSweep, findings: Array<[string, Finding]>, { listed }: { listed: boolean }): void {
+  private count(target: ZoomEventSweep, findings: Array<[string, Finding]>, { listed }: { listed: boolean }): void {
     for (const [id, finding] of findings) {
       if (this.seen.has(id)) continue;
       this.seen.add(id);
-      webinar.findings[finding] += 1;
-      if (listed) webinar.findings.listed += 1;
+      target.findings[finding] += 1;
+      if (listed) target.findings.listed += 1;
     }
   }
 }

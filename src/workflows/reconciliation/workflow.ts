@@ -18,7 +18,7 @@ import { ZOOM_FAILURES, zoomApiTaskQueue } from '../topology';
 import { progressQuery, type ReconciliationInput, type SweepReport } from './messages';
 import { describeSweep } from './details';
 import { countFindings } from './metrics';
-import { Sweep, type WebinarSweep } from './sweep';
+import { Sweep, type ZoomEventSweep } from './sweep';
 
 // Each page's result is in the history: start afresh well before it grows long (a webinar of 10,000 registrants
 // is about 40 pages).
@@ -41,55 +41,55 @@ const onTheZoomQueue = () =>
     retry: retryZoomWithBackoff,
   });
 
-export async function reconciliationWorkflow({ webinars, progress }: ReconciliationInput = {}): Promise<SweepReport> {
-  const { planSweep, webinarListings, reconcileListingPage, heldRegistrantsPage, deliverMissedCancellations } =
+export async function reconciliationWorkflow({ zoomEvents, progress }: ReconciliationInput = {}): Promise<SweepReport> {
+  const { planSweep, zoomEventListings, reconcileListingPage, heldRegistrantsPage, deliverMissedCancellations } =
     onTheZoomQueue();
   const sweep = progress
     ? Sweep.resume(progress)
-    : Sweep.begin(await planSweep(webinars ?? null), new Date().toISOString());
+    : Sweep.begin(await planSweep(zoomEvents ?? null), new Date().toISOString());
   setHandler(progressQuery, () => sweep.report, { description: 'What the sweep has found so far, per webinar.' });
   let pages = 0;
 
   /** Reads one webinar to its end; false when this run should hand over to the next first. */
-  async function sweepWebinar(webinar: WebinarSweep): Promise<boolean> {
-    if (!webinar.occurrences) {
-      const listings = await webinarListings(webinar.webinarId);
+  async function sweepTarget(target: ZoomEventSweep): Promise<boolean> {
+    if (!target.occurrences) {
+      const listings = await zoomEventListings(target.zoomEvent);
       if (!listings.found) {
-        sweep.fail(webinar, listings.reason);
+        sweep.fail(target, listings.reason);
         return true;
       }
-      sweep.listingsKnown(webinar, listings.occurrences);
+      sweep.listingsKnown(target, listings.occurrences);
     }
-    for (let page = sweep.nextPage(webinar); webinar.phase === 'listings' && page; page = sweep.nextPage(webinar)) {
+    for (let page = sweep.nextPage(target); target.phase === 'listings' && page; page = sweep.nextPage(target)) {
       if (pages >= PAGES_PER_RUN || workflowInfo().continueAsNewSuggested) return false;
       pages += 1;
-      sweep.pageRead(webinar, await reconcileListingPage(page));
-      setCurrentDetails(describeSweep(sweep.report, webinar));
+      sweep.pageRead(target, await reconcileListingPage(page));
+      setCurrentDetails(describeSweep(sweep.report, target));
     }
-    while (webinar.phase === 'held') {
-      const held = await heldRegistrantsPage({ webinarId: webinar.webinarId, cursor: webinar.heldCursor });
+    while (target.phase === 'held') {
+      const held = await heldRegistrantsPage({ zoomEvent: target.zoomEvent, cursor: target.heldCursor });
       const gone = sweep.unseen(held.registrantIds);
-      const { webinarId, observedAt } = webinar;
+      const { zoomEvent, observedAt } = target;
       const found =
-        gone.length > 0 ? await deliverMissedCancellations({ webinarId, registrantIds: gone, observedAt }) : [];
-      sweep.heldRead(webinar, held.nextCursor, found);
+        gone.length > 0 ? await deliverMissedCancellations({ zoomEvent, registrantIds: gone, observedAt }) : [];
+      sweep.heldRead(target, held.nextCursor, found);
     }
     return true;
   }
 
-  for (let webinar = sweep.webinar(Date.now()); webinar; webinar = sweep.webinar(Date.now())) {
-    setCurrentDetails(describeSweep(sweep.report, webinar));
+  for (let target = sweep.current(Date.now()); target; target = sweep.current(Date.now())) {
+    setCurrentDetails(describeSweep(sweep.report, target));
     try {
-      if (!(await sweepWebinar(webinar))) {
+      if (!(await sweepTarget(target))) {
         await continueAsNew<typeof reconciliationWorkflow>({ progress: sweep.carry() });
       }
     } catch (err) {
       // Zoom refused, or stayed unavailable past the retries: this webinar is reported, the others still swept.
       if (!(err instanceof ActivityFailure)) throw err;
-      sweep.fail(webinar, errorMessage(err));
+      sweep.fail(target, errorMessage(err));
     }
-    countFindings(webinar.findings);
-    sweep.finishWebinar();
+    countFindings(target.findings);
+    sweep.finishCurrent();
   }
   sweep.finish(new Date().toISOString());
   setCurrentDetails(describeSweep(sweep.report, null));

@@ -3,6 +3,7 @@
 import type { AppCallback, AppCallbackType, CancellationOutcome, Outbound } from '../../domain/callbacks';
 import type { Evidence } from '../../domain/evidence';
 import type { Registrant } from '../../domain/registration';
+import { zoomEventIdField, zoomEventKey, type ZoomEvent } from '../../domain/zoom-event';
 import type { RedriveResult, RegistrantView } from './messages';
 
 type Delivered = RegistrantView['callbacks'][number];
@@ -12,7 +13,7 @@ type Redriven = Failed & { refusals: number };
 
 /** What a callback is about: the event (or our own act) that produced it. */
 export interface CallbackSubject {
-  webinarId: string;
+  zoomEvent: ZoomEvent;
   registrantId: string;
   eventTs: number;
   occurrenceId: string | null;
@@ -26,8 +27,8 @@ type Extra =
 
 /** The callback `about` the subject; `correlationId` is the webhook's or API request's that caused it. */
 export function callbackAbout(subject: CallbackSubject, about: Extra, correlationId?: string): Outbound {
-  const { webinarId, registrantId, eventTs, occurrenceId, registrant } = subject;
-  const data = { webinar_id: webinarId, occurrence_id: occurrenceId, registrant, event_ts: eventTs };
+  const { zoomEvent, registrantId, eventTs, occurrenceId, registrant } = subject;
+  const data = { ...zoomEventIdField(zoomEvent), occurrence_id: occurrenceId, registrant, event_ts: eventTs };
   // Evidence is replaced, never changed in place (RegistrantState.amendCase): the callback keeps it as it was.
   const extra =
     about.type === 'registrant.cancelled'
@@ -36,7 +37,7 @@ export function callbackAbout(subject: CallbackSubject, about: Extra, correlatio
         ? { evidence: about.evidence }
         : {};
   return {
-    webhookId: `zr_${webinarId}_${registrantId}_${eventTs}_${about.type.slice('registrant.'.length)}`,
+    webhookId: `zr_${zoomEventKey(zoomEvent)}_${registrantId}_${eventTs}_${about.type.slice('registrant.'.length)}`,
     callback: { type: about.type, timestamp: new Date().toISOString(), data: { ...data, ...extra } } as AppCallback,
     ...(correlationId === undefined ? {} : { correlationId }),
   };

@@ -12,13 +12,13 @@ import type { RegistrantRun } from './run';
 
 export async function cancelOnBehalf(run: RegistrantRun, request: CancellationRequest): Promise<void> {
   const { registrant, activities } = run;
-  const { webinarId, registrantId } = registrant;
+  const { zoomEvent, registrantId } = registrant;
   setCurrentDetails(currentDetails.cancellingOnBehalf(request.id, request.by));
   const actedAt = Date.now();
   const result = await run.ourZoomWrite(
     () =>
       activities
-        .cancelInZoom({ webinarId, registrantId, occurrenceId: registrant.view.occurrence_id, by: request.by })
+        .cancelInZoom({ zoomEvent, registrantId, occurrenceId: registrant.view.occurrence_id, by: request.by })
         .catch((err: unknown): CancelInZoomResult => {
           if (!(err instanceof ActivityFailure)) throw err;
           const message = `Zoom did not accept the cancellation within LOOKUP_TIMEOUT: ${errorMessage(err)}`;

@@ -2,6 +2,7 @@
 // and the current details that say what it waits for now. Workflow code imports this, so it stays free of I/O.
 import humanizeDuration from 'humanize-duration';
 import type { CancelledBy } from '../../domain/registration';
+import { zoomEventKey, type ZoomEvent } from '../../domain/zoom-event';
 
 /** "1 day", "1 minute, 30 seconds": how the Web UI's current details give a window. */
 export function describeDuration(ms: number): string {
@@ -12,16 +13,17 @@ export function describeDuration(ms: number): string {
 const ops = (...words: string[]) => `\`npm run ops -- ${words.join(' ')}\``;
 
 /** The Web UI's "Details" of a registrant workflow (Markdown): what it is for and how to act on it. */
-export function registrantStaticDetails(webinarId: string, registrantId: string): string {
+export function registrantStaticDetails(zoomEvent: ZoomEvent, registrantId: string): string {
+  const [kind, id] = [zoomEvent.kind, zoomEventKey(zoomEvent)];
   return [
-    `Keeps the app in sync with Zoom registrant **${registrantId}** of webinar **${webinarId}**, and settles who`,
+    `Keeps the app in sync with Zoom registrant **${registrantId}** of ${kind} **${zoomEvent.id}**, and settles who`,
     `cancelled them (the registrant or an admin) before telling the app exactly once.`,
     '',
     '- **Current details** say what it waits for now; the `state` query gives the state, evidence and callbacks.',
     '- `RegistrationState`: `settling` while a cancellation is settled, `needs_review` when an operator must decide.',
-    `- Needs review: ${ops('resolve', webinarId, registrantId, 'admin')} (or \`registrant\`), or the`,
+    `- Needs review: ${ops('resolve', id, registrantId, 'admin')} (or \`registrant\`), or the`,
     '  `resolve` update with `{"cancelled_by": "admin"}`.',
-    `- A callback the app refused: fix the app, then ${ops('redrive', webinarId, registrantId)}.`,
+    `- A callback the app refused: fix the app, then ${ops('redrive', id, registrantId)}.`,
     "- Stays open for `DEDUP_WINDOW` after its last event to absorb Zoom's redeliveries, then completes.",
   ].join('\n');
 }
@@ -37,12 +39,12 @@ export const currentDetails = {
     `Settling ${theCancellationOf(cancelTs)}: looking the registrant up in Zoom until it has settled them, retried with backoff for up to ${describeDuration(lookupTimeoutMs)} (LOOKUP_TIMEOUT).`,
   awaitingFollowUps: (cancelTs: number, lookup: string | null, windowMs: number, until: number) =>
     `Settling ${theCancellationOf(cancelTs)}: Zoom says ${lookup}; waiting ${describeDuration(windowMs)} (FOLLOW_UP_WINDOW, until ${new Date(until).toISOString()}) for a follow-up event: an approval would reinstate them.`,
-  needsReview: (reason: string, webinarId: string, registrantId: string) =>
-    `Needs review: ${reason}. Waiting for an operator's verdict: ${ops('resolve', webinarId, registrantId, 'admin')} (or \`registrant\`), or the \`resolve\` update with \`{"cancelled_by": "admin"}\`.`,
+  needsReview: (reason: string, zoomEvent: ZoomEvent, registrantId: string) =>
+    `Needs review: ${reason}. Waiting for an operator's verdict: ${ops('resolve', zoomEventKey(zoomEvent), registrantId, 'admin')} (or \`registrant\`), or the \`resolve\` update with \`{"cancelled_by": "admin"}\`.`,
   restoringReregistration: () =>
     'Self-cancelled but denied by Zoom: deleting the denied record so the person can register again.',
   cancellingOnBehalf: (requestId: string, by: CancelledBy) =>
     `Cancelling in Zoom on the app's request ${requestId} (by ${by}): ${by === 'registrant' ? 'DELETE' : 'PUT status cancel'}.`,
-  callbackRefused: (type: string, webhookId: string, error: string, webinarId: string, registrantId: string) =>
-    `The app did not accept ${type} (${webhookId}) within CALLBACK_RETRY_WINDOW: ${error}. Waiting for a re-drive: fix the app, then ${ops('redrive', webinarId, registrantId)}.`,
+  callbackRefused: (type: string, webhookId: string, error: string, zoomEvent: ZoomEvent, registrantId: string) =>
+    `The app did not accept ${type} (${webhookId}) within CALLBACK_RETRY_WINDOW: ${error}. Waiting for a re-drive: fix the app, then ${ops('redrive', zoomEventKey(zoomEvent), registrantId)}.`,
 };

@@ -13,6 +13,7 @@ import {
   type RegistrationKind,
   type ZoomListing,
 } from '../../domain/registration';
+import { isZoomEvent } from '../../domain/zoom-event';
 
 export function isRegistrationEvent(value: unknown): value is RegistrationEvent {
   const event = value as Partial<RegistrationEvent> | null;
@@ -21,7 +22,7 @@ export function isRegistrationEvent(value: unknown): value is RegistrationEvent 
     event !== null &&
     REGISTRATION_KINDS.includes(event.kind as RegistrationKind) &&
     typeof event.eventTs === 'number' &&
-    typeof event.webinarId === 'string' &&
+    isZoomEvent(event.zoomEvent) &&
     typeof event.registrant?.id === 'string' &&
     typeof event.registrant.email === 'string' &&
     (event.observed === undefined || isObservation(event.observed)) &&

@@ -7,12 +7,13 @@ import type { CancellationRecord, CancellationRequest } from '../../domain/cance
 import type { Resolution } from '../../domain/decision';
 import type { Evidence } from '../../domain/evidence';
 import type { CancelledBy, Registrant, RegistrationEvent, RegistrationState } from '../../domain/registration';
+import type { ZoomEvent } from '../../domain/zoom-event';
 import type { CarriedState } from './state';
 
 export type { Resolution };
 
 export interface RegistrantWorkflowInput {
-  webinarId: string;
+  zoomEvent: ZoomEvent;
   registrantId: string;
   /** What the previous run handed over at continue-as-new. */
   carried?: CarriedState;

@@ -52,8 +52,8 @@ export class RegistrantRun {
   }
   /** What the next run starts from. */
   carry(): RegistrantWorkflowInput {
-    const { webinarId, registrantId } = this.registrant;
-    return { webinarId, registrantId, carried: this.registrant.carry() };
+    const { zoomEvent, registrantId } = this.registrant;
+    return { zoomEvent, registrantId, carried: this.registrant.carry() };
   }
 
   // ---- Handlers ----
@@ -216,7 +216,7 @@ export class RegistrantRun {
 
   /** Delivers a callback; one the app did not take within CALLBACK_RETRY_WINDOW waits for an operator's re-drive. */
   private async deliver(outbound: Outbound): Promise<void> {
-    const { callbacks, webinarId, registrantId } = this.registrant;
+    const { callbacks, zoomEvent, registrantId } = this.registrant;
     for (;;) {
       try {
         await this.activities.notifyApp(outbound);
@@ -226,7 +226,7 @@ export class RegistrantRun {
         const asked = callbacks.refused(outbound, errorMessage(err));
         const { type } = outbound.callback;
         setCurrentDetails(
-          currentDetails.callbackRefused(type, outbound.webhookId, errorMessage(err), webinarId, registrantId),
+          currentDetails.callbackRefused(type, outbound.webhookId, errorMessage(err), zoomEvent, registrantId),
         );
         await condition(() => callbacks.redrivenSince(asked));
         callbacks.redriven(outbound.webhookId);

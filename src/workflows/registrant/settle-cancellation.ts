@@ -29,7 +29,7 @@ type SettledCancellation = Extract<CancellationDecision, { kind: 'cancelled' }>;
 
 export async function settleCancellation(run: RegistrantRun, cancel: RegistrationEvent): Promise<void> {
   const { registrant, settings, activities } = run;
-  const { webinarId, registrantId } = registrant;
+  const { zoomEvent, registrantId } = registrant;
   registrant.openCase({
     source: cancel.observed ? cancel.observed.source : 'webhook',
     lookup: null,
@@ -48,7 +48,7 @@ export async function settleCancellation(run: RegistrantRun, cancel: Registratio
   setCurrentDetails(currentDetails.lookingUp(cancel.eventTs, settings.lookupTimeoutMs));
   const lookupScope = new CancellationScope();
   void lookupScope
-    .run(() => activities.lookupRegistrant({ webinarId, registrantId, occurrenceId: cancel.occurrenceId }))
+    .run(() => activities.lookupRegistrant({ zoomEvent, registrantId, occurrenceId: cancel.occurrenceId }))
     .catch((err: unknown) => (isCancellation(err) ? null : lookupEvidenceOf(err)))
     .then((lookup) => lookup && registrant.amendCase({ lookup }));
   let decision = decide();
@@ -76,7 +76,7 @@ export async function settleCancellation(run: RegistrantRun, cancel: Registratio
 
   // 3. Evidence that settles nothing goes to an operator, whose verdict (the `resolve` update) settles it.
   if (decision.kind === 'needs_review') {
-    setCurrentDetails(currentDetails.needsReview(decision.reason, webinarId, registrantId));
+    setCurrentDetails(currentDetails.needsReview(decision.reason, zoomEvent, registrantId));
     // Opened before the state says so, so that a verdict given during the callback counts.
     registrant.openReview(decision.reason);
     run.enter('needs_review', cancel.eventTs, true);
@@ -121,11 +121,11 @@ async function restoreReregistration(
   decision: SettledCancellation,
   occurrenceId: string | null,
 ): Promise<SettledCancellation> {
-  const { webinarId, registrantId } = run.registrant;
+  const { zoomEvent, registrantId } = run.registrant;
   setCurrentDetails(currentDetails.restoringReregistration());
   const restored = await run.ourZoomWrite(
     () =>
-      run.activities.deleteDeniedRegistrant({ webinarId, registrantId, occurrenceId }).catch((err: unknown) => {
+      run.activities.deleteDeniedRegistrant({ zoomEvent, registrantId, occurrenceId }).catch((err: unknown) => {
         if (!(err instanceof ActivityFailure)) throw err;
         return { deleted: false, detail: errorMessage(err) };
       }),

@@ -11,6 +11,7 @@ import {
   type RegistrationEvent,
   type RegistrationState,
 } from '../../domain/registration';
+import { sameZoomEvent, zoomEventIdField, type ZoomEvent } from '../../domain/zoom-event';
 import { AppRequests, type CarriedRequests } from './app-requests';
 import { CallbackLedger, type CallbackSubject, type CarriedCallbacks } from './callbacks';
 import { Echoes, type CarriedEchoes } from './echoes';
@@ -59,7 +60,7 @@ export class RegistrantState {
   private facts: RegistrantFacts;
 
   private constructor(
-    readonly webinarId: string,
+    readonly zoomEvent: ZoomEvent,
     readonly registrantId: string,
     carried: CarriedState | undefined,
   ) {
@@ -79,8 +80,8 @@ export class RegistrantState {
     this.echoes = new Echoes(carried?.echoes);
   }
 
-  static start({ webinarId, registrantId, carried }: RegistrantWorkflowInput): RegistrantState {
-    return new RegistrantState(webinarId, registrantId, carried);
+  static start({ zoomEvent, registrantId, carried }: RegistrantWorkflowInput): RegistrantState {
+    return new RegistrantState(zoomEvent, registrantId, carried);
   }
 
   carry(): CarriedState {
@@ -97,7 +98,7 @@ export class RegistrantState {
   get view(): RegistrantView {
     const f = this.facts;
     return {
-      webinar_id: this.webinarId,
+      ...zoomEventIdField(this.zoomEvent),
       registrant_id: this.registrantId,
       occurrence_id: f.occurrenceId,
       registrant: f.registrant,
@@ -120,7 +121,7 @@ export class RegistrantState {
   /** A Zoom event for this registrant, checked again (see guards.ts), then queued once (see EventLog). */
   receive(event: unknown): Arrival {
     if (!isRegistrationEvent(event)) return 'malformed';
-    if (event.webinarId !== this.webinarId || event.registrant.id !== this.registrantId) return 'foreign';
+    if (!sameZoomEvent(event.zoomEvent, this.zoomEvent) || event.registrant.id !== this.registrantId) return 'foreign';
     return this.events.receive(event);
   }
 
@@ -168,10 +169,10 @@ export class RegistrantState {
 
   /** A callback about the event (or our own act) at `eventTs`, about the person as last known. */
   subject(eventTs: number, occurrenceId: string | null, fallback?: Registrant): CallbackSubject {
-    const { webinarId, registrantId } = this;
+    const { zoomEvent, registrantId } = this;
     const registrant = this.facts.registrant ??
       fallback ?? { id: registrantId, email: '', first_name: '', last_name: '' };
-    return { webinarId, registrantId, eventTs, occurrenceId, registrant };
+    return { zoomEvent, registrantId, eventTs, occurrenceId, registrant };
   }
 
   // ---- Cancellations being settled ----

@@ -1,6 +1,7 @@
 // The emulator against what zoom-platform.md documents, over real HTTP.
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { zoomWebinar } from '../../../src/domain/zoom-event';
 import axios, { type AxiosRequestConfig } from 'axios';
 import { basicAuth, zoomApi } from '../../helpers/zoom-api';
 import { ZoomEmulator } from '../../../tools/sandbox/emulator';
@@ -275,7 +276,7 @@ describe('people and webhooks', () => {
     expect(registrationEventSchema.parse(event)).toMatchObject({
       kind: 'cancelled',
       operatorId: null,
-      webinarId: webinar.id,
+      zoomEvent: zoomWebinar(webinar.id),
     });
   });
 
