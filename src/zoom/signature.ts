@@ -4,7 +4,15 @@ import { createHmac, timingSafeEqual } from 'node:crypto';
 
 export const SIGNATURE_HEADER = 'x-zm-signature';
 export const TIMESTAMP_HEADER = 'x-zm-request-timestamp';
-export const MAX_TIMESTAMP_SKEW_SECONDS = 300;
+/**
+ * How old a signed request may be. Zoom retries a failed delivery 5, 20 and 60 minutes after the attempt before
+ * (zoom-platform.md 4), and whether a retry is signed afresh or carries the first attempt's timestamp is
+ * undocumented: a retry may be 85 minutes old, and Zoom never retries a 401. Two hours covers the last retry with
+ * room for Zoom's own delays. A replay within it repeats an event the workflow already has: a duplicate, dropped.
+ */
+export const MAX_TIMESTAMP_AGE_SECONDS = 2 * 60 * 60;
+/** How far ahead of our clock a timestamp may be: clocks differ a little, never by much. */
+export const MAX_TIMESTAMP_AHEAD_SECONDS = 5 * 60;
 
 function hmacHex(secret: string, message: string | Buffer): string {
   return createHmac('sha256', secret).update(message).digest('hex');
@@ -35,7 +43,12 @@ export function parseZoomTimestamp(header: string): number | null {
 }
 
 export type VerificationFailure =
-  'missing signature' | 'missing timestamp' | 'bad timestamp' | 'stale timestamp' | 'bad signature';
+  | 'missing signature'
+  | 'missing timestamp'
+  | 'bad timestamp'
+  | 'stale timestamp'
+  | 'timestamp in the future'
+  | 'bad signature';
 
 export function verifyZoomSignature(args: {
   secret: string;
@@ -48,7 +61,8 @@ export function verifyZoomSignature(args: {
   if (!args.timestamp) return 'missing timestamp';
   const sentAt = parseZoomTimestamp(args.timestamp);
   if (sentAt === null) return 'bad timestamp';
-  if (Math.abs(args.nowMs - sentAt) > MAX_TIMESTAMP_SKEW_SECONDS * 1000) return 'stale timestamp';
+  if (args.nowMs - sentAt > MAX_TIMESTAMP_AGE_SECONDS * 1000) return 'stale timestamp';
+  if (sentAt - args.nowMs > MAX_TIMESTAMP_AHEAD_SECONDS * 1000) return 'timestamp in the future';
   const expected = Buffer.from(zoomSignature(args.secret, args.timestamp, args.rawBody));
   const given = Buffer.from(args.signature);
   // timingSafeEqual needs equal lengths; a length mismatch reveals nothing about the secret.

@@ -93,5 +93,7 @@ export const zoomSignatureHeadersSchema = z.looseObject({
   'x-zm-request-timestamp': z
     .string()
     .regex(/^\d+$/)
-    .describe('Seconds since the epoch; older than 5 minutes is refused'),
+    .describe(
+      "Seconds since the epoch; older than 2 hours (Zoom's last retry comes 85 minutes after the first attempt) or more than 5 minutes ahead is refused",
+    ),
 });

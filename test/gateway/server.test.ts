@@ -55,7 +55,13 @@ describe('POST /zoom/webhook', () => {
     ['no signature', { 'x-zm-request-timestamp': String(Math.floor(Date.now() / 1000)) }, 'missing signature'],
     ['no timestamp', { 'x-zm-signature': 'v0=00' }, 'missing timestamp'],
     ['a timestamp that is not a number', { ...signed(cancelled), 'x-zm-request-timestamp': 'soon' }, 'bad timestamp'],
-    ['a timestamp 301 s old', signed(cancelled, Math.floor(Date.now() / 1000) - 301), 'stale timestamp'],
+    ['a timestamp 3 hours old', signed(cancelled, Math.floor(Date.now() / 1000) - 3 * 3600), 'stale timestamp'],
+    [
+      'a timestamp 2 hours and a second old',
+      signed(cancelled, Math.floor(Date.now() / 1000) - 7201),
+      'stale timestamp',
+    ],
+    ['a timestamp 10 minutes ahead', signed(cancelled, Math.floor(Date.now() / 1000) + 600), 'timestamp in the future'],
     [
       'another secret',
       { ...signed(cancelled), 'x-zm-signature': zoomSignature('other', '1', cancelled) },

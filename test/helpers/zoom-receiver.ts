@@ -10,6 +10,8 @@ export interface Received {
   registrantId: string | null;
   /** null when the signature verified; else why not. */
   signatureFailure: string | null;
+  /** The `x-zm-request-timestamp` it was signed with. */
+  timestamp: string | undefined;
   at: number;
 }
 
@@ -50,6 +52,7 @@ export class ZoomReceiver {
           eventTs: body.event_ts,
           registrantId: body.payload.object?.registrant?.id ?? null,
           signatureFailure,
+          timestamp: req.headers['x-zm-request-timestamp'] as string | undefined,
           at: Date.now(),
         });
         const answer = this.answers.shift() ?? 200;

@@ -1,6 +1,7 @@
-// Webhook delivery as Zoom does it (zoom-platform.md 3 and 4): signed, at least once, a success is a 2xx within 3 s,
-// otherwise three retries 5, 20 and 60 minutes apart (divided by the time scale), then given up. Duplicates,
-// out-of-order deliveries and lost ones can be switched on.
+// Webhook delivery as Zoom does it (zoom-platform.md 3 and 4): signed, at least once, a success is a 2xx within 3 s;
+// a 5xx, no answer or no connection is retried three times 5, 20 and 60 minutes apart (divided by the time scale),
+// then given up, and a 3xx or 4xx is never retried (Zoom's webhooks page). Duplicates, out-of-order deliveries and
+// lost ones can be switched on.
 import { randomBytes } from 'node:crypto';
 import axios from 'axios';
 import { urlValidationAnswer } from '../../src/zoom/signature';
@@ -37,7 +38,7 @@ export interface DeliveryRecord {
 
 type DeliverySettings = Pick<
   SandboxSettings,
-  'webhookUrl' | 'webhookSecret' | 'timeScale' | 'duplicateRate' | 'outOfOrderRate'
+  'webhookUrl' | 'webhookSecret' | 'retryTimestamp' | 'timeScale' | 'duplicateRate' | 'outOfOrderRate'
 >;
 
 export class WebhookDelivery {
@@ -157,26 +158,28 @@ export class WebhookDelivery {
     this.timers.add(timer);
   }
 
-  private async attempt(record: DeliveryRecord, body: ZoomWebhookBody, retry: number): Promise<void> {
-    const { webhookUrl, webhookSecret, timeScale } = this.settings();
+  /** One attempt; `signedAt` is the first attempt's timestamp (seconds), kept for retries in `retryTimestamp: first`. */
+  private async attempt(record: DeliveryRecord, body: ZoomWebhookBody, retry: number, signedAt?: number) {
+    const { webhookUrl, webhookSecret, timeScale, retryTimestamp } = this.settings();
     if (this.stopped || !webhookUrl) return;
+    const timestampSeconds = retryTimestamp === 'first' && signedAt ? signedAt : Math.floor(Date.now() / 1000);
     let outcome: DeliveryAttempt['outcome'];
     try {
-      outcome = (await this.post(webhookUrl, body, webhookSecret)).status;
+      outcome = (await this.post(webhookUrl, body, webhookSecret, timestampSeconds)).status;
     } catch (err) {
       outcome = axios.isAxiosError(err) && err.code === 'ECONNABORTED' ? 'timeout' : 'network_error';
     }
     const delivered = typeof outcome === 'number' && outcome >= 200 && outcome < 300;
     const nextDelay = RETRY_DELAYS_MS[retry];
-    const retryIn = delivered || nextDelay === undefined ? null : nextDelay / timeScale;
+    const retryIn = delivered || !retried(outcome) || nextDelay === undefined ? null : nextDelay / timeScale;
     record.attempts.push({ at: new Date().toISOString(), outcome, retry_in_ms: retryIn });
     if (delivered) record.state = 'delivered';
     else if (retryIn === null) record.state = 'failed';
-    else this.later(retryIn, () => this.attempt(record, body, retry + 1));
+    else this.later(retryIn, () => this.attempt(record, body, retry + 1, signedAt ?? timestampSeconds));
   }
 
-  private post(url: string, body: unknown, secret: string) {
-    const request = signedRequest(body, secret);
+  private post(url: string, body: unknown, secret: string, timestampSeconds?: number) {
+    const request = signedRequest(body, secret, { timestampSeconds });
     return axios.post(url, request.rawBody, {
       headers: request.headers,
       timeout: this.responseTimeoutMs,
@@ -184,4 +187,9 @@ export class WebhookDelivery {
       transformRequest: (data: unknown) => data,
     });
   }
+}
+
+/** Zoom retries a 5xx and a delivery that got no answer; never a 3xx or a 4xx (its webhooks page). */
+function retried(outcome: DeliveryAttempt['outcome']): boolean {
+  return typeof outcome !== 'number' || outcome >= 500;
 }

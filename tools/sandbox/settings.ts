@@ -23,6 +23,11 @@ export const sandboxSettingsSchema = z.strictObject({
   /** Where Zoom delivers webhooks; null for none (tests then deliver by hand). */
   webhookUrl: z.url({ error: 'must be an http(s) URL' }).nullable(),
   webhookSecret: z.string().min(1),
+  /**
+   * How a retry is signed: with a fresh timestamp, or with the first attempt's (Zoom does not say: UNCONFIRMED,
+   * zoom-platform.md 3), which makes the last retry 85 minutes old.
+   */
+  retryTimestamp: z.enum(['first', 'fresh'], { error: 'must be first or fresh' }),
   /** Zoom retries 5, 20 and 60 minutes apart; divided by this (60: seconds instead of minutes). */
   timeScale: z.number().min(1).max(100_000_000),
   duplicateRate: rate,
@@ -48,6 +53,7 @@ export const DEFAULT_SETTINGS: SandboxSettings = {
   timeoutMs: 30_000,
   webhookUrl: null,
   webhookSecret: 'sandbox-webhook-secret',
+  retryTimestamp: 'first',
   timeScale: 1,
   duplicateRate: 0,
   outOfOrderRate: 0,

@@ -1,6 +1,7 @@
 // The emulator delivering webhooks as Zoom does, to a real endpoint that checks signatures with the gateway's code:
-// URL validation, retries 5/20/60 minutes apart under a time scale, the 3-second answer limit, duplicates,
-// out-of-order deliveries and dropped ones.
+// URL validation, retries 5/20/60 minutes apart under a time scale for a 5xx or no answer (never for a 4xx), each
+// signed with the first attempt's timestamp or afresh, the 3-second answer limit, duplicates, out-of-order
+// deliveries and dropped ones.
 import { ZoomEmulator } from '../../../tools/sandbox/emulator';
 import { registrationEventName } from '../../../tools/sandbox/webhooks';
 import type { SettingsPatch } from '../../../tools/sandbox/settings';
@@ -61,9 +62,9 @@ test('an endpoint that cannot answer the validation challenge is not subscribed'
   });
 });
 
-test('non-2xx answers are retried 5, 20 and 60 minutes apart (scaled), then given up', async () => {
+test('5xx answers are retried 5, 20 and 60 minutes apart (scaled), then given up', async () => {
   const { emulator, webinarId } = await subscribed();
-  receiver.answers = [500, 503, 404, 500];
+  receiver.answers = [500, 503, 502, 500];
   emulator.register(webinarId, { email: 'ada@example.com', first_name: 'Ada' });
   await emulator.deliveriesIdle();
 
@@ -72,7 +73,7 @@ test('non-2xx answers are retried 5, 20 and 60 minutes apart (scaled), then give
   expect(delivery!.attempts.map((a) => [a.outcome, a.retry_in_ms])).toEqual([
     [500, (5 * 60_000) / 6000],
     [503, (20 * 60_000) / 6000],
-    [404, (60 * 60_000) / 6000],
+    [502, (60 * 60_000) / 6000],
     [500, null],
   ]);
   // Each retry came no earlier than its delay after the attempt before (timers may run late, never early).
@@ -81,9 +82,30 @@ test('non-2xx answers are retried 5, 20 and 60 minutes apart (scaled), then give
   delivery!.attempts.slice(0, 3).forEach((attempt, i) => {
     expect(at[i + 1]! - at[i]!).toBeGreaterThanOrEqual(attempt.retry_in_ms! - 5);
   });
-  // Every retry is the same event, signed afresh.
+  // Every retry is the same event, signed with the first attempt's timestamp (the default, retryTimestamp: first).
   expect(new Set(receiver.received.map((r) => r.eventTs)).size).toBe(1);
+  expect(new Set(receiver.received.map((r) => r.timestamp)).size).toBe(1);
   expect(receiver.received.every((r) => r.signatureFailure === null)).toBe(true);
+});
+
+test.each([400, 401, 404, 413])('a %i is never retried: the delivery has failed', async (status) => {
+  const { emulator, webinarId } = await subscribed();
+  receiver.answers = [status];
+  emulator.register(webinarId, { email: 'ada@example.com', first_name: 'Ada' });
+  await emulator.deliveriesIdle();
+  expect(emulator.deliveries[0]).toMatchObject({ state: 'failed', attempts: [{ outcome: status, retry_in_ms: null }] });
+  expect(receiver.received).toHaveLength(1);
+});
+
+test('retryTimestamp fresh: a retry is signed when it is sent', async () => {
+  // 5 minutes become 1.2 s: the retry's timestamp is a later second than the first attempt's.
+  const { emulator, webinarId } = await subscribed({ retryTimestamp: 'fresh', timeScale: 250 });
+  receiver.answers = [500];
+  emulator.register(webinarId, { email: 'ada@example.com', first_name: 'Ada' });
+  await emulator.deliveriesIdle();
+  const [first, retry] = receiver.received.map((r) => Number(r.timestamp));
+  expect(emulator.deliveries[0]).toMatchObject({ state: 'delivered' });
+  expect(retry).toBeGreaterThan(first!);
 });
 
 test('no answer within 3 s counts as a failure; the retry that gets a 2xx ends it', async () => {
