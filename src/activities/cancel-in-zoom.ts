@@ -72,7 +72,7 @@ export async function deleteDeniedRegistrant(
     () => zoom.deleteRegistrant(input.zoomEvent, input.registrantId, input.occurrenceId),
     (refusal) => refusal,
   );
-  if ('status' in result) return { deleted: false, detail: result.message };
+  if ('zoom_code' in result) return { deleted: false, detail: result.message };
   if (result.found) return { deleted: true, detail: 'the denied record was deleted' };
   // Gone already (a retry after a lost answer, or someone else deleted it): the person can register again.
   if (result.missing === 'registrant') return { deleted: true, detail: 'the record was already gone' };

@@ -1,11 +1,13 @@
 // The registrant lookup of design.md section 5. "Zoom has not settled yet" is a retryable failure, so that Temporal's
 // retry policy (with backoff, within LOOKUP_TIMEOUT) does the waiting instead of a loop of ours.
 import { ApplicationFailure } from '@temporalio/common';
-import type { LookupEvidence } from '../domain/evidence';
+import { log } from '@temporalio/activity';
+import type { LookupEvidence, ZoomAnswer } from '../domain/evidence';
 import type { ZoomEvent } from '../domain/zoom-event';
 import { ZOOM_FAILURES } from '../workflows/topology';
-import type { ZoomClient } from '../zoom/client';
-import { zoomCall } from './zoom-failure';
+import { ZoomApiError, type ZoomClient } from '../zoom/client';
+import { countZoomRefusal } from './metrics';
+import { zoomFailure } from './zoom-failure';
 
 export interface LookupInput {
   zoomEvent: ZoomEvent;
@@ -13,11 +15,30 @@ export interface LookupInput {
   occurrenceId: string | null;
 }
 
-export type SettledLookup = Exclude<LookupEvidence, 'approved' | 'pending' | 'failed' | null>;
+/** What the lookup settled on, and the answer it settled on (evidence for the app and for operators). */
+export interface LookupResult {
+  lookup: Exclude<LookupEvidence, 'approved' | 'pending' | null>;
+  zoomAnswer: ZoomAnswer;
+}
 
-export async function lookupRegistrant(zoom: ZoomClient, input: LookupInput): Promise<SettledLookup> {
-  const result = await zoomCall(() => zoom.getRegistrant(input.zoomEvent, input.registrantId, input.occurrenceId));
-  if (!result.found) return result.missing === 'registrant' ? 'not_found' : `${result.missing}_not_found`;
+export async function lookupRegistrant(zoom: ZoomClient, input: LookupInput): Promise<LookupResult> {
+  let result;
+  try {
+    result = await zoom.getRegistrant(input.zoomEvent, input.registrantId, input.occurrenceId);
+  } catch (err) {
+    if (!(err instanceof ZoomApiError)) throw err;
+    if (err.retryable) throw zoomFailure(err);
+    // Zoom refused the call itself (an unknown code, a host user gone, a scope the app lacks, our credentials): it
+    // says nothing of the registrant and will not get better by asking again. Loud, for an operator to fix.
+    log.error('the registrant lookup was refused: check the configuration', { status: err.status, code: err.code });
+    countZoomRefusal(err.status, err.code);
+    return { lookup: 'failed', zoomAnswer: { status: err.status, code: err.code, message: err.message } };
+  }
+  if (!result.found) {
+    const { status, code, message } = result;
+    const lookup = result.missing === 'registrant' ? 'not_found' : (`${result.missing}_not_found` as const);
+    return { lookup, zoomAnswer: { status, code, message } };
+  }
   const { status } = result.registrant;
   if (status === 'approved' || status === 'pending') {
     throw ApplicationFailure.create({
@@ -27,5 +48,5 @@ export async function lookupRegistrant(zoom: ZoomClient, input: LookupInput): Pr
       category: 'BENIGN',
     });
   }
-  return status;
+  return { lookup: status, zoomAnswer: { status: 200, code: null, message: `registrant ${status}` } };
 }

@@ -17,3 +17,10 @@ export function countZoomRateLimited(category: ZoomRateCategory): void {
     .createCounter('zoom_api_rate_limited', 'calls', "Zoom API calls answered 429, by Zoom's rate-limit category")
     .add(1, { category });
 }
+
+/** A Zoom call refused for good (a configuration or access problem: a scope, the base URL, a host user gone). */
+export function countZoomRefusal(status: number | null, code: number | null): void {
+  metricMeter
+    .createCounter('zoom_api_refused', 'calls', 'Zoom API calls refused for good, by HTTP status and Zoom code')
+    .add(1, { status: String(status ?? 'none'), code: String(code ?? 'none') });
+}

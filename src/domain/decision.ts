@@ -62,7 +62,7 @@ export function decideCancellation(evidence: Evidence, clock: DecisionClock): Ca
     case 'webinar_not_found':
       return { kind: 'needs_review', reason: 'Zoom does not know the webinar (deleted or expired)' };
     case 'failed':
-      return { kind: 'needs_review', reason: 'the registrant lookup failed with a permanent Zoom error' };
+      return { kind: 'needs_review', reason: lookupRefusal(evidence) };
     case 'approved':
     case 'pending':
     case null:
@@ -81,4 +81,13 @@ export function decideByOperator(verdict: Resolution, evidence: Evidence): Cance
     canReregister: verdict.can_reregister ?? !denied,
     zoomStatus: denied ? 'denied' : 'removed',
   };
+}
+
+/** Why a refused lookup settles nothing: Zoom's answer was about the call, not the registrant. */
+function lookupRefusal({ zoom_answer: answer }: Evidence): string {
+  if (!answer) return 'the registrant lookup failed with a permanent Zoom error';
+  return (
+    `Zoom refused the registrant lookup (${answer.message}): an answer about the call, not the registrant; ` +
+    "check the app's scopes, ZOOM_API_BASE_URL and the webinar's host"
+  );
 }

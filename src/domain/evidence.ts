@@ -14,6 +14,14 @@ export const lookupEvidenceSchema = z
   .nullable();
 export type LookupEvidence = z.infer<typeof lookupEvidenceSchema>;
 
+/** Zoom's answer the lookup settled on: its HTTP status and error code (null on a 200), and what it said. */
+export const zoomAnswerSchema = z.object({
+  status: z.number().int().nullable(),
+  code: z.number().int().nullable(),
+  message: z.string(),
+});
+export type ZoomAnswer = z.infer<typeof zoomAnswerSchema>;
+
 export const followUpSchema = z.object({ event: z.enum(['created', 'approved', 'denied']), event_ts: z.number() });
 export type FollowUp = z.infer<typeof followUpSchema>;
 
@@ -24,6 +32,8 @@ export const evidenceSchema = z.object({
   // Optional: cancellations settled before it existed were all webhooks.
   source: evidenceSourceSchema.optional(),
   lookup: lookupEvidenceSchema,
+  /** Absent until the lookup settles, and when the cancellation was our own act or the sweep's (no lookup). */
+  zoom_answer: zoomAnswerSchema.optional(),
   operator: cancelledBySchema,
   follow_ups: z.array(followUpSchema),
   resolved_by_operator: z.boolean().optional(),

@@ -53,6 +53,7 @@ export class ZoomApiError extends Error {
 export interface ZoomMissing {
   found: false;
   missing: 'registrant' | ZoomEventKind;
+  status: number;
   code: number | null;
   message: string;
 }
@@ -241,15 +242,20 @@ function readable<S extends z.ZodType>(schema: S, data: unknown, what: string): 
   throw new ZoomApiError('rejected', `Zoom answered ${what} this service cannot read: ${parsed.error.message}`);
 }
 
-// 3001 is the webinar; any other 404 (or code 3000 "Registrant ... was not found", which DELETE answers with 400) is
-// the registrant. Anything else is a failure to classify.
+/**
+ * Only the answers that mean it: 3001 is the webinar gone, and 3000 "Registrant {id} was not found" (DELETE's
+ * documented answer, zoom-platform.md 1.4) the registrant. Any other 404 says nothing of the registrant: 1001 is the
+ * webinar's host user gone, a 404 without Zoom's code a wrong ZOOM_API_BASE_URL, 3000 without "registrant" another
+ * refusal. Those are failures, for an operator to see, never the registrant's own cancellation.
+ */
 function missingOrThrow(zoomEvent: ZoomEvent, response: AxiosResponse): ZoomMissing {
   const { code, message } = errorBody(response);
-  if (code === ZOOM_CODES.webinarNotFound && (response.status === 404 || response.status === 400)) {
-    return { found: false, missing: zoomEvent.kind, code, message };
+  const { status } = response;
+  if ((status === 404 || status === 400) && code === ZOOM_CODES.webinarNotFound) {
+    return { found: false, missing: zoomEvent.kind, status, code, message };
   }
-  if (response.status === 404 || code === ZOOM_CODES.registrantNotFound) {
-    return { found: false, missing: 'registrant', code, message };
+  if ((status === 404 || status === 400) && code === ZOOM_CODES.registrantNotFound && /registrant/i.test(message)) {
+    return { found: false, missing: 'registrant', status, code, message };
   }
   throw failureFrom(response);
 }

@@ -107,6 +107,23 @@ const table: Array<[string, Evidence, typeof open, CancellationDecision['kind'] 
     looked,
     'needs_review',
   ],
+  [
+    // 404 with code 1001: the webinar's host user is gone. It says nothing of the registrant, whatever the hint.
+    'a lookup Zoom refused (404/1001): needs review, naming the answer',
+    {
+      lookup: 'failed',
+      zoom_answer: { status: 404, code: 1001, message: 'Zoom answered 404 (code 1001): User does not exist' },
+      operator: 'registrant',
+      follow_ups: [],
+    },
+    looked,
+    {
+      kind: 'needs_review',
+      reason:
+        'Zoom refused the registrant lookup (Zoom answered 404 (code 1001): User does not exist): an answer about the ' +
+        "call, not the registrant; check the app's scopes, ZOOM_API_BASE_URL and the webinar's host",
+    },
+  ],
 ];
 
 test.each(table)('%s', (_name, evidence, clock, expected) => {

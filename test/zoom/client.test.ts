@@ -56,7 +56,7 @@ test('wrong credentials are a permanent auth failure', async () => {
   const { webinarId, registrantId } = seed();
   const err = await bad.getRegistrant(zoomWebinar(webinarId), registrantId).catch((e: unknown) => e);
   expect(err).toBeInstanceOf(ZoomApiError);
-  expect(err).toMatchObject({ kind: 'auth', status: 401, retryable: false });
+  expect(err).toMatchObject({ kind: 'auth', status: 400, retryable: false });
 });
 
 test.each([
@@ -71,8 +71,8 @@ test.each([
     { found: true, registrant: { status: 'denied' } },
   ],
   [
-    { respond: 'error', status: 404, code: 1001, message: 'User does not exist' },
-    { found: false, missing: 'registrant', code: 1001 },
+    { respond: 'error', status: 400, code: 3000, message: 'Registrant r1 was not found.' },
+    { found: false, missing: 'registrant', status: 400, code: 3000 },
   ],
 ] as const)('lookup answer %j', async (step, expected) => {
   const { webinarId, registrantId } = seed();
@@ -92,6 +92,24 @@ test.each([
   [
     { respond: 'error', status: 400, code: 300, message: 'Invalid registrant id' },
     { kind: 'rejected', status: 400, code: 300, retryable: false },
+  ],
+  // Not "registrant gone": the webinar's host user is gone; a route Zoom does not have (ZOOM_API_BASE_URL without
+  // /v2); 3000 about something else than a registrant; a scope the app lacks.
+  [
+    { respond: 'error', status: 404, code: 1001, message: 'User does not exist' },
+    { kind: 'rejected', status: 404, code: 1001, retryable: false },
+  ],
+  [
+    { respond: 'error', status: 404, code: 404, message: 'Not found' },
+    { kind: 'rejected', status: 404, retryable: false },
+  ],
+  [
+    { respond: 'error', status: 400, code: 3000, message: 'Cannot access webinar info.' },
+    { kind: 'rejected', status: 400, code: 3000, retryable: false },
+  ],
+  [
+    { respond: 'error', status: 400, code: 4711, message: 'Invalid access token, does not contain scopes' },
+    { kind: 'rejected', status: 400, code: 4711, retryable: false },
   ],
 ] as const)('lookup failure %j', async (step, expected) => {
   const { webinarId, registrantId } = seed();
@@ -130,9 +148,45 @@ describe('lookupRegistrant activity', () => {
   test('removed and denied are results', async () => {
     const { webinarId, registrantId } = seed();
     emulator.scriptLookup(webinarId, registrantId, [{ respond: 'not_found' }, { respond: 'status', status: 'denied' }]);
-    await expect(run(webinarId, registrantId)).resolves.toBe('not_found');
-    await expect(run(webinarId, registrantId)).resolves.toBe('denied');
+    await expect(run(webinarId, registrantId)).resolves.toMatchObject({
+      lookup: 'not_found',
+      zoomAnswer: { status: 404, code: 3000 },
+    });
+    await expect(run(webinarId, registrantId)).resolves.toEqual({
+      lookup: 'denied',
+      zoomAnswer: { status: 200, code: null, message: 'registrant denied' },
+    });
   });
+
+  test('ZOOM_API_BASE_URL without /v2: every lookup fails naming the answer, none settles', async () => {
+    const misconfigured = new ZoomClient({
+      ...credentials,
+      apiBaseUrl: emulator.apiBaseUrl.replace(/\/v2$/, ''),
+      tokenUrl: emulator.tokenUrl,
+    });
+    const { webinarId, registrantId } = seed();
+    const result = await new MockActivityEnvironment().run(lookupRegistrant, misconfigured, {
+      zoomEvent: zoomWebinar(webinarId),
+      registrantId,
+      occurrenceId: null,
+    });
+    expect(result).toMatchObject({ lookup: 'failed', zoomAnswer: { status: 404 } });
+  });
+
+  test.each([
+    [404, 1001, 'User does not exist'],
+    [400, 4711, 'Invalid access token, does not contain scopes'],
+  ])(
+    'Zoom refusing the call (%i, code %i) is a failed lookup that names the answer, never a removal',
+    async (status, code, message) => {
+      const { webinarId, registrantId } = seed();
+      emulator.scriptLookup(webinarId, registrantId, [{ respond: 'error', status, code, message }]);
+      await expect(run(webinarId, registrantId)).resolves.toEqual({
+        lookup: 'failed',
+        zoomAnswer: { status, code, message: `Zoom answered ${status} (code ${code}): ${message}` },
+      });
+    },
+  );
 
   test.each([
     [
@@ -144,10 +198,6 @@ describe('lookupRegistrant activity', () => {
       { type: 'ZoomRateLimited', nonRetryable: false, nextRetryDelay: 7000 },
     ],
     [{ respond: 'server_error' }, { type: 'ZoomUnavailable', nonRetryable: false }],
-    [
-      { respond: 'error', status: 400, code: 4711, message: 'Invalid access token, does not contain scopes' },
-      { type: 'ZoomRequestRejected', nonRetryable: true },
-    ],
   ] as const)('%j becomes an ApplicationFailure Temporal can act on', async (step, expected) => {
     const { webinarId, registrantId } = seed();
     emulator.scriptLookup(webinarId, registrantId, [step]);

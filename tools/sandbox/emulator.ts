@@ -470,7 +470,8 @@ export class ZoomEmulator {
       const params = { ...(req.query as Record<string, string>), ...(req.body as Record<string, string> | undefined) };
       const expected = `Basic ${Buffer.from(`${this.options.clientId}:${this.options.clientSecret}`).toString('base64')}`;
       if (req.headers.authorization !== expected) {
-        return reply.code(401).send({ reason: 'Invalid client_id or client_secret', error: 'invalid_client' });
+        // Zoom answers bad client credentials 400, not 401 (emulator-fidelity.md #11).
+        return reply.code(400).send({ reason: 'Invalid client_id or client_secret', error: 'invalid_client' });
       }
       if (params.grant_type !== 'account_credentials') {
         return reply.code(400).send({ reason: 'Unsupported grant type', error: 'unsupported_grant_type' });
@@ -620,9 +621,16 @@ export class ZoomEmulator {
     return record ? reply.send(record) : this.registrantNotFound(reply, registrantId);
   }
 
-  // What GET answers for a removed registrant is UNCONFIRMED (zoom-platform.md 1.2): 404 with DELETE's code 3000.
+  /** What GET answers for a removed registrant is UNCONFIRMED (zoom-platform.md 1.2): one of the candidates. */
   private registrantNotFound(reply: FastifyReply, registrantId: string) {
-    return zoomError(reply, 404, ZOOM_CODES.registrantNotFound, `Registrant ${registrantId} was not found.`);
+    switch (this.current.removedRegistrantAnswer) {
+      case 'registrant_not_found':
+        return zoomError(reply, 404, ZOOM_CODES.registrantNotFound, `Registrant ${registrantId} was not found.`);
+      case 'webinar_not_found':
+        return zoomError(reply, 404, ZOOM_CODES.webinarNotFound, 'Webinar does not exist.');
+      case 'bare_404':
+        return reply.code(404).send();
+    }
   }
 
   private list(params: { webinarId: string }, query: unknown, reply: FastifyReply) {

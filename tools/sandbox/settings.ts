@@ -7,6 +7,13 @@ const rate = z.number().min(0, 'must be between 0 and 1').max(1, 'must be betwee
 export const sandboxSettingsSchema = z.strictObject({
   /** What a registrant's own cancel does: the 2020 reports say `remove`, later ones `deny` (zoom-platform.md 1.2). */
   selfCancelMode: z.enum(['remove', 'deny'], { error: 'must be remove or deny' }),
+  /**
+   * What GET answers for a registrant who is gone (undocumented: UNCONFIRMED, zoom-platform.md 1.2): DELETE's
+   * documented 404/3000 "Registrant {id} was not found", the webinar's 404/3001, or a 404 with no code of Zoom's.
+   */
+  removedRegistrantAnswer: z.enum(['registrant_not_found', 'webinar_not_found', 'bare_404'], {
+    error: 'must be registrant_not_found, webinar_not_found or bare_404',
+  }),
   /** Per-second limits per rate-limit label (zoom-platform.md 6); `unlimited` turns them off. */
   plan: z.enum(['unlimited', 'free', 'pro', 'business'], { error: 'must be unlimited, free, pro or business' }),
   /** How long a change takes to show in GET and list answers (Zoom is eventually consistent). */
@@ -44,6 +51,7 @@ export type SandboxSettings = z.infer<typeof sandboxSettingsSchema>;
 
 export const DEFAULT_SETTINGS: SandboxSettings = {
   selfCancelMode: 'remove',
+  removedRegistrantAnswer: 'registrant_not_found',
   plan: 'unlimited',
   consistencyDelayMs: 0,
   latencyMs: 0,

@@ -8,7 +8,7 @@ import {
   type RetryPolicy,
 } from '@temporalio/workflow';
 import type { Activities } from '../../activities';
-import { ZOOM_FAILURES, zoomApiTaskQueue, type WorkflowSettings } from '../topology';
+import { zoomApiTaskQueue, type WorkflowSettings } from '../topology';
 
 /** The worker's settings, recorded in the history once per run. */
 export const { loadSettings } = proxyLocalActivities<Activities>({ startToCloseTimeout: '10 seconds' });
@@ -28,13 +28,8 @@ export function registrantActivities(settings: WorkflowSettings) {
     maximumInterval: '1 minute',
   };
 
-  // A lookup Zoom refuses, or our own rejected credentials, will not get better by asking again.
-  const { lookupRegistrant } = proxyActivities<Activities>({
-    ...onZoomQueue,
-    retry: { ...backoffUpToAMinute, nonRetryableErrorTypes: [ZOOM_FAILURES.rejected, ZOOM_FAILURES.auth] },
-  });
-  // Writes answer Zoom's refusals as results; only what is worth retrying reaches the retry policy.
-  const { cancelInZoom, deleteDeniedRegistrant } = proxyActivities<Activities>({
+  // Zoom's calls answer its refusals as results; only what is worth retrying reaches the retry policy.
+  const { lookupRegistrant, cancelInZoom, deleteDeniedRegistrant } = proxyActivities<Activities>({
     ...onZoomQueue,
     retry: backoffUpToAMinute,
   });

@@ -49,8 +49,9 @@ export async function settleCancellation(run: RegistrantRun, cancel: Registratio
   const lookupScope = new CancellationScope();
   void lookupScope
     .run(() => activities.lookupRegistrant({ zoomEvent, registrantId, occurrenceId: cancel.occurrenceId }))
-    .catch((err: unknown) => (isCancellation(err) ? null : lookupEvidenceOf(err)))
-    .then((lookup) => lookup && registrant.amendCase({ lookup }));
+    .then(({ lookup, zoomAnswer }) => ({ lookup, zoom_answer: zoomAnswer }))
+    .catch((err: unknown) => (isCancellation(err) ? null : { lookup: lookupEvidenceOf(err) }))
+    .then((found) => found && registrant.amendCase(found));
   let decision = decide();
   while (decision.kind === 'wait' && decision.for === 'lookup') {
     const seen = registrant.events.appliedCount;

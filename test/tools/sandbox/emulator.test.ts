@@ -33,7 +33,7 @@ describe('Server-to-Server OAuth', () => {
   });
 
   test.each([
-    ['wrong secret', undefined, basicAuth('id', 'wrong'), 401, 'invalid_client'],
+    ['wrong secret', undefined, basicAuth('id', 'wrong'), 400, 'invalid_client'],
     ['wrong grant', 'grant_type=client_credentials&account_id=acct', undefined, 400, 'unsupported_grant_type'],
     ['wrong account', 'grant_type=account_credentials&account_id=other', undefined, 400, 'invalid_request'],
   ])('%s is refused', async (_name, params, authorization, status, error) => {
