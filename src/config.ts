@@ -123,9 +123,10 @@ export const workerConfigSchema = reconcileScheduleSchema
     ZOOM_CLIENT_SECRET: required,
     ZOOM_API_BASE_URL: url.default('https://api.zoom.us/v2'),
     ZOOM_OAUTH_TOKEN_URL: url.default('https://zoom.us/oauth/token'),
-    // Calls per second, all workers together, per Zoom rate-limit category; a Pro account's by default.
-    ZOOM_LIGHT_RATE_LIMIT: callsPerSecond.default(30),
-    ZOOM_MEDIUM_RATE_LIMIT: callsPerSecond.default(20),
+    // Calls per second, all workers together, per Zoom rate-limit category. Zoom's limits are the account's, shared
+    // by every app on it: by default half of a Pro account's (30 and 20), leaving the other half to the others.
+    ZOOM_LIGHT_RATE_LIMIT: callsPerSecond.default(15),
+    ZOOM_MEDIUM_RATE_LIMIT: callsPerSecond.default(10),
     // One cap on both, for an account whose budget other apps share.
     ZOOM_API_RATE_LIMIT: callsPerSecond.optional(),
     // The sweep's share of Medium for its listings; a tenth of it by default (see zoomRateLimits).

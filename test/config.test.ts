@@ -4,15 +4,15 @@ import { ConfigError, gatewayConfigSchema, parseConfig, workerConfigSchema, zoom
 const zoom = { ZOOM_ACCOUNT_ID: 'a', ZOOM_CLIENT_ID: 'c', ZOOM_CLIENT_SECRET: 's' };
 const secret = `whsec_${Buffer.from('0123456789abcdef0123').toString('base64')}`;
 
-test('worker defaults follow design.md 4.2', () => {
+test("worker defaults, as the README's Configuration gives them", () => {
   expect(parseConfig(workerConfigSchema, zoom)).toEqual({
     ...zoom,
     TEMPORAL_TASK_QUEUE: 'zoom-registrations',
     PAYLOAD_CODEC_KEYS: [],
     ZOOM_API_BASE_URL: 'https://api.zoom.us/v2',
     ZOOM_OAUTH_TOKEN_URL: 'https://zoom.us/oauth/token',
-    ZOOM_LIGHT_RATE_LIMIT: 30,
-    ZOOM_MEDIUM_RATE_LIMIT: 20,
+    ZOOM_LIGHT_RATE_LIMIT: 15,
+    ZOOM_MEDIUM_RATE_LIMIT: 10,
     FOLLOW_UP_WINDOW: 600_000,
     LOOKUP_TIMEOUT: 1_800_000,
     DEDUP_WINDOW: 86_400_000,
@@ -120,7 +120,7 @@ test('the sweep: off, the webinars it watches, and its share of Medium', () => {
     RECONCILE_WEBINARS: [zoomWebinar('81234567890'), zoomWebinar('81234567891')],
   });
   // A tenth of Medium by default, taken out of it: the two never add up to more than the account's limit.
-  expect(zoomRateLimits(config)).toEqual({ light: 30, medium: 18, reconcile: 2 });
+  expect(zoomRateLimits(config)).toEqual({ light: 15, medium: 9, reconcile: 1 });
   expect(zoomRateLimits({ ...config, ZOOM_API_RATE_LIMIT: 10, ZOOM_RECONCILE_RATE_LIMIT: 4 })).toEqual({
     light: 10,
     medium: 6,
