@@ -39,29 +39,26 @@ const registrationEnvelopeSchema = z.object({
   }),
 });
 
-/** The normalised event: what the gateway signals and what the workflow applies. */
-export const registrationEventSchema = registrationEnvelopeSchema
-  .superRefine((raw, ctx) => {
-    // Rivet marks operator/operator_id required on approved and denied; only the cancel may lack operator_id.
-    if (raw.event !== 'created' && raw.payload.operator === undefined) {
-      ctx.addIssue({ code: 'custom', path: ['payload', 'operator'], message: 'is required on this event' });
-    }
-  })
-  .transform((raw): RegistrationEvent => ({
-    kind: raw.event,
-    eventTs: raw.event_ts,
-    zoomEvent: zoomWebinar(String(raw.payload.object.id)),
-    occurrenceId: raw.payload.object.occurrences?.[0]?.occurrence_id ?? null,
-    registrant: {
-      id: raw.payload.object.registrant.id,
-      email: raw.payload.object.registrant.email,
-      first_name: raw.payload.object.registrant.first_name,
-      last_name: raw.payload.object.registrant.last_name ?? '',
-    },
-    registrantStatus: raw.payload.object.registrant.status ?? null,
-    operator: raw.payload.operator ?? null,
-    operatorId: raw.payload.operator_id || null,
-  }));
+/**
+ * The normalised event: what the gateway signals and what the workflow applies. The operator fields are optional on
+ * every event: Rivet marks them required on approved and denied, but a signed event refused is lost for good (Zoom
+ * never retries a 4xx), and without them a cancellation is settled by the lookup.
+ */
+export const registrationEventSchema = registrationEnvelopeSchema.transform((raw): RegistrationEvent => ({
+  kind: raw.event,
+  eventTs: raw.event_ts,
+  zoomEvent: zoomWebinar(String(raw.payload.object.id)),
+  occurrenceId: raw.payload.object.occurrences?.[0]?.occurrence_id ?? null,
+  registrant: {
+    id: raw.payload.object.registrant.id,
+    email: raw.payload.object.registrant.email,
+    first_name: raw.payload.object.registrant.first_name,
+    last_name: raw.payload.object.registrant.last_name ?? '',
+  },
+  registrantStatus: raw.payload.object.registrant.status ?? null,
+  operator: raw.payload.operator ?? null,
+  operatorId: raw.payload.operator_id || null,
+}));
 
 export const REGISTRATION_EVENT_NAMES = REGISTRATION_KINDS.map((kind) => `webinar.registration_${kind}`);
 

@@ -31,7 +31,9 @@ beforeAll(async () => {
       LOOKUP_TIMEOUT: '1m',
       DEDUP_WINDOW: '1h',
       RECONCILE_GRACE: '1s',
-      // The scheduled sweep below reads every webinar of this file: quickly.
+      // The scheduled sweep below reads every webinar of this file: quickly (a whole Pro account's Medium, half of
+      // it for the sweep).
+      ZOOM_MEDIUM_RATE_LIMIT: '20',
       ZOOM_RECONCILE_RATE_LIMIT: '10',
     },
   });

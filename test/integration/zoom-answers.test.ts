@@ -8,7 +8,9 @@ let world: World;
 beforeAll(async () => {
   world = await startWorld({ windows: { FOLLOW_UP_WINDOW: '1s', LOOKUP_TIMEOUT: '1m', DEDUP_WINDOW: '1h' } });
 });
-afterEach(() => world.emulator.configure({ removedRegistrantAnswer: 'registrant_not_found' }));
+afterEach(() =>
+  world.emulator.configure({ removedRegistrantAnswer: 'registrant_not_found', selfCancelOperator: 'registrant' }),
+);
 afterAll(() => world?.stop());
 
 function seed() {
@@ -62,3 +64,19 @@ test('404 code 1001 (the host user is gone) says nothing of the registrant: need
   expect(view).toMatchObject({ state: 'needs_review', settling: true, outcome: null });
   expect(world.app.typesAbout(registrantId)).toEqual(['registrant.needs_review']);
 });
+
+test.each(['absent', 'host'] as const)(
+  "a self-cancel whose webhook names the operator as %s: taken, and settled by the lookup as the registrant's own",
+  async (selfCancelOperator) => {
+    await world.emulator.configure({ selfCancelOperator });
+    const { webinarId, registrantId } = seed();
+    const cancel = world.emulator.cancelAsRegistrant(webinarId, registrantId);
+    expect(cancel.payload.operator === undefined).toBe(selfCancelOperator === 'absent');
+    expect((await world.deliver(cancel)).status).toBe(200);
+    const [cancelled] = await callbacksAbout(world, registrantId, 1);
+    expect(cancelled).toMatchObject({
+      type: 'registrant.cancelled',
+      data: { cancelled_by: 'registrant', can_reregister: true, evidence: { lookup: 'not_found' } },
+    });
+  },
+);

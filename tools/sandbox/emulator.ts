@@ -409,14 +409,16 @@ export class ZoomEmulator {
     return this.emit(this.buildEvent('created', webinarId, registrantId));
   }
 
-  /** The link in the confirmation email: operator is the registrant's own email, with no operator_id. */
+  /** The link in the confirmation email; who the webhook names as operator is `selfCancelOperator`'s. */
   cancelAsRegistrant(webinarId: string, registrantId: string): ZoomWebhookBody {
     const registrant = this.existing(webinarId, registrantId);
-    const event = this.buildEvent('cancelled', webinarId, registrantId, {
-      operator: registrant.email,
-      operatorId: null,
-    });
     const webinar = this.webinar(webinarId);
+    const operator = {
+      registrant: { operator: registrant.email, operatorId: null },
+      absent: {},
+      host: { operator: webinar.hostEmail, operatorId: webinar.hostId },
+    }[this.current.selfCancelOperator];
+    const event = buildRegistrationEvent('cancelled', this.options.accountId, webinar, registrant, operator);
     this.mutate(webinar, registrantId, () => {
       if (this.current.selfCancelMode === 'deny') registrant.status = 'denied';
       else webinar.registrants.delete(registrantId);

@@ -8,6 +8,11 @@ export const sandboxSettingsSchema = z.strictObject({
   /** What a registrant's own cancel does: the 2020 reports say `remove`, later ones `deny` (zoom-platform.md 1.2). */
   selfCancelMode: z.enum(['remove', 'deny'], { error: 'must be remove or deny' }),
   /**
+   * Who a self-cancel's webhook names (UNCONFIRMED, zoom-platform.md 2): the registrant's email and no operator_id,
+   * no operator fields at all, or the host as for an admin's cancel (a 2020 report: the payloads are identical).
+   */
+  selfCancelOperator: z.enum(['registrant', 'absent', 'host'], { error: 'must be registrant, absent or host' }),
+  /**
    * What GET answers for a registrant who is gone (undocumented: UNCONFIRMED, zoom-platform.md 1.2): DELETE's
    * documented 404/3000 "Registrant {id} was not found", the webinar's 404/3001, or a 404 with no code of Zoom's.
    */
@@ -51,6 +56,7 @@ export type SandboxSettings = z.infer<typeof sandboxSettingsSchema>;
 
 export const DEFAULT_SETTINGS: SandboxSettings = {
   selfCancelMode: 'remove',
+  selfCancelOperator: 'registrant',
   removedRegistrantAnswer: 'registrant_not_found',
   plan: 'unlimited',
   consistencyDelayMs: 0,
