@@ -1,6 +1,8 @@
 // Acting in Zoom on a registrant's behalf. Zoom has no "cancel as the registrant" call: DELETE removes the record,
-// which frees the person to register again; PUT status `cancel` is what an admin does and leaves them denied.
-import { Context } from '@temporalio/activity';
+// which frees the person to register again; PUT status `cancel` is what an admin does and leaves them denied (`deny`
+// for a pending registrant, whose approval `cancel` would revoke has not been given). A write counts once Zoom's
+// record shows it: a 204 has been seen to change nothing (emulator-fidelity.md #8).
+import { Context, heartbeat, sleep } from '@temporalio/activity';
 import type { CancelledBy, Registrant } from '../domain/registration';
 import type { Refusal } from '../domain/cancellation';
 import type { ZoomEvent } from '../domain/zoom-event';
@@ -14,12 +16,16 @@ export interface CancelInZoomInput {
   by: CancelledBy;
 }
 
+type ZoomCall = 'DELETE' | 'PUT cancel' | 'PUT deny';
+
 export type CancelInZoomResult =
-  { done: true; zoomCall: 'DELETE' | 'PUT cancel'; registrant: Registrant | null } | { done: false; refusal: Refusal };
+  { done: true; zoomCall: ZoomCall; registrant: Registrant | null } | { done: false; refusal: Refusal };
+
+/** Reads of Zoom's record after a write, a second apart (Zoom is eventually consistent), before it is called undone. */
+const READS_AFTER_WRITE = 3;
 
 export async function cancelInZoom(zoom: ZoomClient, input: CancelInZoomInput): Promise<CancelInZoomResult> {
   const { zoomEvent, registrantId, occurrenceId, by } = input;
-  const zoomCall = by === 'registrant' ? 'DELETE' : 'PUT cancel';
   // A retry may follow an attempt whose write reached Zoom but whose answer was lost: then Zoom already shows
   // the result of our own act, which is success, not a refusal.
   const retrying = Context.current().info.attempt > 1;
@@ -28,7 +34,7 @@ export async function cancelInZoom(zoom: ZoomClient, input: CancelInZoomInput): 
       const found = await zoom.getRegistrant(zoomEvent, registrantId, occurrenceId);
       if (!found.found) {
         if (retrying && by === 'registrant' && found.missing === 'registrant')
-          return { done: true, zoomCall, registrant: null };
+          return { done: true, zoomCall: 'DELETE', registrant: null };
         return { done: false, refusal: missingRefusal(found) };
       }
       const registrant: Registrant = {
@@ -38,7 +44,8 @@ export async function cancelInZoom(zoom: ZoomClient, input: CancelInZoomInput): 
         last_name: found.registrant.last_name ?? '',
       };
       const { status } = found.registrant;
-      if (status === 'denied' && retrying && by === 'admin') return { done: true, zoomCall, registrant };
+      // Which of cancel and deny the earlier attempt sent is not known now; both leave the registrant denied.
+      if (status === 'denied' && retrying && by === 'admin') return { done: true, zoomCall: 'PUT cancel', registrant };
       if (status === 'denied' || status === 'all') {
         return {
           done: false,
@@ -53,11 +60,27 @@ export async function cancelInZoom(zoom: ZoomClient, input: CancelInZoomInput): 
           },
         };
       }
+      const zoomCall: ZoomCall = by === 'registrant' ? 'DELETE' : status === 'pending' ? 'PUT deny' : 'PUT cancel';
       const write: RegistrantWrite =
-        by === 'registrant'
+        zoomCall === 'DELETE'
           ? await zoom.deleteRegistrant(zoomEvent, registrantId, occurrenceId)
-          : await zoom.updateRegistrantStatus(zoomEvent, registrantId, 'cancel', occurrenceId);
-      return write.found ? { done: true, zoomCall, registrant } : { done: false, refusal: missingRefusal(write) };
+          : await zoom.updateRegistrantStatus(
+              zoomEvent,
+              registrantId,
+              zoomCall === 'PUT deny' ? 'deny' : 'cancel',
+              occurrenceId,
+            );
+      if (!write.found) return { done: false, refusal: missingRefusal(write) };
+      if (await showsOurWrite(zoom, input)) return { done: true, zoomCall, registrant };
+      return {
+        done: false,
+        refusal: {
+          status: 502,
+          code: 'zoom_unchanged',
+          message: `Zoom answered ${zoomCall} with success but still shows the registrant ${status}: nothing was cancelled.`,
+          zoom_code: null,
+        },
+      };
     },
     (refusal) => ({ done: false, refusal }),
   );
@@ -77,6 +100,23 @@ export async function deleteDeniedRegistrant(
   // Gone already (a retry after a lost answer, or someone else deleted it): the person can register again.
   if (result.missing === 'registrant') return { deleted: true, detail: 'the record was already gone' };
   return { deleted: false, detail: result.message };
+}
+
+/** Zoom's record after our write: gone after a DELETE, denied after a PUT. */
+async function showsOurWrite(zoom: ZoomClient, { zoomEvent, registrantId, occurrenceId, by }: CancelInZoomInput) {
+  for (let read = 1; read <= READS_AFTER_WRITE; read++) {
+    const now = await zoom.getRegistrant(zoomEvent, registrantId, occurrenceId);
+    const shown =
+      by === 'registrant'
+        ? !now.found && now.missing === 'registrant'
+        : now.found && now.registrant.status === 'denied';
+    if (shown) return true;
+    if (read < READS_AFTER_WRITE) {
+      heartbeat();
+      await sleep(1_000);
+    }
+  }
+  return false;
 }
 
 function missingRefusal(missing: ZoomMissing): Refusal {

@@ -6,7 +6,7 @@ import { Context, heartbeat } from '@temporalio/activity';
 import type { Client } from '@temporalio/client';
 import { HELD_AS_REGISTERED, couldHaveKnown, reconcile, type Finding } from '../domain/reconciliation';
 import type { ListedState, Registrant, RegistrationEvent, RegistrationKind, ZoomListing } from '../domain/registration';
-import { describeZoomEvent, type ZoomEvent } from '../domain/zoom-event';
+import { describeZoomEvent, distinctZoomEvents, type ZoomEvent } from '../domain/zoom-event';
 import {
   listRegistrants,
   namespaceRetentionMs,
@@ -48,8 +48,7 @@ export async function planSweep(deps: ReconcileDeps, requested: ZoomEvent[] | nu
     ...(await zoomEventsWithOpenRegistrants(client, deps.taskQueue, heartbeat)),
     ...deps.watched,
   ];
-  const byKey = new Map(open.map((e) => [`${e.kind}:${e.id}`, e]));
-  const zoomEvents = [...byKey.values()].sort((a, b) => a.kind.localeCompare(b.kind) || a.id.localeCompare(b.id));
+  const zoomEvents = distinctZoomEvents(open);
   const knownSince = Date.now() - deps.dedupWindowMs - (await namespaceRetentionMs(client));
   return { zoomEvents, knownSince, graceMs: deps.graceMs };
 }

@@ -19,6 +19,7 @@ export interface Refusal {
     | 'not_cancellable'
     | 'already_cancelled'
     | 'zoom_refused'
+    | 'zoom_unchanged'
     | 'zoom_unavailable';
   message: string;
   zoom_code: number | null;

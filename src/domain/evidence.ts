@@ -42,7 +42,7 @@ export const evidenceSchema = z.object({
     .object({
       cancellation_id: z.string(),
       reason: z.string().nullable(),
-      zoom_call: z.enum(['DELETE', 'PUT cancel']),
+      zoom_call: z.enum(['DELETE', 'PUT cancel', 'PUT deny']),
     })
     .optional(),
   /** RESTORE_REREGISTRATION: whether the denied record Zoom left after a self-cancel was deleted. */

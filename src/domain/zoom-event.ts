@@ -30,6 +30,12 @@ export function sameZoomEvent(a: ZoomEvent, b: ZoomEvent): boolean {
   return a.kind === b.kind && a.id === b.id;
 }
 
+/** Each Zoom event once, in a stable order (by kind, then id). */
+export function distinctZoomEvents(events: Iterable<ZoomEvent>): ZoomEvent[] {
+  const byKindAndId = new Map([...events].map((e) => [`${e.kind}:${e.id}`, e]));
+  return [...byKindAndId.values()].sort((a, b) => a.kind.localeCompare(b.kind) || a.id.localeCompare(b.id));
+}
+
 /** Its path in Zoom's REST API, which is its path under our /api/v1 too: `/webinars/{id}`. */
 export function zoomEventPath(e: ZoomEvent): string {
   return `/${e.kind}s/${encodeURIComponent(e.id)}`;

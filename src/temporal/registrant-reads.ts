@@ -5,7 +5,7 @@ import { defaultPayloadConverter } from '@temporalio/common';
 import { google, temporal } from '@temporalio/proto';
 import type { CancellationRecord } from '../domain/cancellation';
 import type { CancelledBy, ListedState } from '../domain/registration';
-import { ZOOM_EVENT_KINDS, zoomEventIdField, type ZoomEvent } from '../domain/zoom-event';
+import { ZOOM_EVENT_KINDS, distinctZoomEvents, zoomEventIdField, type ZoomEvent } from '../domain/zoom-event';
 import { stateQuery, type RegistrantView } from '../workflows/registrant/messages';
 import {
   REGISTRANT_WORKFLOW_TYPE,
@@ -180,7 +180,7 @@ export async function zoomEventsWithOpenRegistrants(
   taskQueue: string,
   onPage: () => void = () => {},
 ): Promise<ZoomEvent[]> {
-  const found = new Map<string, ZoomEvent>();
+  const found: ZoomEvent[] = [];
   let nextPageToken: Uint8Array | undefined;
   do {
     const response = await client.workflowService.listWorkflowExecutions({
@@ -196,13 +196,13 @@ export async function zoomEventsWithOpenRegistrants(
     for (const execution of response.executions ?? []) {
       for (const kind of ZOOM_EVENT_KINDS) {
         const id = keywordOf(execution, zoomEventIdAttribute(kind).name);
-        if (id) found.set(`${kind}:${id}`, { kind, id });
+        if (id) found.push({ kind, id });
       }
     }
     nextPageToken = response.nextPageToken?.length ? response.nextPageToken : undefined;
     onPage();
   } while (nextPageToken);
-  return [...found.values()];
+  return distinctZoomEvents(found);
 }
 
 /** How long the namespace keeps a closed workflow (and its visibility record). */

@@ -65,9 +65,10 @@ test('by registrant: Zoom DELETEs the registrant, the answer is the settled outc
   await eventually(async () => (await world.state(webinarId, registrantId)).echoes_absorbed === 1, {
     what: 'the echo absorbed',
   });
-  // No second outcome, and no lookup started for the echo: the only GET is the one before the DELETE.
+  // No second outcome, and no lookup started for the echo: the only GETs are the one before the DELETE and the one
+  // that reads it back.
   expect(world.app.typesAbout(registrantId)).toEqual(['registrant.created', 'registrant.cancelled']);
-  expect(count('GET', zoomPath(webinarId, registrantId))).toBe(1);
+  expect(count('GET', zoomPath(webinarId, registrantId))).toBe(2);
   expect(await world.state(webinarId, registrantId)).toMatchObject({
     state: 'self_cancelled',
     settling: false,
@@ -119,8 +120,8 @@ test('the echo arriving before Zoom answers our DELETE is absorbed too', async (
     what: 'the held echo absorbed',
   });
   expect(world.app.typesAbout(registrantId)).toEqual(['registrant.created', 'registrant.cancelled']);
-  // 429 then the answer; the echo started no lookup of its own.
-  expect(count('GET', zoomPath(webinarId, registrantId))).toBe(2);
+  // 429 then the answer, then the read-back of the DELETE; the echo started no lookup of its own.
+  expect(count('GET', zoomPath(webinarId, registrantId))).toBe(3);
 });
 
 test('the same Idempotency-Key never cancels twice; reused for another `by` it is refused', async () => {
@@ -206,7 +207,8 @@ test('Zoom answering 429 and then 5xx: retried with backoff, then the settled ou
   const answer = await callApi(world, 'POST', cancellations(webinarId, registrantId), { body: { by: 'admin' } });
   expect(answer.status).toBe(200);
   expect(answer.body).toMatchObject({ cancelled_by: 'admin' });
-  expect(count('GET', zoomPath(webinarId, registrantId))).toBe(3);
+  // Two refused, the one that answered, and the read-back of the PUT.
+  expect(count('GET', zoomPath(webinarId, registrantId))).toBe(4);
   expect(count('PUT', `/v2/webinars/${webinarId}/registrants/status`)).toBe(1);
 });
 
@@ -361,5 +363,20 @@ test("Zoom refusing the PUT cancel (a 4xx): the API answers Zoom's status and re
     zoom_code: 3035,
   });
   expect(world.emulator.registrant(webinarId, registrantId)?.status).toBe('approved');
+  expect(world.app.typesAbout(registrantId)).toEqual(['registrant.created']);
+});
+
+test('Zoom answering our write with success that changes nothing: 502 zoom_unchanged, nothing settled, the app told nothing', async () => {
+  const { webinarId, registrantId } = await registered();
+  await world.emulator.configure({ writesChangeNothing: true });
+  try {
+    const answer = await callApi(world, 'POST', cancellations(webinarId, registrantId), { body: { by: 'admin' } });
+    expect(answer.status).toBe(502);
+    expect(answer.body).toMatchObject({ error: { code: 'zoom_unchanged' } });
+  } finally {
+    await world.emulator.configure({ writesChangeNothing: false });
+  }
+  expect(world.emulator.registrant(webinarId, registrantId)?.status).toBe('approved');
+  expect(await world.state(webinarId, registrantId)).toMatchObject({ state: 'approved', outcome: null });
   expect(world.app.typesAbout(registrantId)).toEqual(['registrant.created']);
 });

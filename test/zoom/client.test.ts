@@ -224,6 +224,19 @@ describe('writes: DELETE and PUT status', () => {
     });
   });
 
+  test('PUT status cancel of a pending registrant answers 204 and changes nothing (the emulator models the risk)', async () => {
+    const webinar = emulator.addWebinar();
+    const pending = emulator.addRegistrant(webinar.id, {
+      email: 'pat@example.com',
+      first_name: 'Pat',
+      status: 'pending',
+    });
+    await expect(zoom.updateRegistrantStatus(zoomWebinar(webinar.id), pending.id, 'cancel')).resolves.toEqual({
+      found: true,
+    });
+    expect(emulator.registrant(webinar.id, pending.id)?.status).toBe('pending');
+  });
+
   test('PUT status cancel leaves the registrant denied', async () => {
     const { webinarId, registrantId } = seed();
     await expect(zoom.updateRegistrantStatus(zoomWebinar(webinarId), registrantId, 'cancel')).resolves.toEqual({
@@ -261,6 +274,38 @@ describe('cancelInZoom activity', () => {
     });
     expect(emulator.registrant(b.webinarId, b.registrantId)?.status).toBe('denied');
   });
+
+  test('by admin, a pending registrant is denied: `cancel` revokes an approval they were never given', async () => {
+    const webinar = emulator.addWebinar();
+    const pending = emulator.addRegistrant(webinar.id, {
+      email: 'pat@example.com',
+      first_name: 'Pat',
+      status: 'pending',
+    });
+    await expect(run(webinar.id, pending.id, 'admin')).resolves.toMatchObject({ done: true, zoomCall: 'PUT deny' });
+    expect(emulator.registrant(webinar.id, pending.id)?.status).toBe('denied');
+  });
+
+  test.each(['registrant', 'admin'] as const)(
+    'by %s, a write Zoom answers 204 but does not make is not done: refused, nothing settled',
+    async (by) => {
+      await emulator.configure({ writesChangeNothing: true });
+      try {
+        const { webinarId, registrantId } = seed();
+        await expect(run(webinarId, registrantId, by)).resolves.toMatchObject({
+          done: false,
+          refusal: {
+            status: 502,
+            code: 'zoom_unchanged',
+            message: expect.stringContaining('still shows the registrant approved'),
+          },
+        });
+        expect(emulator.registrant(webinarId, registrantId)?.status).toBe('approved');
+      } finally {
+        await emulator.configure({ writesChangeNothing: false });
+      }
+    },
+  );
 
   test('a registrant Zoom already denied is not cancellable; on a retry, it is our own earlier PUT', async () => {
     const { webinarId, registrantId } = seed();

@@ -568,6 +568,7 @@ export class ZoomEmulator {
             return zoomError(reply, 400, ZOOM_CODES.registrantNotFound, `Registrant ${registrantId} was not found.`);
           }
           if (step) return this.answerStep(reply, step, webinarId, registrantId);
+          if (this.current.writesChangeNothing) return reply.code(204).send();
           const echo = this.buildEvent('cancelled', webinarId, registrantId);
           this.mutate(webinar, registrantId, () => void webinar.registrants.delete(registrantId));
           if (this.current.webhookOnApiWrites) this.emit(echo);
@@ -754,8 +755,11 @@ export class ZoomEmulator {
         return reply.code(429).headers(spent.headers).send({ code: ZOOM_CODES.rateLimited, message: spent.message });
     }
     const { action } = parsed.data;
+    if (this.current.writesChangeNothing) return reply.code(204).send();
     for (const registrant of targets) {
-      // Both cancel and deny leave the registrant denied (zoom-platform.md 1.3).
+      // `cancel` revokes an approval: a pending registrant has none, and stays pending (its effect there is
+      // undocumented; zoom-platform.md 1.3). Both cancel and deny leave an approved registrant denied.
+      if (action === 'cancel' && registrant.status === 'pending') continue;
       this.mutate(webinar, registrant.id, () => {
         registrant.status = action === 'approve' ? 'approved' : 'denied';
       });

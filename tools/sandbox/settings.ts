@@ -49,6 +49,8 @@ export const sandboxSettingsSchema = z.strictObject({
   dropNext: z.number().int().min(0).max(1_000_000),
   /** Every webhook until then (an ISO time) is lost: an outage of Zoom's delivery, or a cut-off subscription. */
   dropUntil: z.iso.datetime({ error: 'must be an ISO date-time or null' }).nullable(),
+  /** PUT status and DELETE answer 204 and change nothing (seen once at Zoom: emulator-fidelity.md #8). */
+  writesChangeNothing: z.boolean(),
   /** Whether our API writes (PUT status, DELETE) produce webhooks, as Zoom's own do. */
   webhookOnApiWrites: z.boolean(),
 });
@@ -74,6 +76,7 @@ export const DEFAULT_SETTINGS: SandboxSettings = {
   dropRate: 0,
   dropNext: 0,
   dropUntil: null,
+  writesChangeNothing: false,
   webhookOnApiWrites: true,
 };
 

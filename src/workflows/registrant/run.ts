@@ -26,7 +26,7 @@ import { searchAttributes } from './names';
 import type { RegistrantState } from './state';
 
 export class RegistrantRun {
-  /** Read by `load` before the loop takes its first event; the handlers need neither. */
+  /** Set by `load`, before the loop takes its first event; the handlers need neither. */
   settings!: WorkflowSettings;
   activities!: RegistrantActivities;
   /**
@@ -60,10 +60,11 @@ export class RegistrantRun {
 
   receive(event: unknown): void {
     const arrival = this.registrant.receive(event);
-    const { kind, eventTs } = (event ?? {}) as Partial<RegistrationEvent>;
+    const { kind, eventTs, zoomEvent, registrant } = (event ?? {}) as Partial<RegistrationEvent>;
     if (arrival === 'duplicate') log.info('duplicate delivery ignored', { kind, eventTs });
     if (arrival === 'malformed') log.warn('malformed registrationEvent signal ignored');
-    if (arrival === 'foreign') log.warn('event for another registrant ignored', { kind, eventTs });
+    if (arrival === 'foreign')
+      log.warn('event for another registrant ignored', { zoomEvent, registrant: registrant?.id });
   }
 
   receiveRequest(request: unknown): void {

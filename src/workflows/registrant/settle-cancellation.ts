@@ -47,11 +47,13 @@ export async function settleCancellation(run: RegistrantRun, cancel: Registratio
   // 1. Look the registrant up (retried by Temporal until Zoom has settled it, or LOOKUP_TIMEOUT).
   setCurrentDetails(currentDetails.lookingUp(cancel.eventTs, settings.lookupTimeoutMs));
   const lookupScope = new CancellationScope();
+  let lookupScopeOpen = true;
   void lookupScope
     .run(() => activities.lookupRegistrant({ zoomEvent, registrantId, occurrenceId: cancel.occurrenceId }))
     .then(({ lookup, zoomAnswer }) => ({ lookup, zoom_answer: zoomAnswer }))
     .catch((err: unknown) => (isCancellation(err) ? null : { lookup: lookupEvidenceOf(err) }))
-    .then((found) => found && registrant.amendCase(found));
+    // Only into this case: a lookup cancelled below never lands in the next one.
+    .then((found) => found && lookupScopeOpen && registrant.amendCase(found));
   let decision = decide();
   while (decision.kind === 'wait' && decision.for === 'lookup') {
     const seen = registrant.events.appliedCount;
@@ -59,6 +61,7 @@ export async function settleCancellation(run: RegistrantRun, cancel: Registratio
     decision = decide();
   }
   // A follow-up settled it before Zoom did: the lookup has nothing left to say.
+  lookupScopeOpen = false;
   if (!lookupFinished()) lookupScope.cancel();
 
   // 2. Wait for follow-ups where they can still change the outcome (an approval reinstates a denied registrant).

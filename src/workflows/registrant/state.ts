@@ -64,16 +64,18 @@ export class RegistrantState {
     readonly registrantId: string,
     carried: CarriedState | undefined,
   ) {
-    this.facts = carried?.facts ?? {
-      registrant: null,
-      occurrenceId: null,
-      lastEventTs: null,
-      state: null,
-      stateTs: 0,
-      evidence: null,
-      needsReviewReason: null,
-      outcome: null,
-    };
+    this.facts = carried
+      ? { ...carried.facts }
+      : {
+          registrant: null,
+          occurrenceId: null,
+          lastEventTs: null,
+          state: null,
+          stateTs: 0,
+          evidence: null,
+          needsReviewReason: null,
+          outcome: null,
+        };
     this.events = new EventLog(carried?.events);
     this.callbacks = new CallbackLedger(carried?.callbacks);
     this.requests = new AppRequests(carried?.requests);
@@ -131,10 +133,7 @@ export class RegistrantState {
 
   // ---- Events ----
 
-  /**
-   * Takes an event in and says which state it leads to: none for a cancellation (it is settled on its own) nor for
-   * Zoom's deny after our own cancel, which confirms it.
-   */
+  /** The state an event leads to: none for a cancellation (settled apart), nor for a deny that confirms ours. */
   take(event: RegistrationEvent): RegistrationState | null {
     if (event.eventTs >= (this.facts.lastEventTs ?? 0)) {
       this.facts.registrant = event.registrant;
