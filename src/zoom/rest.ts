@@ -46,11 +46,13 @@ export const zoomTokenResponseSchema = z.looseObject({
   scope: z.string().optional(),
 });
 
-/** Zoom error codes this service branches on. */
+/** Zoom error codes this service branches on, or (the emulator) answers with. */
 export const ZOOM_CODES = {
   registrantNotFound: 3000,
   webinarNotFound: 3001,
   invalidId: 300,
   rateLimited: 429,
   invalidToken: 124,
+  /** The token lacks a scope the call needs (HTTP 400; zoom-platform.md 1.3). */
+  missingScope: 4711,
 } as const;

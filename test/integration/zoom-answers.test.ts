@@ -9,7 +9,12 @@ beforeAll(async () => {
   world = await startWorld({ windows: { FOLLOW_UP_WINDOW: '1s', LOOKUP_TIMEOUT: '1m', DEDUP_WINDOW: '1h' } });
 });
 afterEach(() =>
-  world.emulator.configure({ removedRegistrantAnswer: 'registrant_not_found', selfCancelOperator: 'registrant' }),
+  world.emulator.configure({
+    removedRegistrantAnswer: 'registrant_not_found',
+    selfCancelOperator: 'registrant',
+    tokenScopes: 'classic',
+    missingScope: null,
+  }),
 );
 afterAll(() => world?.stop());
 
@@ -80,3 +85,17 @@ test.each(['absent', 'host'] as const)(
     });
   },
 );
+
+test('an app built with granular scopes that lacks one: every lookup is refused 400/4711, each case says so', async () => {
+  await world.emulator.configure({ tokenScopes: 'granular', missingScope: 'webinar:read:registrant:admin' });
+  const { webinarId, registrantId } = seed();
+  await world.deliver(world.emulator.cancelAsRegistrant(webinarId, registrantId));
+  const [told] = await callbacksAbout(world, registrantId, 1);
+  expect(told).toMatchObject({
+    type: 'registrant.needs_review',
+    data: { evidence: { lookup: 'failed', zoom_answer: { status: 400, code: 4711 } } },
+  });
+  expect((await world.state(webinarId, registrantId)).needs_review_reason).toContain(
+    'does not contain scopes:[webinar:read:registrant:admin]',
+  );
+});

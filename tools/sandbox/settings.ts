@@ -49,6 +49,13 @@ export const sandboxSettingsSchema = z.strictObject({
   dropNext: z.number().int().min(0).max(1_000_000),
   /** Every webhook until then (an ISO time) is lost: an outage of Zoom's delivery, or a cut-off subscription. */
   dropUntil: z.iso.datetime({ error: 'must be an ISO date-time or null' }).nullable(),
+  /**
+   * The token's scopes: the classic `webinar:read:admin webinar:write:admin`, or granular ones (new apps), as
+   * zoom-platform.md 5 maps them to the registrant calls (partly UNCONFIRMED).
+   */
+  tokenScopes: z.enum(['classic', 'granular'], { error: 'must be classic or granular' }),
+  /** A scope the app was not given: every call that needs it is answered 400 code 4711, as Zoom does. */
+  missingScope: z.string().min(1).nullable(),
   /** PUT status and DELETE answer 204 and change nothing (seen once at Zoom: emulator-fidelity.md #8). */
   writesChangeNothing: z.boolean(),
   /** Whether our API writes (PUT status, DELETE) produce webhooks, as Zoom's own do. */
@@ -76,6 +83,8 @@ export const DEFAULT_SETTINGS: SandboxSettings = {
   dropRate: 0,
   dropNext: 0,
   dropUntil: null,
+  tokenScopes: 'classic',
+  missingScope: null,
   writesChangeNothing: false,
   webhookOnApiWrites: true,
 };

@@ -42,6 +42,25 @@ describe('Server-to-Server OAuth', () => {
     expect(answer.data).toMatchObject({ error });
   });
 
+  test('classic scopes by default; granular ones on request, and a missing scope is 400 code 4711 on its calls', async () => {
+    expect((await getToken()).data).toMatchObject({ scope: 'webinar:read:admin webinar:write:admin' });
+    await emulator.configure({ tokenScopes: 'granular', missingScope: 'webinar:read:registrant:admin' });
+    try {
+      const { scope } = (await getToken()).data as { scope: string };
+      expect(scope.split(' ')).toEqual(expect.arrayContaining(['webinar:delete:registrant:admin']));
+      expect(scope.split(' ')).not.toContain('webinar:read:registrant:admin');
+      const { id } = emulator.addWebinar();
+      const person = emulator.addRegistrant(id, { email: 'ada@example.com', first_name: 'Ada' });
+      expect((await api('GET', `/webinars/${id}/registrants/${person.id}`)).data).toEqual({
+        code: 4711,
+        message: 'Invalid access token, does not contain scopes:[webinar:read:registrant:admin]',
+      });
+      expect((await api('GET', `/webinars/${id}/registrants`)).status).toBe(200);
+    } finally {
+      await emulator.configure({ tokenScopes: 'classic', missingScope: null });
+    }
+  });
+
   test('API calls need a live token: missing, unknown and expired ones get 401 code 124', async () => {
     const { id } = emulator.addWebinar();
     expect((await api('GET', `/webinars/${id}/registrants`, { headers: {} })).data).toEqual({
