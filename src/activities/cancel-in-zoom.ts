@@ -6,8 +6,8 @@ import { Context, heartbeat, sleep } from '@temporalio/activity';
 import type { CancelledBy, Registrant } from '../domain/registration';
 import type { Refusal } from '../domain/cancellation';
 import type { ZoomEvent } from '../domain/zoom-event';
-import { ZoomApiError, type RegistrantWrite, type ZoomClient, type ZoomMissing } from '../zoom/client';
-import { zoomFailure } from './zoom-failure';
+import type { RegistrantWrite, ZoomApiError, ZoomClient, ZoomMissing } from '../zoom/client';
+import { withZoomRefusals } from './zoom-failure';
 
 export interface CancelInZoomInput {
   zoomEvent: ZoomEvent;
@@ -29,7 +29,7 @@ export async function cancelInZoom(zoom: ZoomClient, input: CancelInZoomInput): 
   // A retry may follow an attempt whose write reached Zoom but whose answer was lost: then Zoom already shows
   // the result of our own act, which is success, not a refusal.
   const retrying = Context.current().info.attempt > 1;
-  return withZoomFailures<CancelInZoomResult>(
+  return withZoomRefusals<CancelInZoomResult>(
     async () => {
       const found = await zoom.getRegistrant(zoomEvent, registrantId, occurrenceId);
       if (!found.found) {
@@ -82,7 +82,7 @@ export async function cancelInZoom(zoom: ZoomClient, input: CancelInZoomInput): 
         },
       };
     },
-    (refusal) => ({ done: false, refusal }),
+    (err) => ({ done: false, refusal: refusalOf(err) }),
   );
 }
 
@@ -91,9 +91,9 @@ export async function deleteDeniedRegistrant(
   zoom: ZoomClient,
   input: Omit<CancelInZoomInput, 'by'>,
 ): Promise<{ deleted: boolean; detail: string }> {
-  const result = await withZoomFailures<RegistrantWrite | Refusal>(
+  const result = await withZoomRefusals<RegistrantWrite | Refusal>(
     () => zoom.deleteRegistrant(input.zoomEvent, input.registrantId, input.occurrenceId),
-    (refusal) => refusal,
+    refusalOf,
   );
   if ('zoom_code' in result) return { deleted: false, detail: result.message };
   if (result.found) return { deleted: true, detail: 'the denied record was deleted' };
@@ -128,15 +128,9 @@ function missingRefusal(missing: ZoomMissing): Refusal {
   };
 }
 
-/** Retryable Zoom failures go to Temporal's retry policy; a permanent one (refused, or our credentials) is an answer. */
-async function withZoomFailures<T>(call: () => Promise<T>, refused: (refusal: Refusal) => T): Promise<T> {
-  try {
-    return await call();
-  } catch (err) {
-    if (!(err instanceof ZoomApiError)) throw err;
-    if (err.retryable) throw zoomFailure(err);
-    // Zoom refusing our credentials is our fault, not the caller's: a bad gateway.
-    const status = err.kind === 'auth' ? 502 : (err.status ?? 502);
-    return refused({ status, code: 'zoom_refused', message: err.message, zoom_code: err.code });
-  }
+/** Zoom refused the call for good, as the API answers it. */
+function refusalOf(err: ZoomApiError): Refusal {
+  // Zoom refusing our credentials is our fault, not the caller's: a bad gateway.
+  const status = err.kind === 'auth' ? 502 : (err.status ?? 502);
+  return { status, code: 'zoom_refused', message: err.message, zoom_code: err.code };
 }

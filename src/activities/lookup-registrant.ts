@@ -5,9 +5,9 @@ import { log } from '@temporalio/activity';
 import type { LookupEvidence, ZoomAnswer } from '../domain/evidence';
 import type { ZoomEvent } from '../domain/zoom-event';
 import { ZOOM_FAILURES } from '../workflows/topology';
-import { ZoomApiError, type ZoomClient } from '../zoom/client';
+import type { RegistrantLookup, ZoomApiError, ZoomClient } from '../zoom/client';
 import { countZoomRefusal } from './metrics';
-import { zoomFailure } from './zoom-failure';
+import { withZoomRefusals } from './zoom-failure';
 
 export interface LookupInput {
   zoomEvent: ZoomEvent;
@@ -15,29 +15,22 @@ export interface LookupInput {
   occurrenceId: string | null;
 }
 
-/** What the lookup settled on, and the answer it settled on (evidence for the app and for operators). */
+/** What the lookup settled on, and the answer it settled on: the case's evidence, as the app and operators read it. */
 export interface LookupResult {
   lookup: Exclude<LookupEvidence, 'approved' | 'pending' | null>;
-  zoomAnswer: ZoomAnswer;
+  zoom_answer: ZoomAnswer;
 }
 
 export async function lookupRegistrant(zoom: ZoomClient, input: LookupInput): Promise<LookupResult> {
-  let result;
-  try {
-    result = await zoom.getRegistrant(input.zoomEvent, input.registrantId, input.occurrenceId);
-  } catch (err) {
-    if (!(err instanceof ZoomApiError)) throw err;
-    if (err.retryable) throw zoomFailure(err);
-    // Zoom refused the call itself (an unknown code, a host user gone, a scope the app lacks, our credentials): it
-    // says nothing of the registrant and will not get better by asking again. Loud, for an operator to fix.
-    log.error('the registrant lookup was refused: check the configuration', { status: err.status, code: err.code });
-    countZoomRefusal(err.status, err.code);
-    return { lookup: 'failed', zoomAnswer: { status: err.status, code: err.code, message: err.message } };
-  }
+  const result = await withZoomRefusals<RegistrantLookup | LookupResult>(
+    () => zoom.getRegistrant(input.zoomEvent, input.registrantId, input.occurrenceId),
+    refusedLookup,
+  );
+  if ('lookup' in result) return result;
   if (!result.found) {
     const { status, code, message } = result;
     const lookup = result.missing === 'registrant' ? 'not_found' : (`${result.missing}_not_found` as const);
-    return { lookup, zoomAnswer: { status, code, message } };
+    return { lookup, zoom_answer: { status, code, message } };
   }
   const { status } = result.registrant;
   if (status === 'approved' || status === 'pending') {
@@ -48,5 +41,15 @@ export async function lookupRegistrant(zoom: ZoomClient, input: LookupInput): Pr
       category: 'BENIGN',
     });
   }
-  return { lookup: status, zoomAnswer: { status: 200, code: null, message: `registrant ${status}` } };
+  return { lookup: status, zoom_answer: { status: 200, code: null, message: `registrant ${status}` } };
+}
+
+/**
+ * Zoom refused the call itself (an unknown code, a host user gone, a scope the app lacks, our credentials): it says
+ * nothing of the registrant and will not get better by asking again. Loud, for an operator to fix.
+ */
+function refusedLookup(err: ZoomApiError): LookupResult {
+  log.error('the registrant lookup was refused: check the configuration', { status: err.status, code: err.code });
+  countZoomRefusal(err.status, err.code);
+  return { lookup: 'failed', zoom_answer: { status: err.status, code: err.code, message: err.message } };
 }

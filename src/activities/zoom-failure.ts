@@ -35,3 +35,17 @@ export async function zoomCall<T>(call: () => Promise<T>): Promise<T> {
     throw err instanceof ZoomApiError ? zoomFailure(err) : err;
   }
 }
+
+/**
+ * Runs a Zoom call whose retryable failures reach Temporal as this activity's failure, while a permanent one (Zoom
+ * refused the call, or our credentials) is an answer: `refused` says which.
+ */
+export async function withZoomRefusals<T>(call: () => Promise<T>, refused: (err: ZoomApiError) => T): Promise<T> {
+  try {
+    return await call();
+  } catch (err) {
+    if (!(err instanceof ZoomApiError)) throw err;
+    if (err.retryable) throw zoomFailure(err);
+    return refused(err);
+  }
+}

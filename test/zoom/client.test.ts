@@ -20,9 +20,10 @@ beforeEach(() => {
   zoom = new ZoomClient({ apiBaseUrl: emulator.apiBaseUrl, tokenUrl: emulator.tokenUrl, ...credentials });
 });
 
-function seed() {
+/** A webinar with one registrant, approved unless said otherwise. */
+function seed(status?: 'pending') {
   const webinar = emulator.addWebinar();
-  const person = emulator.addRegistrant(webinar.id, { email: 'ada@example.com', first_name: 'Ada' });
+  const person = emulator.addRegistrant(webinar.id, { email: 'ada@example.com', first_name: 'Ada', status });
   return { webinarId: webinar.id, registrantId: person.id };
 }
 
@@ -150,11 +151,11 @@ describe('lookupRegistrant activity', () => {
     emulator.scriptLookup(webinarId, registrantId, [{ respond: 'not_found' }, { respond: 'status', status: 'denied' }]);
     await expect(run(webinarId, registrantId)).resolves.toMatchObject({
       lookup: 'not_found',
-      zoomAnswer: { status: 404, code: 3000 },
+      zoom_answer: { status: 404, code: 3000 },
     });
     await expect(run(webinarId, registrantId)).resolves.toEqual({
       lookup: 'denied',
-      zoomAnswer: { status: 200, code: null, message: 'registrant denied' },
+      zoom_answer: { status: 200, code: null, message: 'registrant denied' },
     });
   });
 
@@ -170,7 +171,7 @@ describe('lookupRegistrant activity', () => {
       registrantId,
       occurrenceId: null,
     });
-    expect(result).toMatchObject({ lookup: 'failed', zoomAnswer: { status: 404 } });
+    expect(result).toMatchObject({ lookup: 'failed', zoom_answer: { status: 404 } });
   });
 
   test.each([
@@ -183,7 +184,7 @@ describe('lookupRegistrant activity', () => {
       emulator.scriptLookup(webinarId, registrantId, [{ respond: 'error', status, code, message }]);
       await expect(run(webinarId, registrantId)).resolves.toEqual({
         lookup: 'failed',
-        zoomAnswer: { status, code, message: `Zoom answered ${status} (code ${code}): ${message}` },
+        zoom_answer: { status, code, message: `Zoom answered ${status} (code ${code}): ${message}` },
       });
     },
   );
@@ -225,16 +226,11 @@ describe('writes: DELETE and PUT status', () => {
   });
 
   test('PUT status cancel of a pending registrant answers 204 and changes nothing (the emulator models the risk)', async () => {
-    const webinar = emulator.addWebinar();
-    const pending = emulator.addRegistrant(webinar.id, {
-      email: 'pat@example.com',
-      first_name: 'Pat',
-      status: 'pending',
-    });
-    await expect(zoom.updateRegistrantStatus(zoomWebinar(webinar.id), pending.id, 'cancel')).resolves.toEqual({
+    const { webinarId, registrantId } = seed('pending');
+    await expect(zoom.updateRegistrantStatus(zoomWebinar(webinarId), registrantId, 'cancel')).resolves.toEqual({
       found: true,
     });
-    expect(emulator.registrant(webinar.id, pending.id)?.status).toBe('pending');
+    expect(emulator.registrant(webinarId, registrantId)?.status).toBe('pending');
   });
 
   test('PUT status cancel leaves the registrant denied', async () => {
@@ -276,14 +272,9 @@ describe('cancelInZoom activity', () => {
   });
 
   test('by admin, a pending registrant is denied: `cancel` revokes an approval they were never given', async () => {
-    const webinar = emulator.addWebinar();
-    const pending = emulator.addRegistrant(webinar.id, {
-      email: 'pat@example.com',
-      first_name: 'Pat',
-      status: 'pending',
-    });
-    await expect(run(webinar.id, pending.id, 'admin')).resolves.toMatchObject({ done: true, zoomCall: 'PUT deny' });
-    expect(emulator.registrant(webinar.id, pending.id)?.status).toBe('denied');
+    const { webinarId, registrantId } = seed('pending');
+    await expect(run(webinarId, registrantId, 'admin')).resolves.toMatchObject({ done: true, zoomCall: 'PUT deny' });
+    expect(emulator.registrant(webinarId, registrantId)?.status).toBe('denied');
   });
 
   test.each(['registrant', 'admin'] as const)(

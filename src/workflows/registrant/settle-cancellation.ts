@@ -50,7 +50,6 @@ export async function settleCancellation(run: RegistrantRun, cancel: Registratio
   let lookupScopeOpen = true;
   void lookupScope
     .run(() => activities.lookupRegistrant({ zoomEvent, registrantId, occurrenceId: cancel.occurrenceId }))
-    .then(({ lookup, zoomAnswer }) => ({ lookup, zoom_answer: zoomAnswer }))
     .catch((err: unknown) => (isCancellation(err) ? null : { lookup: lookupEvidenceOf(err) }))
     // Only into this case: a lookup cancelled below never lands in the next one.
     .then((found) => found && lookupScopeOpen && registrant.amendCase(found));
