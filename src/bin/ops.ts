@@ -22,6 +22,9 @@ import { redriveCallbacksUpdate, resolveUpdate } from '../workflows/registrant/m
 import { registrantWorkflowId } from '../workflows/registrant/names';
 import { PATCHES } from '../workflows/registrant/patches';
 import { patchStandings } from '../temporal/workflow-patches';
+import { ingestRegistrationEvent } from '../temporal/registrant-signals';
+import { openUnreadableEvents, readUnreadableEvent, settleUnreadableEvent } from '../temporal/unreadable-events';
+import { readRegistrationEvent } from '../zoom/webhook';
 import { describeDuration } from '../workflows/registrant/details';
 import { summariseFindings } from '../workflows/reconciliation/details';
 import { reconciliationScheduleId } from '../workflows/reconciliation/messages';
@@ -43,6 +46,11 @@ const USAGE = `usage: npm run ops -- <command>
   reconcile <webinarId>                       sweep one webinar now: Zoom's listings against our registrants
   patches                                     each change open runs may replay (the patch registry), and
                                               whether runs older than it are still open
+  unreadable [list]                           signed Zoom events the gateway could not read, kept for an operator
+  unreadable show <workflowId>                one of them: its body and why it could not be read
+  unreadable ingest <workflowId>              read it again (once a fix reads it) and hand it to its registrant
+  unreadable dismiss <workflowId> --note "why"
+                                              set it aside, saying why
   schedule [show|pause|resume]                the sweep's schedule: create or update it from RECONCILE_INTERVAL
                                               (as every worker does at start), show it, pause it (it stays
                                               paused whatever the workers' RECONCILE_INTERVAL), or resume it
@@ -53,6 +61,9 @@ TEMPORAL_PROFILE); reads TEMPORAL_TASK_QUEUE and RECONCILE_INTERVAL like it too.
 // Named in the message, since a command line has no field names to point at.
 const zoomEvent = z.string().regex(ZOOM_EVENT_ID_PATTERN, 'webinarId must be Zoom digits').transform(zoomWebinar);
 const registrantId = z.string().regex(REGISTRANT_ID_PATTERN, 'registrantId must be a Zoom registrant id');
+const unreadableEventId = z
+  .string()
+  .regex(/^zoom-unreadable-event\/[0-9a-f]{32}$/, 'the workflow id must be zoom-unreadable-event/ and 32 hex digits');
 const commandSchema = z.discriminatedUnion('command', [
   z.object({ command: z.literal('needs-review'), args: z.tuple([zoomEvent]) }),
   z.object({
@@ -72,6 +83,16 @@ const commandSchema = z.discriminatedUnion('command', [
   z.object({ command: z.literal('redrive'), args: z.tuple([zoomEvent, registrantId]) }),
   z.object({ command: z.literal('reconcile'), args: z.tuple([zoomEvent]) }),
   z.object({ command: z.literal('patches'), args: z.tuple([]) }),
+  z
+    .object({
+      command: z.literal('unreadable'),
+      args: z.union(
+        [z.tuple([z.literal('list').optional()]), z.tuple([z.enum(['show', 'ingest', 'dismiss']), unreadableEventId])],
+        { error: 'unreadable takes list, or show|ingest|dismiss and a workflow id (zoom-unreadable-event/…)' },
+      ),
+      note: z.string().trim().min(1, '--note must say why').optional(),
+    })
+    .refine((c) => c.args[0] !== 'dismiss' || c.note, { error: 'dismiss needs --note "why"' }),
   z.object({
     command: z.literal('schedule'),
     args: z.tuple([z.enum(['show', 'pause', 'resume'], { error: 'schedule takes show, pause or resume' }).optional()]),
@@ -88,14 +109,18 @@ function parseCommand(argv: string[]): Command {
   const { positionals, values } = parseOptions(argv);
   const [command, ...args] = positionals;
   if (!command || values.help) throw new UsageError('');
-  const parsed = commandSchema.safeParse({ command, args, canReregister: values['can-reregister'] });
+  const parsed = commandSchema.safeParse({ command, args, canReregister: values['can-reregister'], note: values.note });
   if (parsed.success) return parsed.data;
   const known = commandSchema.options.map((o) => o.shape.command.value);
   if (!known.includes(command as (typeof known)[number])) throw new UsageError(`unknown command "${command}"`);
   throw new UsageError(argumentProblem(parsed.error, command));
 }
 
-const OPTIONS = { 'can-reregister': { type: 'string' }, help: { type: 'boolean', short: 'h' } } as const;
+const OPTIONS = {
+  'can-reregister': { type: 'string' },
+  note: { type: 'string' },
+  help: { type: 'boolean', short: 'h' },
+} as const;
 
 /** A Zoom registrant id may begin with `-`: one that long, and not one of our flags, is an argument, not an option. */
 const isDashedId = (arg: string) =>
@@ -114,7 +139,8 @@ function parseOptions(argv: string[]) {
     const flag = /'(-[^' ]*)/.exec(errorMessage(err))?.[1] ?? 'an option';
     throw new UsageError(
       code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION'
-        ? `unknown option ${flag}: the options are --can-reregister true|false (resolve) and --help`
+        ? `unknown option ${flag}: the options are --can-reregister true|false (resolve), --note (unreadable ` +
+            'dismiss) and --help'
         : `${flag} needs a value, e.g. --can-reregister false`,
     );
   }
@@ -196,6 +222,34 @@ async function run(client: Client, cmd: Command, config: ReconcileScheduleConfig
       const interval = config.RECONCILE_INTERVAL ? describeDuration(config.RECONCILE_INTERVAL) : 'off';
       say(`kept from this shell's RECONCILE_INTERVAL (${interval}); the workers apply their own when they start`);
       say(describeSchedule(kept));
+      return;
+    }
+    case 'unreadable': {
+      const [action = 'list', workflowId] = cmd.args;
+      if (action === 'list' || !workflowId) {
+        const open = await openUnreadableEvents(client);
+        for (const e of open) say(`${e.workflow_id}\t${e.started_at}`);
+        say(`${open.length} unreadable Zoom event(s) waiting for an operator`);
+        return;
+      }
+      if (action === 'show') {
+        say(JSON.stringify(await readUnreadableEvent(client, workflowId), null, 2));
+        return;
+      }
+      if (action === 'dismiss') {
+        const settled = await settleUnreadableEvent(client, workflowId, { outcome: 'dismissed', note: cmd.note ?? '' });
+        say(`dismissed: ${settled.note}`);
+        return;
+      }
+      const kept = await readUnreadableEvent(client, workflowId);
+      const event = readRegistrationEvent(kept.body);
+      if (!event.success) throw new OpsError(`still unreadable: ${event.reason}`);
+      const handedTo = await ingestRegistrationEvent(client, taskQueue, {
+        ...event.data,
+        correlationId: kept.correlation_id,
+      });
+      await settleUnreadableEvent(client, workflowId, { outcome: 'ingested', note: `handed to ${handedTo}` });
+      say(`ingested: handed to ${handedTo}`);
       return;
     }
     case 'patches': {

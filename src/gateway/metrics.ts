@@ -9,10 +9,14 @@ import { countOpenRegistrants } from '../temporal/registrant-reads';
 import { withTemporalDeadline } from '../temporal/deadline';
 import { OPENAPI_TAGS } from './openapi';
 
-/** What a webhook came to: accepted, ignored (not a registration event), or why it was refused. */
+/**
+ * What a webhook came to: accepted, ignored (not a registration event), kept for an operator (signed but unreadable),
+ * or why it was refused.
+ */
 export type WebhookOutcome =
   | 'accepted'
   | 'ignored'
+  | 'kept_unreadable'
   | 'url_validation'
   | 'invalid_signature'
   | 'invalid_json'
@@ -36,7 +40,9 @@ export class GatewayMetrics {
   });
   private readonly webhooks = new Counter({
     name: 'gateway_zoom_webhooks_total',
-    help: 'Zoom webhooks received, by outcome (invalid_signature: signature failures; temporal_unavailable: 503s)',
+    help:
+      'Zoom webhooks received, by outcome (invalid_signature: signature failures; kept_unreadable: signed events ' +
+      'kept for an operator; temporal_unavailable: 503s)',
     labelNames: ['outcome'] as const,
     registers: [this.registry],
   });

@@ -17,6 +17,7 @@ import { OPENAPI_TAGS } from './openapi';
 import { sendError } from './errors';
 import type { GatewayMetrics, WebhookOutcome } from './metrics';
 import { ingestRegistrationEvent } from '../temporal/registrant-signals';
+import { keepUnreadableEvent } from '../temporal/unreadable-events';
 
 export interface WebhookOptions {
   config: Pick<GatewayConfig, 'ZOOM_WEBHOOK_SECRET_TOKEN' | 'TEMPORAL_TASK_QUEUE'>;
@@ -44,8 +45,9 @@ export function webhookRoute({ config, client, metrics }: WebhookOptions): Fasti
           summary: 'A webhook from Zoom',
           description:
             'Answered 200 once the event is durably with its registrant’s workflow; 401 for a missing, wrong or old ' +
-            'signature; 400 with a reason for a body that is not a registration event; 413 above 1 MiB; 503 while ' +
-            'Temporal does not answer (Zoom redelivers). Other Zoom events are answered 200 and ignored.',
+            'signature; 400 for a body that is not JSON; 413 above 1 MiB; 503 while Temporal does not answer (Zoom ' +
+            'redelivers). A signed event that cannot be read is answered 200 and kept for an operator (Zoom never ' +
+            'resends a 4xx). Other Zoom events are answered 200 and ignored.',
           headers: zoomSignatureHeadersSchema,
           body: zoomWebhookBodySchema,
         },
@@ -75,8 +77,28 @@ export function webhookRoute({ config, client, metrics }: WebhookOptions): Fasti
         } catch {
           return refuse(reply, 400, 'invalid_json', 'body is not JSON');
         }
+        // Signed by Zoom, so Zoom sent it; refusing it would lose it for good (Zoom never resends a 4xx), so an event
+        // that cannot be read is kept for an operator instead and answered 200.
+        const keepUnreadable = async (event: string | null, reason: string) => {
+          log.warn({ event, reason }, 'webhook unreadable: kept for an operator');
+          try {
+            const workflowId = await keepUnreadableEvent(client, config.TEMPORAL_TASK_QUEUE, {
+              event,
+              reason,
+              body: rawBody.toString('utf8'),
+              received_at: new Date().toISOString(),
+              correlation_id: request.id,
+            });
+            metrics.webhook('kept_unreadable');
+            return { status: 'kept_unreadable', workflow_id: workflowId, reason };
+          } catch (err) {
+            log.error({ event, err: errorMessage(err) }, 'Temporal did not keep the unreadable event');
+            return refuse(reply, 503, 'temporal_unavailable', 'the unreadable event could not be kept; retry later');
+          }
+        };
+
         const envelope = anyZoomWebhookSchema.safeParse(json);
-        if (!envelope.success) return refuse(reply, 400, 'invalid_event', 'body has no "event" name');
+        if (!envelope.success) return keepUnreadable(null, 'body has no "event" name');
 
         const eventName = envelope.data.event;
         if (eventName === 'endpoint.url_validation') {
@@ -92,9 +114,7 @@ export function webhookRoute({ config, client, metrics }: WebhookOptions): Fasti
         }
 
         const parsed = registrationEventSchema.safeParse(json);
-        if (!parsed.success) {
-          return refuse(reply, 400, 'invalid_event', describeIssue(parsed.error, eventName));
-        }
+        if (!parsed.success) return keepUnreadable(eventName, describeIssue(parsed.error, eventName));
         const event = parsed.data;
         const ids = {
           event: eventName,

@@ -2,3 +2,4 @@
 export { registrantWorkflow } from './registrant/workflow';
 export { zoomBudgetWorkflow } from './zoom-budget/workflow';
 export { reconciliationWorkflow } from './reconciliation/workflow';
+export { unreadableZoomEventWorkflow } from './unreadable-event/workflow';

@@ -3,6 +3,7 @@
 import { z } from 'zod';
 import { REGISTRATION_KINDS, type RegistrationEvent } from '../domain/registration';
 import { zoomWebinar } from '../domain/zoom-event';
+import { describeIssue } from '../errors';
 
 const registrationKindSchema = z.enum(REGISTRATION_KINDS);
 
@@ -94,3 +95,21 @@ export const zoomSignatureHeadersSchema = z.looseObject({
       "Seconds since the epoch; older than 2 hours (Zoom's last retry comes 85 minutes after the first attempt) or more than 5 minutes ahead is refused",
     ),
 });
+
+/** A kept body read again (`npm run ops -- unreadable ingest`): the event, or why it still cannot be read. */
+export function readRegistrationEvent(
+  body: string,
+): { success: true; data: RegistrationEvent } | { success: false; reason: string } {
+  let json: unknown;
+  try {
+    json = JSON.parse(body);
+  } catch {
+    return { success: false, reason: 'body is not JSON' };
+  }
+  const name = anyZoomWebhookSchema.safeParse(json).data?.event;
+  if (!name || !REGISTRATION_EVENT_NAMES.includes(name)) {
+    return { success: false, reason: `${name ?? 'a body without an event name'} is not a registration event` };
+  }
+  const parsed = registrationEventSchema.safeParse(json);
+  return parsed.success ? parsed : { success: false, reason: describeIssue(parsed.error, name) };
+}

@@ -110,7 +110,7 @@ test('a missing variable is "required", by name', async () => {
 test.each([
   [
     ['show', '81234567890', 'x', '--bogus'],
-    'ops: unknown option --bogus: the options are --can-reregister true|false (resolve) and --help',
+    'ops: unknown option --bogus: the options are --can-reregister true|false (resolve), --note (unreadable dismiss) and --help',
   ],
   [
     ['resolve', '81234567890', 'x', 'admin', '--can-reregister'],
@@ -120,6 +120,8 @@ test.each([
   // A registrant id may begin with "-": it is read as the id, not as an option.
   [['resolve', '81234567890', '-9tboDiHUQAeOnbmudzWa', 'someone'], 'ops: who cancelled must be registrant or admin'],
   [['show', '81234567890'], 'ops: wrong number of arguments for show'],
+  [['unreadable', 'show', 'abc'], 'ops: the workflow id must be zoom-unreadable-event/ and 32 hex digits'],
+  [['unreadable', 'dismiss', `zoom-unreadable-event/${'a'.repeat(32)}`], 'ops: dismiss needs --note "why"'],
 ])('ops %j: %s, then the usage', async (args, message) => {
   const run = await runScript('src/bin/ops.ts', args);
   expect(run.code).toBe(2);

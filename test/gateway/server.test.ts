@@ -85,23 +85,28 @@ describe('POST /zoom/webhook', () => {
 
   test.each([
     ['not JSON', '{nope', 'invalid_json', 'body is not JSON'],
-    ['JSON without an event name', '{"payload":{}}', 'invalid_event', 'body has no "event" name'],
     [
       'a url_validation without its token',
       '{"event":"endpoint.url_validation","payload":{}}',
       'invalid_event',
       'payload.plainToken is missing',
     ],
-    [
-      'a cancellation without the registrant email',
-      JSON.stringify(withoutEmail),
-      'invalid_event',
-      `${withoutEmail.event} payload.object.registrant.email: is required`,
-    ],
   ])('signed, but %s: 400', async (_what, body, code, message) => {
     const answer = await webhook(body, signed(body));
     expect(answer.statusCode).toBe(400);
     expect(answer.json()).toEqual({ error: { code, message } });
+  });
+
+  test.each([
+    ['JSON without an event name', '{"payload":{}}'],
+    ['a cancellation without the registrant email', JSON.stringify(withoutEmail)],
+  ])('signed, but %s: never refused (Zoom never resends a 4xx), kept for an operator', async (_what, body) => {
+    const answer = await webhook(body, signed(body));
+    // Kept as a workflow: Temporal is an address where nothing listens here, so 503 and Zoom retries.
+    expect(answer.statusCode).toBe(503);
+    expect(answer.json()).toEqual({
+      error: { code: 'temporal_unavailable', message: 'the unreadable event could not be kept; retry later' },
+    });
   });
 
   test('signed, an approval without operator: not refused (Zoom never resends a 4xx), handed on to Temporal', async () => {

@@ -10,6 +10,7 @@ import { registrantWorkflowId } from '../../src/workflows/registrant/names';
 import { urlValidationAnswer, zoomSignature } from '../../src/zoom/signature';
 import { startWorld, WEBHOOK_SECRET, type World } from '../helpers/world';
 import { zoomWebinar } from '../../src/domain/zoom-event';
+import { openUnreadableEvents, readUnreadableEvent } from '../../src/temporal/unreadable-events';
 
 let world: World;
 beforeAll(async () => {
@@ -130,17 +131,35 @@ test('a signed body that is not JSON gets 400', async () => {
   expect(answer.data).toEqual({ error: { code: 'invalid_json', message: 'body is not JSON' } });
 });
 
-test('a registration event that fails its schema gets 400 naming the field, and starts nothing', async () => {
+test('a signed event that fails its schema is answered 200 and kept for an operator, not started', async () => {
   const { body, workflowId } = cancellation();
   const broken = structuredClone(body) as { payload: { object: { registrant: { email?: string } } } };
   delete broken.payload.object.registrant.email;
   const raw = JSON.stringify(broken);
   const answer = await post(signedRaw(raw), raw);
-  expect(answer.status).toBe(400);
-  expect(answer.data).toMatchObject({
-    error: { code: 'invalid_event', message: expect.stringContaining('payload.object.registrant.email') },
+  // Zoom never resends a 4xx: a refusal would lose it for good.
+  expect(answer.status).toBe(200);
+  const kept = answer.data as { status: string; workflow_id: string; reason: string };
+  expect(kept).toMatchObject({
+    status: 'kept_unreadable',
+    workflow_id: expect.stringMatching(/^zoom-unreadable-event\/[0-9a-f]{32}$/),
+    reason: expect.stringContaining('payload.object.registrant.email'),
   });
   await expectNoWorkflow(workflowId);
+
+  // Zoom's retry of the same delivery finds it kept: one workflow per body.
+  expect((await post(signedRaw(raw), raw)).data).toMatchObject({ workflow_id: kept.workflow_id });
+  // Operators see it: in the open list, in the Web UI's summary, and with its body and reason.
+  expect((await openUnreadableEvents(world.client)).map((e) => e.workflow_id)).toContain(kept.workflow_id);
+  const handle = world.client.workflow.getHandle(kept.workflow_id);
+  expect(await (await handle.describe()).staticSummary()).toMatch(
+    /^Unreadable Zoom event webinar\.registration_cancelled: .*registrant\.email: is required/,
+  );
+  expect(await readUnreadableEvent(world.client, kept.workflow_id)).toMatchObject({
+    event: 'webinar.registration_cancelled',
+    body: raw,
+    settled: null,
+  });
 });
 
 test('a body over 1 MiB gets 413', async () => {

@@ -1,9 +1,12 @@
 // The operators' CLI (`npm run ops -- ...`) as a real child process against the dev server: list needs_review,
 // show, resolve reaching registrant.cancelled, re-driving a callback the app did not accept in time, a sweep now,
-// and the sweep's schedule.
+// the sweep's schedule, and the unreadable events kept for operators.
 import { eventually } from '../../tools/eventually';
 import { runScript } from '../helpers/run-script';
 import { patchStandings } from '../../src/temporal/workflow-patches';
+import { keepUnreadableEvent } from '../../src/temporal/unreadable-events';
+import { registrantWorkflowId } from '../../src/workflows/registrant/names';
+import { zoomWebinar } from '../../src/domain/zoom-event';
 import { callbacksAbout, startWorld, temporalAddress, type World } from '../helpers/world';
 
 let world: World;
@@ -21,7 +24,9 @@ beforeAll(async () => {
 });
 afterAll(() => world?.stop());
 
-const ops = (...args: string[]) => runScript('src/bin/ops.ts', args, { TEMPORAL_ADDRESS: temporalAddress() });
+/** ops on the world's own task queue, as its workers see it. */
+const ops = (...args: string[]) =>
+  runScript('src/bin/ops.ts', args, { TEMPORAL_ADDRESS: temporalAddress(), TEMPORAL_TASK_QUEUE: world.taskQueue });
 
 test('needs-review lists the case, show prints its evidence, resolve settles it and the app hears it', async () => {
   const webinar = world.emulator.addWebinar();
@@ -104,6 +109,62 @@ test('a callback the app refused for CALLBACK_RETRY_WINDOW waits; redrive delive
   expect(nothing).toMatchObject({ code: 1, stderr: expect.stringContaining('no failed callback') });
 });
 
+test('unreadable: lists the kept events, shows one, ingests what now reads and dismisses what does not', async () => {
+  const webinar = world.emulator.addWebinar();
+  const person = world.emulator.addRegistrant(webinar.id, { email: 'kat@example.com', first_name: 'Kat' });
+  const cancel = world.emulator.cancelAsAdmin(webinar.id, person.id) as {
+    payload: { object: Record<string, unknown> };
+  };
+  const unreadable = structuredClone(cancel);
+  delete unreadable.payload.object.registrant;
+  const kept = (await world.deliver(unreadable)).body as { workflow_id: string };
+  // As if a gateway of an older version had refused a body this one reads: kept, and readable now.
+  const readable = await keepUnreadableEvent(world.client, world.taskQueue, {
+    event: 'webinar.registration_cancelled',
+    reason: 'an older schema refused it',
+    body: JSON.stringify(cancel),
+    received_at: new Date().toISOString(),
+    correlation_id: 'ops-test',
+  });
+
+  const listed = await ops('unreadable');
+  expect(listed.code).toBe(0);
+  expect(listed.stdout).toContain(kept.workflow_id);
+  expect(listed.stdout).toContain(readable);
+
+  const shown = await ops('unreadable', 'show', kept.workflow_id);
+  expect(JSON.parse(shown.stdout)).toMatchObject({
+    event: 'webinar.registration_cancelled',
+    reason: 'webinar.registration_cancelled payload.object.registrant: is required',
+    settled: null,
+  });
+
+  const stillUnreadable = await ops('unreadable', 'ingest', kept.workflow_id);
+  expect(stillUnreadable.code).toBe(1);
+  expect(stillUnreadable.stderr).toContain(
+    'still unreadable: webinar.registration_cancelled payload.object.registrant',
+  );
+  const dismissed = await ops('unreadable', 'dismiss', kept.workflow_id, '--note', 'sent by hand, no registrant');
+  expect(dismissed).toMatchObject({
+    code: 0,
+    stdout: expect.stringContaining('dismissed: sent by hand, no registrant'),
+  });
+
+  const ingested = await ops('unreadable', 'ingest', readable);
+  expect(ingested.code).toBe(0);
+  expect(ingested.stdout).toContain(`ingested: handed to ${registrantWorkflowId(zoomWebinar(webinar.id), person.id)}`);
+  await callbacksAbout(world, person.id, 1);
+  expect(await world.state(webinar.id, person.id)).toMatchObject({ state: 'admin_cancelled' });
+
+  // Settled ones leave the list; a second settlement is refused with what was done.
+  const after = await ops('unreadable', 'list');
+  expect(after.stdout).not.toContain(kept.workflow_id);
+  expect(after.stdout).not.toContain(readable);
+  const again = await ops('unreadable', 'dismiss', readable, '--note', 'twice');
+  expect(again.code).toBe(1);
+  expect(again.stderr).toContain(`already ingested: handed to`);
+});
+
 test('bad arguments: usage and exit code 2', async () => {
   const result = await ops('resolve', '81234567890', 'abc', 'someone');
   expect(result.code).toBe(2);
@@ -139,7 +200,7 @@ test('reconcile sweeps one webinar now and prints what it found; schedule keeps,
   expect(wrong).toMatchObject({ code: 2, stderr: expect.stringContaining('schedule takes show, pause or resume') });
 });
 
-/** ops on the world's own task queue, as its workers see it. */
+/** ops with a sweep interval of its own. */
 const sweepOps = (...args: string[]) =>
   runScript('src/bin/ops.ts', args, {
     TEMPORAL_ADDRESS: temporalAddress(),
