@@ -144,6 +144,17 @@ export function registerControlApi(app: FastifyInstance, emulator: ZoomEmulator)
         return reply.code(202).send(emulator.deliveries.find((d) => d.id === id));
       });
 
+      // Zoom revalidates the endpoint every 72 h and disables the subscription after repeated failures.
+      control.get('/webhooks/subscription', () => emulator.webhookSubscription);
+      // As on Zoom's app page: re-enabled only once the endpoint validates again.
+      control.post('/webhooks/reenable', async () => {
+        if (!emulator.settings.webhookUrl) throw new SandboxError(409, 'no_webhook_url', 'no webhookUrl is set');
+        const { ok, detail } = await emulator.reenableWebhooks();
+        if (!ok)
+          throw new SandboxError(422, 'endpoint_validation_failed', `${emulator.settings.webhookUrl}: ${detail}`);
+        return emulator.webhookSubscription;
+      });
+
       control.get('/settings', () => emulator.settings);
       control.patch('/settings', (req) => emulator.configure(req.body ?? {}));
       done();

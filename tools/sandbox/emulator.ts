@@ -12,7 +12,7 @@ import type { RegistrationKind } from '../../src/domain/registration';
 import { LaggingView } from './consistency';
 import { registerControlApi } from './control-api';
 import { SandboxError } from './errors';
-import { WebhookDelivery, type DeliveryRecord } from './delivery';
+import { WebhookDelivery, type DeliveryRecord, type SubscriptionStatus } from './delivery';
 import { RateLimiter, type RateLimitLabel } from './rate-limits';
 import { DEFAULT_SETTINGS, settingsPatchSchema, type SandboxSettings, type SettingsPatch } from './settings';
 import { buildRegistrationEvent, deliverWebhook, signedRequest, type Operator, type ZoomWebhookBody } from './webhooks';
@@ -250,12 +250,23 @@ export class ZoomEmulator {
       }
     }
     this.current = next;
+    this.delivery.settingsChanged();
     return this.current;
   }
 
   /** Every webhook the emulator sent or tried to send, with each attempt. */
   get deliveries(): readonly DeliveryRecord[] {
     return this.delivery.log;
+  }
+
+  /** Zoom's revalidations of the endpoint, and whether repeated failures disabled the subscription. */
+  get webhookSubscription(): SubscriptionStatus {
+    return this.delivery.subscription();
+  }
+
+  /** Re-enables a subscription disabled by failed revalidations, once its endpoint validates again. */
+  reenableWebhooks(): Promise<{ ok: boolean; detail: string }> {
+    return this.delivery.reenableSubscription();
   }
 
   /**

@@ -42,6 +42,26 @@ export const sandboxSettingsSchema = z.strictObject({
   retryTimestamp: z.enum(['first', 'fresh'], { error: 'must be first or fresh' }),
   /** Zoom retries 5, 20 and 60 minutes apart; divided by this (60: seconds instead of minutes). */
   timeScale: z.number().min(1).max(100_000_000),
+  /**
+   * How often Zoom revalidates the subscribed endpoint (its webhooks page, "Revalidation": every 72 hours), before
+   * `timeScale` divides it; null never revalidates. Capped at setTimeout's limit, which would otherwise fire at once.
+   */
+  revalidateEveryMs: z
+    .number({ error: 'must be a number of milliseconds or null' })
+    .int('must be a whole number of milliseconds')
+    .min(1_000, 'must be at least 1000 (ms), or null for no revalidation')
+    .max(2_147_483_647, 'must be at most 2147483647 (ms, about 24.8 days), or null for no revalidation')
+    .nullable(),
+  /**
+   * After this many failed revalidations in a row Zoom stops sending events and disables the subscription until it
+   * is re-enabled (6 on its webhooks page). Whether a revalidation that failed is tried again sooner than the next
+   * period is UNCONFIRMED: the page says only "every 72 hours", so the sandbox waits the full period.
+   */
+  disableAfterFailedRevalidations: z
+    .number({ error: 'must be a whole number from 1 to 1000' })
+    .int('must be a whole number from 1 to 1000')
+    .min(1, 'must be a whole number from 1 to 1000')
+    .max(1_000, 'must be a whole number from 1 to 1000'),
   duplicateRate: rate,
   outOfOrderRate: rate,
   dropRate: rate,
@@ -78,6 +98,8 @@ export const DEFAULT_SETTINGS: SandboxSettings = {
   webhookSecret: 'sandbox-webhook-secret',
   retryTimestamp: 'first',
   timeScale: 1,
+  revalidateEveryMs: 72 * 3_600_000,
+  disableAfterFailedRevalidations: 6,
   duplicateRate: 0,
   outOfOrderRate: 0,
   dropRate: 0,

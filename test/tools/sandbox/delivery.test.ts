@@ -1,7 +1,12 @@
 // The emulator delivering webhooks as Zoom does, to a real endpoint that checks signatures with the gateway's code:
 // URL validation, retries 5/20/60 minutes apart under a time scale for a 5xx or no answer (never for a 4xx), each
 // signed with the first attempt's timestamp or afresh, the 3-second answer limit, duplicates, out-of-order
-// deliveries and dropped ones.
+// deliveries and dropped ones; and Zoom's revalidation of the endpoint every 72 hours, which disables the
+// subscription after repeated failures until it is re-enabled.
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import axios from 'axios';
+import { urlValidationAnswer, verifyZoomSignature } from '../../../src/zoom/signature';
 import { ZoomEmulator } from '../../../tools/sandbox/emulator';
 import { registrationEventName } from '../../../tools/sandbox/webhooks';
 import type { SettingsPatch } from '../../../tools/sandbox/settings';
@@ -182,4 +187,249 @@ test('stop() cancels the retries still scheduled', async () => {
   running.splice(running.indexOf(emulator), 1);
   expect(emulator.deliveries[0]!.state).toBe('pending');
   expect(receiver.received).toHaveLength(1);
+});
+
+// --- revalidation ------------------------------------------------------------------------------------------------
+
+/**
+ * An endpoint whose answers to Zoom's validation challenge the test decides (ZoomReceiver always answers right). It
+ * answers a challenge right only when the request was signed, so a passing revalidation was a signed one too.
+ */
+class ValidatingEndpoint {
+  /** The next challenges' answers (true: the right encryptedToken), in order; then `otherwise`. */
+  script: boolean[] = [];
+  otherwise = true;
+  validations = 0;
+  /** The events received, by name. */
+  readonly events: string[] = [];
+  /** How to answer the next events, in order; then 200. */
+  eventAnswers: number[] = [];
+  private server: Server | null = null;
+
+  async start(): Promise<string> {
+    this.server = createServer((req, res) => {
+      const chunks: Buffer[] = [];
+      req.on('data', (c: Buffer) => chunks.push(c));
+      req.on('end', () => {
+        const rawBody = Buffer.concat(chunks);
+        const body = JSON.parse(rawBody.toString('utf8')) as { event: string; payload: { plainToken?: string } };
+        if (body.event !== 'endpoint.url_validation') {
+          this.events.push(body.event);
+          res.writeHead(this.eventAnswers.shift() ?? 200).end();
+          return;
+        }
+        this.validations += 1;
+        const signed =
+          verifyZoomSignature({
+            secret: SECRET,
+            signature: req.headers['x-zm-signature'] as string | undefined,
+            timestamp: req.headers['x-zm-request-timestamp'] as string | undefined,
+            rawBody,
+            nowMs: Date.now(),
+          }) === null;
+        const right = (this.script.shift() ?? this.otherwise) && signed;
+        const answer = urlValidationAnswer(right ? SECRET : 'not-the-secret', body.payload.plainToken ?? '');
+        res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(answer));
+      });
+    });
+    await new Promise<void>((resolve) => this.server?.listen(0, '127.0.0.1', resolve));
+    return `http://127.0.0.1:${(this.server.address() as AddressInfo).port}/zoom/webhook`;
+  }
+
+  async stop(): Promise<void> {
+    this.server?.closeAllConnections();
+    await new Promise<void>((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()));
+  }
+}
+
+/** 72 hours become 26 ms at this scale. */
+const FAST = 10_000_000;
+const endpoints: ValidatingEndpoint[] = [];
+afterEach(async () => {
+  await Promise.all(running.splice(0).map((e) => e.stop()));
+  await Promise.all(endpoints.splice(0).map((e) => e.stop()));
+});
+const soon = { intervalMs: 5, timeoutMs: 10_000 };
+
+async function endpoint(): Promise<{ endpoint: ValidatingEndpoint; url: string }> {
+  const created = new ValidatingEndpoint();
+  endpoints.push(created);
+  return { endpoint: created, url: await created.start() };
+}
+
+/** An emulator subscribed to a ValidatingEndpoint, revalidating every 72 h scaled (26 ms unless told). */
+async function revalidated(settings: SettingsPatch = {}) {
+  const { endpoint: validating, url } = await endpoint();
+  const emulator = new ZoomEmulator({
+    ...credentials,
+    settings: { webhookSecret: SECRET, timeScale: FAST, ...settings },
+  });
+  await emulator.start();
+  running.push(emulator);
+  await emulator.configure({ webhookUrl: url });
+  return { emulator, endpoint: validating, url, webinarId: emulator.addWebinar().id };
+}
+
+const failuresInARow = (emulator: ZoomEmulator) =>
+  emulator.webhookSubscription.revalidations.map((r) => r.consecutive_failures);
+
+test('an endpoint that answers right passes revalidation again and again; stop() ends it', async () => {
+  const { emulator, endpoint: validating, url } = await revalidated();
+  await eventually(() => emulator.webhookSubscription.revalidations.length >= 3, soon);
+  const revalidations = emulator.webhookSubscription.revalidations.slice(0, 3);
+  expect(revalidations).toEqual(
+    Array.from({ length: 3 }, () => ({
+      at: expect.any(String),
+      url,
+      ok: true,
+      detail: 'validated',
+      consecutive_failures: 0,
+    })),
+  );
+  expect(emulator.webhookSubscription).toMatchObject({ state: 'enabled', consecutive_failures: 0, disabled_at: null });
+  // The challenge in configure, then one per revalidation (one more may be under way).
+  expect(validating.validations).toBeGreaterThanOrEqual(4);
+
+  await emulator.stop();
+  running.splice(running.indexOf(emulator), 1);
+  expect(emulator.webhookSubscription.next_revalidation_at).toBeNull();
+});
+
+test('6 failed revalidations in a row disable the subscription: nothing is sent until it is re-enabled', async () => {
+  const { emulator, endpoint: validating, webinarId } = await revalidated();
+  validating.otherwise = false;
+  await eventually(() => emulator.webhookSubscription.state === 'disabled', soon);
+  expect(failuresInARow(emulator)).toEqual([1, 2, 3, 4, 5, 6]);
+  expect(emulator.webhookSubscription.revalidations.every((r) => !r.ok && r.detail.includes('encryptedToken'))).toBe(
+    true,
+  );
+  expect(emulator.webhookSubscription).toMatchObject({ consecutive_failures: 6, next_revalidation_at: null });
+
+  const { registrant } = emulator.register(webinarId, { email: 'ada@example.com', first_name: 'Ada' });
+  await emulator.deliveriesIdle();
+  expect(emulator.deliveries[0]).toMatchObject({ state: 'subscription_disabled', attempts: [] });
+  expect(validating.events).toEqual([]);
+
+  // Re-enabling validates the endpoint first, as Zoom's app page does.
+  await expect(emulator.reenableWebhooks()).resolves.toMatchObject({ ok: false });
+  expect(emulator.webhookSubscription.state).toBe('disabled');
+  validating.otherwise = true;
+  await expect(emulator.reenableWebhooks()).resolves.toEqual({
+    ok: true,
+    detail: 're-enabled: the endpoint validated',
+  });
+  expect(emulator.webhookSubscription).toMatchObject({ state: 'enabled', consecutive_failures: 0, disabled_at: null });
+
+  const approved = emulator.approve(webinarId, registrant.id);
+  await emulator.deliveriesIdle();
+  expect(emulator.deliveries.map((d) => d.state)).toEqual(['subscription_disabled', 'delivered']);
+  expect(validating.events).toEqual([approved.event]);
+  // And the revalidations go on.
+  await eventually(() => emulator.webhookSubscription.revalidations.length > 6, soon);
+  expect(emulator.webhookSubscription.revalidations[6]).toMatchObject({ ok: true, consecutive_failures: 0 });
+});
+
+test('a passed revalidation between failures starts the count again', async () => {
+  const { emulator, endpoint: validating } = await revalidated({ disableAfterFailedRevalidations: 3 });
+  validating.script = [false, false, true, false, false, true];
+  await eventually(() => emulator.webhookSubscription.revalidations.length >= 6, soon);
+  expect(failuresInARow(emulator).slice(0, 6)).toEqual([1, 2, 0, 1, 2, 0]);
+  expect(emulator.webhookSubscription.state).toBe('enabled');
+});
+
+test('a disabled subscription stops the retries still scheduled', async () => {
+  // Retries 5 min apart become 500 ms; revalidations (the shortest period, 1 s) under 2 ms.
+  const {
+    emulator,
+    endpoint: validating,
+    webinarId,
+  } = await revalidated({
+    timeScale: 600,
+    revalidateEveryMs: 1_000,
+    disableAfterFailedRevalidations: 1,
+  });
+  validating.eventAnswers = [500];
+  emulator.register(webinarId, { email: 'ada@example.com', first_name: 'Ada' });
+  await eventually(() => emulator.deliveries[0]?.attempts.length === 1, soon);
+  validating.otherwise = false;
+  await emulator.deliveriesIdle();
+  expect(emulator.webhookSubscription.state).toBe('disabled');
+  expect(emulator.deliveries[0]).toMatchObject({ state: 'subscription_disabled', attempts: [{ outcome: 500 }] });
+  expect(validating.events).toHaveLength(1);
+});
+
+test('a new webhook URL is validated afresh, which re-enables the subscription', async () => {
+  const { emulator, endpoint: validating, webinarId } = await revalidated({ disableAfterFailedRevalidations: 2 });
+  validating.otherwise = false;
+  await eventually(() => emulator.webhookSubscription.state === 'disabled', soon);
+
+  const other = await endpoint();
+  await emulator.configure({ webhookUrl: other.url });
+  expect(emulator.webhookSubscription).toMatchObject({ state: 'enabled', consecutive_failures: 0 });
+  const created = emulator.register(webinarId, { email: 'ada@example.com', first_name: 'Ada' }).event;
+  await emulator.deliveriesIdle();
+  expect(other.endpoint.events).toEqual([created.event]);
+  await eventually(() => emulator.webhookSubscription.revalidations.some((r) => r.url === other.url && r.ok), soon);
+});
+
+test('revalidateEveryMs null: no revalidation is ever sent', async () => {
+  const off = await revalidated({ revalidateEveryMs: null });
+  const on = await revalidated();
+  // The other emulator, subscribed later with the same period, has revalidated a few times meanwhile.
+  await eventually(() => on.emulator.webhookSubscription.revalidations.length >= 3, soon);
+  expect(off.emulator.webhookSubscription).toMatchObject({
+    state: 'enabled',
+    next_revalidation_at: null,
+    revalidations: [],
+  });
+  expect(off.endpoint.validations).toBe(1);
+});
+
+test('a new time scale or period at runtime moves the next revalidation', async () => {
+  const { emulator } = await revalidated({ timeScale: 1 });
+  const due = Date.parse(emulator.webhookSubscription.next_revalidation_at!);
+  expect(due - Date.now()).toBeGreaterThan(71 * 3_600_000);
+  expect(emulator.webhookSubscription.revalidations).toEqual([]);
+
+  await emulator.configure({ timeScale: FAST });
+  await eventually(() => emulator.webhookSubscription.revalidations.length >= 2, soon);
+
+  await emulator.configure({ revalidateEveryMs: null });
+  expect(emulator.webhookSubscription.next_revalidation_at).toBeNull();
+});
+
+test('revalidation settings are checked', async () => {
+  const emulator = new ZoomEmulator({ ...credentials });
+  running.push(emulator);
+  await expect(emulator.configure({ revalidateEveryMs: 5 })).rejects.toMatchObject({
+    status: 400,
+    message: 'revalidateEveryMs: must be at least 1000 (ms), or null for no revalidation',
+  });
+  await expect(emulator.configure({ disableAfterFailedRevalidations: 0 })).rejects.toMatchObject({
+    message: 'disableAfterFailedRevalidations: must be a whole number from 1 to 1000',
+  });
+  expect(emulator.settings).toMatchObject({ revalidateEveryMs: 72 * 3_600_000, disableAfterFailedRevalidations: 6 });
+});
+
+test('the control API shows the subscription and re-enables it once the endpoint validates', async () => {
+  const { emulator, endpoint: validating } = await revalidated({ disableAfterFailedRevalidations: 2 });
+  const control = (method: string, route: string) =>
+    axios.request<{ state?: string; error?: { code: string } }>({
+      method,
+      url: `${emulator.controlUrl}${route}`,
+      validateStatus: () => true,
+    });
+  validating.otherwise = false;
+  await eventually(async () => (await control('GET', '/webhooks/subscription')).data.state === 'disabled', soon);
+
+  const refused = await control('POST', '/webhooks/reenable');
+  expect([refused.status, refused.data.error?.code]).toEqual([422, 'endpoint_validation_failed']);
+  validating.otherwise = true;
+  const reenabled = await control('POST', '/webhooks/reenable');
+  expect(reenabled.status).toBe(200);
+  expect(reenabled.data).toMatchObject({ state: 'enabled', consecutive_failures: 0 });
+
+  await emulator.configure({ webhookUrl: null });
+  const none = await control('POST', '/webhooks/reenable');
+  expect([none.status, none.data.error?.code]).toEqual([409, 'no_webhook_url']);
 });
