@@ -9,8 +9,9 @@ import {
   heldRegistrantsPage,
   planSweep,
   reconcileListingPage,
-  zoomEventListings,
+  zoomEventSchedule,
   type ListingPageInput,
+  type UnseenRegistrants,
   type ReconcileDeps,
 } from './reconcile';
 import type { AppNotifier } from '../app-callbacks/notifier';
@@ -36,11 +37,10 @@ export function createActivities({ zoom, notifier, settings, reconcile }: Activi
         throw err;
       }),
     planSweep: (requested: ZoomEvent[] | null) => planSweep(reconcile, requested),
-    zoomEventListings: (zoomEvent: ZoomEvent) => zoomEventListings(reconcile, zoomEvent),
+    zoomEventSchedule: (zoomEvent: ZoomEvent) => zoomEventSchedule(reconcile, zoomEvent),
     reconcileListingPage: (input: ListingPageInput) => reconcileListingPage(reconcile, input),
     heldRegistrantsPage: (input: { zoomEvent: ZoomEvent; cursor: string | null }) => heldRegistrantsPage(input),
-    deliverMissedCancellations: (input: { zoomEvent: ZoomEvent; registrantIds: string[]; observedAt: number }) =>
-      deliverMissedCancellations(reconcile, input),
+    deliverMissedCancellations: (input: UnseenRegistrants) => deliverMissedCancellations(reconcile, input),
   };
 }
 

@@ -5,6 +5,7 @@
 import { Context, heartbeat } from '@temporalio/activity';
 import type { Client } from '@temporalio/client';
 import { HELD_AS_REGISTERED, couldHaveKnown, reconcile, type Finding } from '../domain/reconciliation';
+import { absenceMeansCancelled, scheduleOf, type ZoomEventSchedule } from '../domain/occurrences';
 import type { ListedState, Registrant, RegistrationEvent, RegistrationKind, ZoomListing } from '../domain/registration';
 import { describeZoomEvent, distinctZoomEvents, type ZoomEvent } from '../domain/zoom-event';
 import {
@@ -53,15 +54,15 @@ export async function planSweep(deps: ReconcileDeps, requested: ZoomEvent[] | nu
   return { zoomEvents, knownSince, graceMs: deps.graceMs };
 }
 
-/** The listings a webinar is read by: one per live occurrence of a recurring webinar, else the webinar as a whole. */
-export async function zoomEventListings(
+/** What a webinar is read by (its listings), and whether it has ended (scheduleOf). */
+export async function zoomEventSchedule(
   deps: ReconcileDeps,
   zoomEvent: ZoomEvent,
-): Promise<{ found: true; occurrences: Array<string | null> } | { found: false; reason: string }> {
+): Promise<{ found: true; schedule: ZoomEventSchedule } | { found: false; reason: string }> {
   const found = await zoomCall(() => deps.zoom.getZoomEvent(zoomEvent));
   if (!found.found)
     return { found: false, reason: `Zoom does not know ${describeZoomEvent(zoomEvent)}: ${found.message}` };
-  return { found: true, occurrences: found.occurrenceIds.length > 0 ? found.occurrenceIds : [null] };
+  return { found: true, schedule: scheduleOf(found.scope, found.sessions, Date.now()) };
 }
 
 export interface ListingPageInput {
@@ -146,13 +147,22 @@ export async function heldRegistrantsPage(input: {
   return { registrantIds: page.registrants.map((r) => r.registrant_id), nextCursor: page.next_cursor };
 }
 
+export interface UnseenRegistrants {
+  zoomEvent: ZoomEvent;
+  registrantIds: string[];
+  observedAt: number;
+  /** Read before the listings; null only for a sweep that never read it. */
+  schedule: ZoomEventSchedule | null;
+}
+
 /**
  * Registrants we hold as registered whom no listing showed: each one's latest run is read (visibility may show an
- * older run, or lag) and, if it still holds them, told of the cancellation Zoom never announced.
+ * older run, or lag) and, if it still holds them, told of the cancellation Zoom never announced; unless their
+ * session has ended, after which Zoom's listings say nothing of them (absenceMeansCancelled).
  */
 export async function deliverMissedCancellations(
   deps: ReconcileDeps,
-  input: { zoomEvent: ZoomEvent; registrantIds: string[]; observedAt: number },
+  input: UnseenRegistrants,
 ): Promise<Array<[registrantId: string, finding: Finding]>> {
   const client = Context.current().client;
   const findings: Array<[string, Finding]> = [];
@@ -161,6 +171,10 @@ export async function deliverMissedCancellations(
     const view = (await readRegistrant(client, input.zoomEvent, registrantId))?.view;
     const held = !view?.registrant ? null : view.settling ? 'settling' : view.state;
     const { finding, missed } = reconcile('absent', held, true);
+    if (missed && input.schedule && !absenceMeansCancelled(input.schedule, view?.occurrence_id ?? null)) {
+      findings.push([registrantId, 'ended']);
+      continue;
+    }
     findings.push([registrantId, finding]);
     if (!missed || !view?.registrant) continue;
     await handOver(client, deps.taskQueue, {

@@ -41,6 +41,8 @@ export const FINDINGS = [
   'missed_approval',
   'missed_registration',
   'untracked',
+  /** Held as registered and in no listing, but the event or their occurrence has ended: nothing inferred. */
+  'ended',
 ] as const;
 export type Finding = (typeof FINDINGS)[number];
 

@@ -12,7 +12,13 @@ import {
   type ZoomListedRegistrant,
   type ZoomRegistrant,
 } from './rest';
-import { zoomEventPath, type ZoomEvent, type ZoomEventKind } from '../domain/zoom-event';
+import { zoomEventKey, zoomEventPath, type ZoomEvent, type ZoomEventKind } from '../domain/zoom-event';
+import {
+  occurrenceParam,
+  registrationScope,
+  type RegistrationScope,
+  type ScheduledSession,
+} from '../domain/occurrences';
 import { unreachableDetail } from '../http';
 import type { ZoomBudget, ZoomRateCategory } from './budget';
 
@@ -79,8 +85,8 @@ export interface RegistrantPageQuery {
 export type RegistrantPage =
   { found: true; registrants: ZoomListedRegistrant[]; nextPageToken: string | null } | ZoomMissing;
 
-/** A webinar's occurrences (none when it does not recur), or Zoom does not know it. */
-export type ZoomEventLookup = { found: true; occurrenceIds: string[] } | ZoomMissing;
+/** When a webinar takes place (its occurrences when it recurs) and how one registers for it, or Zoom does not know it. */
+export type ZoomEventLookup = { found: true; scope: RegistrationScope; sessions: ScheduledSession[] } | ZoomMissing;
 
 /** `Retry-After` is seconds for per-second limits and an ISO date for daily ones (zoom-platform.md section 6). */
 export function parseRetryAfter(header: string | undefined, nowMs: number): number | null {
@@ -97,20 +103,26 @@ export class ZoomClient {
   private readonly http: AxiosInstance;
   private token: { value: string; expiresAt: number } | null = null;
   private tokenInFlight: Promise<string> | null = null;
+  /** Each webinar's registration scope, by zoomEventKey. */
+  private readonly scopes = new Map<string, RegistrationScope>();
 
   constructor(private readonly options: ZoomClientOptions) {
     this.http = axios.create({ timeout: options.timeoutMs ?? 10_000, validateStatus: () => true });
   }
 
+  /**
+   * `GET .../registrants/{id}` (Light). A registrant's calls are given the registrant's occurrence and pass it on
+   * only where registration is per occurrence (occurrenceFor).
+   */
   async getRegistrant(
     zoomEvent: ZoomEvent,
     registrantId: string,
-    occurrenceId?: string | null,
+    occurrenceId: string | null = null,
   ): Promise<RegistrantLookup> {
     const response = await this.call('light', {
       method: 'GET',
       url: `${zoomEventPath(zoomEvent)}/registrants/${encodeURIComponent(registrantId)}`,
-      params: occurrenceId ? { occurrence_id: occurrenceId } : undefined,
+      params: await this.occurrenceQuery(zoomEvent, occurrenceId),
     });
     if (response.status !== 200) return missingOrThrow(zoomEvent, response);
     return { found: true, registrant: readable(zoomRegistrantSchema, response.data, 'a registrant') };
@@ -133,35 +145,79 @@ export class ZoomClient {
     return { found: true, registrants: page.registrants, nextPageToken: page.next_page_token || null };
   }
 
-  /** `GET /webinars/{id}`: the occurrences a recurring webinar is listed by (Light); deleted ones are left out. */
+  /**
+   * `GET /webinars/{id}` (Light): its sessions, past occurrences included (Zoom leaves them out unless asked), and
+   * whether registration is per occurrence.
+   */
   async getZoomEvent(zoomEvent: ZoomEvent): Promise<ZoomEventLookup> {
-    const response = await this.call('light', { method: 'GET', url: zoomEventPath(zoomEvent) });
+    const response = await this.call('light', {
+      method: 'GET',
+      url: zoomEventPath(zoomEvent),
+      params: { show_previous_occurrences: true },
+    });
     if (response.status !== 200) return missingOrThrow(zoomEvent, response);
     const webinar = readable(zoomWebinarSchema, response.data, 'a webinar');
-    const live = (webinar.occurrences ?? []).filter((o) => o.status !== 'deleted');
-    return { found: true, occurrenceIds: live.map((o) => o.occurrence_id) };
+    const duration = webinar.duration ?? 0;
+    const sessions: ScheduledSession[] = webinar.occurrences?.length
+      ? webinar.occurrences.map((o) => ({
+          occurrenceId: o.occurrence_id,
+          startTime: o.start_time,
+          durationMinutes: o.duration ?? duration,
+          deleted: o.status === 'deleted',
+        }))
+      : webinar.start_time
+        ? [{ occurrenceId: null, startTime: webinar.start_time, durationMinutes: duration, deleted: false }]
+        : [];
+    return { found: true, scope: registrationScope(webinar.settings?.registration_type), sessions };
+  }
+
+  /**
+   * The `occurrence_id` a registrant's calls take (occurrenceParam): read once per webinar and kept, since
+   * `registration_type` is set when a webinar is scheduled. A webinar Zoom does not know takes none, and the call
+   * itself then says so.
+   */
+  async occurrenceFor(zoomEvent: ZoomEvent, occurrenceId: string | null): Promise<string | null> {
+    if (!occurrenceId) return null;
+    const key = zoomEventKey(zoomEvent);
+    let scope = this.scopes.get(key);
+    if (!scope) {
+      const found = await this.getZoomEvent(zoomEvent);
+      if (!found.found) return null;
+      scope = found.scope;
+      this.scopes.set(key, scope);
+    }
+    return occurrenceParam(scope, occurrenceId);
+  }
+
+  private async occurrenceQuery(zoomEvent: ZoomEvent, occurrenceId: string | null) {
+    const occurrence = await this.occurrenceFor(zoomEvent, occurrenceId);
+    return occurrence ? { occurrence_id: occurrence } : undefined;
   }
 
   /** `DELETE .../registrants/{id}`: the one API call that frees the registrant to register again. */
-  deleteRegistrant(zoomEvent: ZoomEvent, registrantId: string, occurrenceId?: string | null): Promise<RegistrantWrite> {
+  async deleteRegistrant(
+    zoomEvent: ZoomEvent,
+    registrantId: string,
+    occurrenceId: string | null = null,
+  ): Promise<RegistrantWrite> {
     return this.write(zoomEvent, 'light', {
       method: 'DELETE',
       url: `${zoomEventPath(zoomEvent)}/registrants/${encodeURIComponent(registrantId)}`,
-      params: occurrenceId ? { occurrence_id: occurrenceId } : undefined,
+      params: await this.occurrenceQuery(zoomEvent, occurrenceId),
     });
   }
 
   /** `PUT .../registrants/status` for one registrant; Zoom leaves a cancelled one `denied`. */
-  updateRegistrantStatus(
+  async updateRegistrantStatus(
     zoomEvent: ZoomEvent,
     registrantId: string,
     action: 'approve' | 'deny' | 'cancel',
-    occurrenceId?: string | null,
+    occurrenceId: string | null = null,
   ): Promise<RegistrantWrite> {
     return this.write(zoomEvent, 'medium', {
       method: 'PUT',
       url: `${zoomEventPath(zoomEvent)}/registrants/status`,
-      params: occurrenceId ? { occurrence_id: occurrenceId } : undefined,
+      params: await this.occurrenceQuery(zoomEvent, occurrenceId),
       data: { action, registrants: [{ id: registrantId }] },
     });
   }

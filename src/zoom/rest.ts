@@ -32,9 +32,24 @@ export const zoomRegistrantPageSchema = z.looseObject({
   registrants: z.array(zoomListedRegistrantSchema),
 });
 
-/** `GET /webinars/{id}`: what the sweep reads of a webinar, its occurrences when it recurs. */
+/**
+ * `GET /webinars/{id}` (with `show_previous_occurrences`): when it takes place, and when it recurs its occurrences
+ * and whether registration is per occurrence (`settings.registration_type`).
+ */
 export const zoomWebinarSchema = z.looseObject({
-  occurrences: z.array(z.looseObject({ occurrence_id: z.string(), status: z.string().optional() })).optional(),
+  start_time: z.string().optional(),
+  duration: z.number().optional(),
+  settings: z.looseObject({ registration_type: z.number().int().optional() }).optional(),
+  occurrences: z
+    .array(
+      z.looseObject({
+        occurrence_id: z.string(),
+        start_time: z.string(),
+        duration: z.number().optional(),
+        status: z.string().optional(),
+      }),
+    )
+    .optional(),
 });
 
 export const zoomErrorBodySchema = z.looseObject({ code: z.number(), message: z.string() });

@@ -182,8 +182,8 @@ test('missed registration, denial and approval reach their workflows; registrati
   await expect(world.state(webinar.id, old.id)).rejects.toThrow();
 });
 
-test('a recurring webinar is listed occurrence by occurrence; each registrant counts once', async () => {
-  const webinar = world.emulator.addWebinar({ occurrences: 2 });
+test('a recurring webinar with registration per occurrence is listed occurrence by occurrence; each registrant counts once', async () => {
+  const webinar = world.emulator.addWebinar({ occurrences: 2, registrationType: 3 });
   const [first, second] = webinar.occurrences.map((o) => o.occurrence_id);
   const both = await registered(world, webinar.id, 'both@example.com');
   const { registrant } = world.emulator.register(webinar.id, {
@@ -206,6 +206,54 @@ test('a recurring webinar is listed occurrence by occurrence; each registrant co
   expect(lists.filter((r) => r.query.includes(`occurrence_id=${second}`))).toHaveLength(3);
   await eventually(() => cancellations(world, registrant.id).length === 1);
   expect(world.app.typesAbout(both)).toEqual(['registrant.created']);
+});
+
+test('one registration for every occurrence (registration_type 1): one listing for the whole series', async () => {
+  const webinar = world.emulator.addWebinar({ occurrences: 3, registrationType: 1 });
+  await registered(world, webinar.id, 'series@example.com');
+  expect(findingsOf(await sweep(world, webinar.id), webinar.id)).toMatchObject({
+    listed: 1,
+    agreeing: 1,
+    zoom_calls: 1 + 3,
+  });
+  const lists = world.emulator.requests.filter((r) => r.path === `/v2/webinars/${webinar.id}/registrants`);
+  expect(lists.map((r) => r.query.includes('occurrence_id'))).toEqual([false, false, false]);
+});
+
+test('an occurrence that has ended never yields an inferred cancellation; nor does a series that has ended', async () => {
+  const weekAgo = Date.now() - 7 * 24 * 3600 * 1000;
+  // Per occurrence: the first has passed, so the sweep no longer lists it, and its registrant is in no listing.
+  const perOccurrence = world.emulator.addWebinar({ occurrences: 2, registrationType: 2, startsAt: weekAgo });
+  const [past, next] = perOccurrence.occurrences.map((o) => o.occurrence_id) as [string, string];
+  const { registrant: wasThere } = world.emulator.register(perOccurrence.id, {
+    email: 'was-there@example.com',
+    first_name: 'Was',
+    occurrenceIds: [past],
+  });
+  await callbacksAbout(world, wasThere.id, 1);
+  const comes = await registered(world, perOccurrence.id, 'comes@example.com');
+  // A one-off webinar that has ended: Zoom may stop listing its registrants.
+  const over = world.emulator.addWebinar({ startsAt: weekAgo });
+  const { registrant: attended } = world.emulator.register(over.id, {
+    email: 'attended@example.com',
+    first_name: 'At',
+  });
+  await callbacksAbout(world, attended.id, 1);
+  over.registrants.delete(attended.id);
+  await pastGrace();
+
+  const report = await sweep(world, perOccurrence.id, over.id);
+  expect(findingsOf(report, perOccurrence.id)).toMatchObject({
+    listed: 1,
+    agreeing: 1,
+    ended: 1,
+    missed_cancellation: 0,
+  });
+  const lists = world.emulator.requests.filter((r) => r.path === `/v2/webinars/${perOccurrence.id}/registrants`);
+  expect(lists.every((r) => r.query.includes(`occurrence_id=${next}`))).toBe(true);
+  expect(findingsOf(report, over.id)).toMatchObject({ listed: 0, ended: 1, missed_cancellation: 0 });
+  for (const id of [wasThere.id, comes, attended.id]) expect(world.app.typesAbout(id)).toEqual(['registrant.created']);
+  expect(await world.state(perOccurrence.id, wasThere.id)).toMatchObject({ state: 'approved' });
 });
 
 test('a 429 and a 5xx mid-sweep: the listing resumes at the page it failed on', async () => {

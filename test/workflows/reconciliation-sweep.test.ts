@@ -4,6 +4,7 @@ import type { Finding } from '../../src/domain/reconciliation';
 import type { ListingPage } from '../../src/activities/reconcile';
 import { describeSweep, summariseFindings } from '../../src/workflows/reconciliation/details';
 import { zoomWebinar } from '../../src/domain/zoom-event';
+import type { ZoomEventSchedule } from '../../src/domain/occurrences';
 import { Sweep, type SweepProgress, type ZoomEventSweep } from '../../src/workflows/reconciliation/sweep';
 
 const plan = { zoomEvents: [zoomWebinar('111'), zoomWebinar('222')], knownSince: 1_000, graceMs: 60_000 };
@@ -13,6 +14,13 @@ const page = (findings: Array<[string, Finding]>, nextPageToken: string | null =
   outcome: 'page',
   findings,
   nextPageToken,
+});
+
+/** A schedule read with these listings, whose sessions have not ended. */
+const listed = (...listings: Array<string | null>): ZoomEventSchedule => ({
+  scope: listings.some((l) => l !== null) ? 'per_occurrence' : 'whole',
+  listings,
+  ended: false,
 });
 
 function begin(): { sweep: Sweep; webinar: ZoomEventSweep } {
@@ -25,7 +33,7 @@ function begin(): { sweep: Sweep; webinar: ZoomEventSweep } {
 test('each listing is read in the three statuses, page by page, then the held registrants', () => {
   const { sweep, webinar } = begin();
   expect(webinar).toMatchObject({ zoomEvent: zoomWebinar('111'), observedAt: NOW - 60_000, phase: 'listings' });
-  sweep.listingsKnown(webinar, ['occ1', 'occ2']);
+  sweep.scheduleKnown(webinar, listed('occ1', 'occ2'));
   const read: string[] = [];
   for (let next = sweep.nextPage(webinar); next && webinar.phase === 'listings'; next = sweep.nextPage(webinar)) {
     read.push(`${next.occurrenceId}/${next.status}/${next.pageToken ?? 'first'}`);
@@ -52,7 +60,7 @@ test('each listing is read in the three statuses, page by page, then the held re
 
 test('each registrant counts once, listed or found gone; those listed are not looked for among the held', () => {
   const { sweep, webinar } = begin();
-  sweep.listingsKnown(webinar, [null]);
+  sweep.scheduleKnown(webinar, listed(null));
   sweep.pageRead(
     webinar,
     page(
@@ -87,7 +95,7 @@ test('each registrant counts once, listed or found gone; those listed are not lo
 
 test('an expired page token starts the listing again; counted registrants stay counted once', () => {
   const { sweep, webinar } = begin();
-  sweep.listingsKnown(webinar, [null]);
+  sweep.scheduleKnown(webinar, listed(null));
   sweep.pageRead(webinar, page([['a', 'agreeing']], 'tok'));
   sweep.pageRead(webinar, { outcome: 'token_expired' });
   expect(sweep.nextPage(webinar)).toMatchObject({ status: 'approved', pageToken: null });
@@ -103,7 +111,7 @@ test('an expired page token starts the listing again; counted registrants stay c
 
 test('a webinar Zoom does not know, or a failure, ends that webinar only: nobody is taken for gone', () => {
   const { sweep, webinar } = begin();
-  sweep.listingsKnown(webinar, [null]);
+  sweep.scheduleKnown(webinar, listed(null));
   sweep.pageRead(webinar, { outcome: 'webinar_not_found', reason: 'Zoom does not know webinar 111' });
   expect(webinar).toMatchObject({ phase: 'done', findings: { errors: ['Zoom does not know webinar 111'] } });
   sweep.finishCurrent();
@@ -124,7 +132,7 @@ test('a webinar Zoom does not know, or a failure, ends that webinar only: nobody
 
 test('carried across continue-as-new, a sweep resumes at its page with whom it has seen', () => {
   const { sweep, webinar } = begin();
-  sweep.listingsKnown(webinar, [null]);
+  sweep.scheduleKnown(webinar, listed(null));
   sweep.pageRead(webinar, page([['a', 'agreeing']], 'tok'));
   const resumed = Sweep.resume(JSON.parse(JSON.stringify(sweep.carry())) as SweepProgress);
   const same = resumed.current(NOW + 5_000) as ZoomEventSweep;
@@ -143,7 +151,7 @@ test('carried across continue-as-new, a sweep resumes at its page with whom it h
 
 test('what a terminal and the Web UI read of a sweep', () => {
   const { sweep, webinar } = begin();
-  sweep.listingsKnown(webinar, [null]);
+  sweep.scheduleKnown(webinar, listed(null));
   sweep.pageRead(
     webinar,
     page([
@@ -157,10 +165,18 @@ test('what a terminal and the Web UI read of a sweep', () => {
   ]);
   const details = describeSweep(sweep.report, webinar);
   expect(details).toContain('Sweeping webinar **111**: its pending listing (webinar 1 of this sweep).');
-  expect(details).toContain('| webinar 111 | 3 | 1 | 0 | 2 | 0 | 0 | 0 | 0 | 2 | - |');
+  expect(details).toContain('| webinar 111 | 3 | 1 | 0 | 2 | 0 | 0 | 0 | 0 | 0 | 2 | - |');
   sweep.fail(webinar, 'Zoom answered 400 (code 4711)');
   sweep.finishCurrent();
   expect(summariseFindings(sweep.report)[0]).toBe(
     'webinar 111: 3 listed; 1 agreeing, 2 missed cancellations (2 Zoom calls); not swept to the end: Zoom answered 400 (code 4711)',
   );
+});
+
+test('a schedule with nothing left to list (every occurrence past) goes straight to the held registrants', () => {
+  const { sweep, webinar } = begin();
+  sweep.scheduleKnown(webinar, { scope: 'per_occurrence', listings: [], ended: true });
+  expect(sweep.nextPage(webinar)).toBeNull();
+  expect(webinar.phase).toBe('held');
+  expect(webinar.findings.zoom_calls).toBe(1);
 });

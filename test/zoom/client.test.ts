@@ -375,9 +375,29 @@ describe("the sweep's calls", () => {
     ).toMatchObject({ found: true, registrants: [{ email: 'pending@example.com', create_time: expect.any(String) }] });
     expect(await counted.getZoomEvent(zoomWebinar(webinar.id))).toEqual({
       found: true,
-      occurrenceIds: [occurrence!.occurrence_id],
+      scope: 'whole',
+      sessions: [
+        {
+          occurrenceId: occurrence!.occurrence_id,
+          startTime: occurrence!.start_time,
+          durationMinutes: 60,
+          deleted: false,
+        },
+      ],
     });
     expect(taken).toEqual(['medium', 'medium', 'medium', 'light']);
+  });
+
+  test("a webinar's past occurrences are asked for, and its registration_type read", async () => {
+    const weekAgo = Date.now() - 7 * 24 * 3600 * 1000;
+    const webinar = emulator.addWebinar({ occurrences: 2, registrationType: 2, startsAt: weekAgo });
+    const lookup = await zoom.getZoomEvent(zoomWebinar(webinar.id));
+    if (!lookup.found) throw new Error('not found');
+    expect(lookup.scope).toBe('per_occurrence');
+    // The first occurrence has passed: Zoom leaves it out unless show_previous_occurrences.
+    expect(lookup.sessions.map((s) => s.occurrenceId)).toEqual(webinar.occurrences.map((o) => o.occurrence_id));
+    const read = emulator.requests.filter((r) => r.path === `/v2/webinars/${webinar.id}`).at(-1);
+    expect(read?.query).toBe('show_previous_occurrences=true');
   });
 
   test('a webinar Zoom does not know, and a page token it no longer honours', async () => {
@@ -399,5 +419,34 @@ describe("the sweep's calls", () => {
         occurrenceId: null,
       }),
     ).rejects.toMatchObject({ kind: 'rejected', code: 300 });
+  });
+});
+
+describe("a registrant's calls and their occurrence", () => {
+  const registrantCalls = (webinarId: string) =>
+    emulator.requests.filter((r) => r.path.startsWith(`/v2/webinars/${webinarId}/registrants`)).map((r) => r.query);
+
+  test.each([
+    [1, 'one registration for every occurrence: no occurrence_id, whatever the event named', false],
+    [2, 'one registration per occurrence: its occurrence_id', true],
+    [3, 'occurrences chosen at registration: its occurrence_id', true],
+  ] as const)('registration_type %p, %s', async (registrationType, _what, passed) => {
+    const webinar = emulator.addWebinar({ occurrences: 2, registrationType });
+    const [first] = webinar.occurrences.map((o) => o.occurrence_id);
+    const person = emulator.addRegistrant(webinar.id, { email: 'occ@example.com', first_name: 'Occ' });
+    const client = new ZoomClient({ apiBaseUrl: emulator.apiBaseUrl, tokenUrl: emulator.tokenUrl, ...credentials });
+    await client.getRegistrant(zoomWebinar(webinar.id), person.id, first);
+    await client.updateRegistrantStatus(zoomWebinar(webinar.id), person.id, 'cancel', first);
+    await client.deleteRegistrant(zoomWebinar(webinar.id), person.id, first);
+    expect(registrantCalls(webinar.id)).toEqual(Array(3).fill(passed ? `occurrence_id=${first}` : ''));
+    // registration_type is read once per webinar, not per call.
+    expect(emulator.countRequests('GET', `/v2/webinars/${webinar.id}`)).toBe(1);
+  });
+
+  test('a one-off webinar: no occurrence, and nothing read to decide it', async () => {
+    const { webinarId, registrantId } = seed();
+    await zoom.getRegistrant(zoomWebinar(webinarId), registrantId, null);
+    expect(registrantCalls(webinarId)).toEqual(['']);
+    expect(emulator.countRequests('GET', `/v2/webinars/${webinarId}`)).toBe(0);
   });
 });

@@ -16,7 +16,15 @@ import { WebhookDelivery, type DeliveryRecord, type SubscriptionStatus } from '.
 import { RateLimiter, type RateLimitLabel } from './rate-limits';
 import { DEFAULT_SETTINGS, settingsPatchSchema, type SandboxSettings, type SettingsPatch } from './settings';
 import { buildRegistrationEvent, deliverWebhook, signedRequest, type Operator, type ZoomWebhookBody } from './webhooks';
-import { ZoomWorld, type NewRegistrant, type Registrant, type Webinar } from './world';
+import {
+  SESSION_MINUTES,
+  ZoomWorld,
+  sessionEnded,
+  type NewRegistrant,
+  type NewWebinar,
+  type Registrant,
+  type Webinar,
+} from './world';
 
 export type { Registrant, Webinar } from './world';
 export type { ZoomWebhookBody } from './webhooks';
@@ -127,6 +135,9 @@ const listQuerySchema = z.object({
   page_size: z.coerce.number().int().min(1).max(MAX_PAGE_SIZE).default(30),
   next_page_token: z.string().optional(),
 });
+
+/** The `occurrence_id` a registrant call was given, if any. */
+const occurrenceOf = (query: unknown) => (query as { occurrence_id?: string }).occurrence_id ?? null;
 
 function zoomError(reply: FastifyReply, status: number, code: number, message: string) {
   return reply.code(status).send({ code, message });
@@ -331,7 +342,7 @@ export class ZoomEmulator {
 
   // --- the world ---------------------------------------------------------------------------------------------
 
-  addWebinar(w?: { id?: string; hostId?: string; hostEmail?: string; topic?: string; occurrences?: number }): Webinar {
+  addWebinar(w?: NewWebinar): Webinar {
     return this.world.addWebinar(w);
   }
 
@@ -582,12 +593,16 @@ export class ZoomEmulator {
         api.get('/webinars/:webinarId/registrants/:registrantId', (req, reply) => {
           const { webinarId, registrantId } = req.params as { webinarId: string; registrantId: string };
           const step = this.nextStep('get', webinarId, registrantId);
-          return step
-            ? this.answerStep(reply, step, webinarId, registrantId)
-            : this.answerRecord(reply, webinarId, registrantId);
+          if (step) return this.answerStep(reply, step, webinarId, registrantId);
+          const occurrence = occurrenceOf(req.query);
+          const record = this.world.webinars.get(webinarId)?.registrants.get(registrantId);
+          if (occurrence && record && !this.registeredFor(webinarId, record, occurrence)) {
+            return this.registrantNotFound(reply, registrantId);
+          }
+          return this.answerRecord(reply, webinarId, registrantId);
         });
         api.get('/webinars/:webinarId', (req, reply) =>
-          this.describeWebinar((req.params as { webinarId: string }).webinarId, reply),
+          this.describeWebinar((req.params as { webinarId: string }).webinarId, req.query, reply),
         );
         api.get('/webinars/:webinarId/registrants', (req, reply) => {
           const { webinarId } = req.params as { webinarId: string };
@@ -600,7 +615,7 @@ export class ZoomEmulator {
           this.add((req.params as { webinarId: string }).webinarId, req.body, reply),
         );
         api.put('/webinars/:webinarId/registrants/status', (req, reply) =>
-          this.updateStatus((req.params as { webinarId: string }).webinarId, req.body, reply),
+          this.updateStatus((req.params as { webinarId: string }).webinarId, req.body, occurrenceOf(req.query), reply),
         );
         api.delete('/webinars/:webinarId/registrants/:registrantId', (req, reply) => {
           const { webinarId, registrantId } = req.params as { webinarId: string; registrantId: string };
@@ -615,6 +630,7 @@ export class ZoomEmulator {
           }
           if (step) return this.answerStep(reply, step, webinarId, registrantId);
           if (this.current.writesChangeNothing) return reply.code(204).send();
+          if (this.leaveOccurrence(webinar, registrantId, occurrenceOf(req.query))) return reply.code(204).send();
           const echo = this.buildEvent('cancelled', webinarId, registrantId);
           this.mutate(webinar, registrantId, () => void webinar.registrants.delete(registrantId));
           if (this.current.webhookOnApiWrites) this.emit(echo);
@@ -725,11 +741,43 @@ export class ZoomEmulator {
     });
   }
 
-  /** `GET /webinars/{id}`: the webinar, with its occurrences when it recurs (type 9). */
-  private describeWebinar(webinarId: string, reply: FastifyReply) {
+  /**
+   * Whether a registrant's record answers for `occurrence`: where registration is per occurrence and Zoom honours
+   * `occurrence_id` (occurrenceScope), only for the occurrences they registered for.
+   */
+  private registeredFor(webinarId: string, registrant: Registrant, occurrence: string): boolean {
+    const webinar = this.world.webinars.get(webinarId);
+    if (!webinar || webinar.registrationType === 1 || this.current.occurrenceScope === 'ignored') return true;
+    return !registrant.occurrence_ids || registrant.occurrence_ids.includes(occurrence);
+  }
+
+  /**
+   * A cancel, deny or DELETE for one occurrence of a registrant registered for several (occurrenceScope honoured,
+   * registration per occurrence): they leave that occurrence and keep the others. False when the write is for the
+   * whole registrant instead.
+   */
+  private leaveOccurrence(webinar: Webinar, registrantId: string, occurrence: string | null): boolean {
+    const registrant = webinar.registrants.get(registrantId);
+    if (!occurrence || !registrant || webinar.registrationType === 1) return false;
+    if (this.current.occurrenceScope === 'ignored') return false;
+    const theirs = registrant.occurrence_ids ?? webinar.occurrences.map((o) => o.occurrence_id);
+    if (!theirs.includes(occurrence) || theirs.length < 2) return false;
+    this.mutate(webinar, registrantId, () => {
+      registrant.occurrence_ids = theirs.filter((id) => id !== occurrence);
+    });
+    return true;
+  }
+
+  /**
+   * `GET /webinars/{id}`: the webinar, with its occurrences and `settings.registration_type` when it recurs (type
+   * 9); occurrences that have ended only with `show_previous_occurrences=true`, as Zoom does.
+   */
+  private describeWebinar(webinarId: string, query: unknown, reply: FastifyReply) {
     const webinar = this.world.webinars.get(webinarId);
     if (!webinar) return webinarNotFound(reply, webinarId);
     const recurring = webinar.occurrences.length > 0;
+    const previous = (query as { show_previous_occurrences?: string }).show_previous_occurrences === 'true';
+    const shown = webinar.occurrences.filter((o) => previous || !sessionEnded(o.start_time));
     return reply.send({
       uuid: webinar.uuid,
       id: Number(webinar.id),
@@ -737,9 +785,14 @@ export class ZoomEmulator {
       topic: webinar.topic,
       type: recurring ? 9 : 5,
       start_time: webinar.startTime,
-      duration: 60,
+      duration: SESSION_MINUTES,
       timezone: 'UTC',
-      ...(recurring ? { occurrences: webinar.occurrences.map((o) => ({ ...o, duration: 60 })) } : {}),
+      ...(recurring
+        ? {
+            settings: { registration_type: webinar.registrationType },
+            occurrences: shown.map((o) => ({ ...o, duration: SESSION_MINUTES })),
+          }
+        : {}),
     });
   }
 
@@ -777,7 +830,7 @@ export class ZoomEmulator {
     });
   }
 
-  private updateStatus(webinarId: string, body: unknown, reply: FastifyReply) {
+  private updateStatus(webinarId: string, body: unknown, occurrence: string | null, reply: FastifyReply) {
     const webinar = this.world.webinars.get(webinarId);
     if (!webinar) return webinarNotFound(reply, webinarId);
     const parsed = statusUpdateSchema.safeParse(body);
@@ -806,6 +859,7 @@ export class ZoomEmulator {
       // `cancel` revokes an approval: a pending registrant has none, and stays pending (its effect there is
       // undocumented; zoom-platform.md 1.3). Both cancel and deny leave an approved registrant denied.
       if (action === 'cancel' && registrant.status === 'pending') continue;
+      if (action !== 'approve' && this.leaveOccurrence(webinar, registrant.id, occurrence)) continue;
       this.mutate(webinar, registrant.id, () => {
         registrant.status = action === 'approve' ? 'approved' : 'denied';
       });

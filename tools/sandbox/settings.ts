@@ -76,6 +76,13 @@ export const sandboxSettingsSchema = z.strictObject({
   tokenScopes: z.enum(['classic', 'granular'], { error: 'must be classic or granular' }),
   /** A scope the app was not given: every call that needs it is answered 400 code 4711, as Zoom does. */
   missingScope: z.string().min(1).nullable(),
+  /**
+   * Whether the registrant calls honour `occurrence_id` where registration is per occurrence (registration_type 2
+   * or 3): GET answers for the occurrences the registrant chose only, and a cancel, deny or DELETE of one of several
+   * leaves the others; or ignore it and act on the whole registrant. How Zoom scopes them is UNCONFIRMED
+   * (zoom-meetings.md M5).
+   */
+  occurrenceScope: z.enum(['honoured', 'ignored'], { error: 'must be honoured or ignored' }),
   /** PUT status and DELETE answer 204 and change nothing (seen once at Zoom: emulator-fidelity.md #8). */
   writesChangeNothing: z.boolean(),
   /** Whether our API writes (PUT status, DELETE) produce webhooks, as Zoom's own do. */
@@ -107,6 +114,7 @@ export const DEFAULT_SETTINGS: SandboxSettings = {
   dropUntil: null,
   tokenScopes: 'classic',
   missingScope: null,
+  occurrenceScope: 'honoured',
   writesChangeNothing: false,
   webhookOnApiWrites: true,
 };

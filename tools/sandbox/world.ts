@@ -28,8 +28,10 @@ export interface Webinar {
   hostEmail: string;
   topic: string;
   startTime: string;
-  /** A recurring webinar's occurrences (Zoom's type 9); none for a one-off (type 5). */
+  /** A recurring webinar's occurrences (Zoom's type 9); none for a one-off (type 5). Each lasts an hour. */
   occurrences: Occurrence[];
+  /** A recurring webinar's `settings.registration_type`: 1 once for all (Zoom's default), 2 each, 3 chosen ones. */
+  registrationType: 1 | 2 | 3;
   registrants: Map<string, Registrant>;
 }
 
@@ -46,6 +48,12 @@ export interface NewRegistrant {
 
 const isoSeconds = (ms: number) => new Date(ms).toISOString().replace(/\.\d+Z$/, 'Z');
 const WEEK_MS = 7 * 24 * 3600 * 1000;
+/** Every session the emulator schedules lasts an hour. */
+export const SESSION_MINUTES = 60;
+
+/** Whether a session that began at `startTime` is over at `now`. */
+export const sessionEnded = (startTime: string, now = Date.now()) =>
+  Date.parse(startTime) + SESSION_MINUTES * 60_000 < now;
 
 /** Zoom-like ids: webinar ids are 11 digits, registrant ids 22 base64url characters. */
 export const newWebinarId = () => String(randomInt(10_000_000_000, 99_999_999_999));
@@ -68,13 +76,23 @@ export function registrantOf(webinar: Webinar, r: NewRegistrant): Registrant {
   };
 }
 
+export interface NewWebinar {
+  id?: string;
+  hostId?: string;
+  hostEmail?: string;
+  topic?: string;
+  /** Weekly occurrences: a recurring webinar. */
+  occurrences?: number;
+  registrationType?: 1 | 2 | 3;
+  /** When it (its first occurrence) starts, epoch ms: a week from now by default; earlier ones have passed. */
+  startsAt?: number;
+}
+
 export class ZoomWorld {
   readonly webinars = new Map<string, Webinar>();
 
-  addWebinar(
-    w: { id?: string; hostId?: string; hostEmail?: string; topic?: string; occurrences?: number } = {},
-  ): Webinar {
-    const start = Date.now() + WEEK_MS;
+  addWebinar(w: NewWebinar = {}): Webinar {
+    const start = w.startsAt ?? Date.now() + WEEK_MS;
     const webinar: Webinar = {
       id: w.id ?? newWebinarId(),
       uuid: randomBytes(12).toString('base64'),
@@ -88,6 +106,7 @@ export class ZoomWorld {
         start_time: isoSeconds(start + i * WEEK_MS),
         status: 'available' as const,
       })),
+      registrationType: w.registrationType ?? 1,
       registrants: new Map(),
     };
     this.webinars.set(webinar.id, webinar);

@@ -3,6 +3,7 @@
 import { FINDINGS, type Finding } from '../../domain/reconciliation';
 import type { ListingPage, ListingPageInput, SweepPlan } from '../../activities/reconcile';
 import { zoomEventIdField, type ZoomEvent } from '../../domain/zoom-event';
+import type { ZoomEventSchedule } from '../../domain/occurrences';
 import type { SweepReport, ZoomEventFindings } from './messages';
 
 /** Zoom lists registrants by status: each listing is read in these three (zoom-platform.md 1.1). */
@@ -12,8 +13,8 @@ export interface ZoomEventSweep {
   zoomEvent: ZoomEvent;
   /** What the events it hands over say happened by: when it began, less RECONCILE_GRACE. */
   observedAt: number;
-  /** Its listings once known: one per occurrence of a recurring webinar, else one (null) for the whole. */
-  occurrences: Array<string | null> | null;
+  /** Once read: its listings (one per occurrence not ended where registration is per occurrence, else the whole). */
+  schedule: ZoomEventSchedule | null;
   /** Listings (occurrence × status) read so far, and the page of the current one to read next. */
   listing: number;
   pageToken: string | null;
@@ -85,7 +86,7 @@ export class Sweep {
     this.progress.current = {
       zoomEvent,
       observedAt: now - plan.graceMs,
-      occurrences: null,
+      schedule: null,
       listing: 0,
       pageToken: null,
       phase: 'listings',
@@ -110,15 +111,15 @@ export class Sweep {
     target.phase = 'done';
   }
 
-  listingsKnown(target: ZoomEventSweep, occurrences: Array<string | null>): void {
-    target.occurrences = occurrences;
+  scheduleKnown(target: ZoomEventSweep, schedule: ZoomEventSchedule): void {
+    target.schedule = schedule;
     target.findings.zoom_calls += 1;
+    if (!this.nextPage(target)) target.phase = 'held';
   }
 
   /** The next page to read, or null once every listing has been read to its end. */
   nextPage(target: ZoomEventSweep): ListingPageInput | null {
-    const occurrences = target.occurrences ?? [null];
-    const occurrence = occurrences[Math.floor(target.listing / LISTED_STATUSES.length)];
+    const occurrence = target.schedule?.listings[Math.floor(target.listing / LISTED_STATUSES.length)];
     if (occurrence === undefined) return null;
     return {
       zoomEvent: target.zoomEvent,

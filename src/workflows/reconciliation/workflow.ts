@@ -42,7 +42,7 @@ const onTheZoomQueue = () =>
   });
 
 export async function reconciliationWorkflow({ zoomEvents, progress }: ReconciliationInput = {}): Promise<SweepReport> {
-  const { planSweep, zoomEventListings, reconcileListingPage, heldRegistrantsPage, deliverMissedCancellations } =
+  const { planSweep, zoomEventSchedule, reconcileListingPage, heldRegistrantsPage, deliverMissedCancellations } =
     onTheZoomQueue();
   const sweep = progress
     ? Sweep.resume(progress)
@@ -52,13 +52,13 @@ export async function reconciliationWorkflow({ zoomEvents, progress }: Reconcili
 
   /** Reads one webinar to its end; false when this run should hand over to the next first. */
   async function sweepTarget(target: ZoomEventSweep): Promise<boolean> {
-    if (!target.occurrences) {
-      const listings = await zoomEventListings(target.zoomEvent);
-      if (!listings.found) {
-        sweep.fail(target, listings.reason);
+    if (!target.schedule) {
+      const found = await zoomEventSchedule(target.zoomEvent);
+      if (!found.found) {
+        sweep.fail(target, found.reason);
         return true;
       }
-      sweep.listingsKnown(target, listings.occurrences);
+      sweep.scheduleKnown(target, found.schedule);
     }
     for (let page = sweep.nextPage(target); target.phase === 'listings' && page; page = sweep.nextPage(target)) {
       if (pages >= PAGES_PER_RUN || workflowInfo().continueAsNewSuggested) return false;
@@ -69,9 +69,11 @@ export async function reconciliationWorkflow({ zoomEvents, progress }: Reconcili
     while (target.phase === 'held') {
       const held = await heldRegistrantsPage({ zoomEvent: target.zoomEvent, cursor: target.heldCursor });
       const gone = sweep.unseen(held.registrantIds);
-      const { zoomEvent, observedAt } = target;
+      const { zoomEvent, observedAt, schedule } = target;
       const found =
-        gone.length > 0 ? await deliverMissedCancellations({ zoomEvent, registrantIds: gone, observedAt }) : [];
+        gone.length > 0
+          ? await deliverMissedCancellations({ zoomEvent, registrantIds: gone, observedAt, schedule })
+          : [];
       sweep.heldRead(target, held.nextCursor, found);
     }
     return true;

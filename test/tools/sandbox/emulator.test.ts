@@ -203,6 +203,47 @@ describe('registrants', () => {
     expect(await emails(second as string)).toEqual(['all@example.com', 'second@example.com']);
   });
 
+  test('occurrences pass: GET leaves ended ones out unless show_previous_occurrences, and says registration_type', async () => {
+    const weekAgo = Date.now() - 7 * 24 * 3600 * 1000;
+    const series = emulator.addWebinar({ occurrences: 3, registrationType: 3, startsAt: weekAgo });
+    const [past, ...rest] = series.occurrences.map((o) => o.occurrence_id);
+    const ids = (data: unknown) =>
+      (data as { occurrences: Array<{ occurrence_id: string }> }).occurrences.map((o) => o.occurrence_id);
+    const live = (await api('GET', `/webinars/${series.id}`)).data;
+    expect(live).toMatchObject({ type: 9, settings: { registration_type: 3 } });
+    expect(ids(live)).toEqual(rest);
+    const all = await api('GET', `/webinars/${series.id}`, { params: { show_previous_occurrences: true } });
+    expect(ids(all.data)).toEqual([past, ...rest]);
+  });
+
+  test.each([
+    ['honoured', true],
+    ['ignored', false],
+  ] as const)('occurrenceScope %s: writes and reads for one occurrence of several', async (occurrenceScope, scoped) => {
+    await emulator.configure({ occurrenceScope });
+    try {
+      const series = emulator.addWebinar({ occurrences: 3, registrationType: 3 });
+      const [first, second, third] = series.occurrences.map((o) => o.occurrence_id) as [string, string, string];
+      const chose = emulator.addRegistrant(series.id, {
+        email: 'two@example.com',
+        first_name: 'Two',
+        occurrenceIds: [first, second],
+      });
+      const get = (occurrence_id: string) =>
+        api('GET', `/webinars/${series.id}/registrants/${chose.id}`, { params: { occurrence_id } });
+      // An occurrence they did not choose: not their registration, if Zoom honours occurrence_id.
+      expect((await get(third)).status).toBe(scoped ? 404 : 200);
+      expect(
+        (await api('DELETE', `/webinars/${series.id}/registrants/${chose.id}`, { params: { occurrence_id: first } }))
+          .status,
+      ).toBe(204);
+      expect(emulator.registrant(series.id, chose.id)?.occurrence_ids).toEqual(scoped ? [second] : undefined);
+      if (scoped) expect((await get(second)).data).toMatchObject({ status: 'approved' });
+    } finally {
+      await emulator.configure({ occurrenceScope: 'honoured' });
+    }
+  });
+
   test('a scripted listing answers its steps first, one call each, whatever the status or page', async () => {
     const webinar = emulator.addWebinar();
     emulator.addRegistrant(webinar.id, { email: 'ada@example.com', first_name: 'Ada' });
