@@ -5,7 +5,7 @@ import { z } from 'zod';
 import { argumentProblem, describeIssue } from '../../src/errors';
 import { loadConfigOrExit } from '../../src/config';
 import { PEOPLE_ACTIONS } from './control-api';
-import type { DeliveryRecord } from './delivery';
+import type { DeliveryRecord, SubscriptionStatus } from './delivery';
 import { settingsPatchSchema, sandboxSettingsSchema } from './settings';
 
 const USAGE = `usage: npm run simulate -- <action>
@@ -20,6 +20,8 @@ const USAGE = `usage: npm run simulate -- <action>
   drop next <N> | drop for <duration>                     lose the next N webhooks, or all of them for a while
                                                           (as when Zoom gives up on an endpoint), e.g. drop for 10m
   redeliver <deliveryId>                                  a lost webhook arrives after all
+  subscription [reenable]                                 Zoom's revalidations of the endpoint (every 72 h); re-enable
+                                                          a subscription that failed revalidations disabled
   settings [key=value ...]                                show or change settings, e.g. selfCancelMode=deny
                                                           duplicateRate=0.5 plan=free consistencyDelayMs=2000
 
@@ -46,6 +48,10 @@ const actionSchema = z.discriminatedUnion('action', [
   }),
   z.object({ action: z.literal('redeliver'), args: z.tuple([z.string().regex(/^\d+$/, 'deliveryId must be digits')]) }),
   z.object({ action: z.literal('settings'), args: z.array(z.string().regex(/^\w+=.*$/, 'settings are key=value')) }),
+  z.object({
+    action: z.literal('subscription'),
+    args: z.tuple([z.literal('reenable', { error: 'subscription takes nothing, or reenable' }).optional()]),
+  }),
 ]);
 type Action = z.infer<typeof actionSchema>;
 
@@ -165,6 +171,17 @@ async function run(base: string, action: Action): Promise<void> {
     }
     case 'redeliver': {
       printDelivery(ok(await http.post<DeliveryRecord>(`/deliveries/${action.args[0]}/redeliver`)));
+      return;
+    }
+    case 'subscription': {
+      const status = ok(
+        action.args[0]
+          ? await http.post<SubscriptionStatus>('/webhooks/reenable')
+          : await http.get<SubscriptionStatus>('/webhooks/subscription'),
+      );
+      for (const r of status.revalidations) say(`${r.at}  ${r.ok ? 'validated' : `failed: ${r.detail}`}`);
+      const next = status.next_revalidation_at ? `; next revalidation at ${status.next_revalidation_at}` : '';
+      say(`subscription ${status.state} (${status.consecutive_failures} failure(s) in a row)${next}`);
       return;
     }
     case 'settings': {

@@ -176,7 +176,16 @@ describe('npm run simulate', () => {
     expect(emulator.settings.selfCancelMode).toBe('deny');
   });
 
+  test("subscription shows Zoom's revalidations of the endpoint, and re-enables it once it validates", async () => {
+    const shown = await simulate('subscription');
+    expect(shown.code).toBe(0);
+    expect(shown.stdout).toMatch(/subscription enabled \(0 failure\(s\) in a row\); next revalidation at \S+Z/);
+    const reenabled = await simulate('subscription', 'reenable');
+    expect(reenabled).toMatchObject({ code: 0, stdout: expect.stringContaining('subscription enabled') });
+  });
+
   test.each([
+    [['subscription', 'off'], 2, 'subscription takes nothing, or reenable'],
     [['teleport'], 2, 'unknown action "teleport"'],
     [['approve', 'abc', 'x'], 2, 'webinarId must be digits'],
     [['settings', 'dropRate=7'], 2, 'dropRate: must be between 0 and 1'],
