@@ -3,7 +3,7 @@
 import ms from 'ms';
 import { z } from 'zod';
 import { ZOOM_EVENT_ID_PATTERN } from './domain/ids';
-import { zoomWebinar } from './domain/zoom-event';
+import { zoomEventOf, type ZoomEventKind } from './domain/zoom-event';
 import { describeSetting } from './errors';
 import type { ZoomRateLimits } from './zoom/budget';
 
@@ -27,21 +27,23 @@ const durationOrOff = (fallback: string) =>
     .string()
     .default(fallback)
     .transform((text, ctx) => (text === 'off' ? null : durationMs(text, ctx, 'off or ')));
-const watchedWebinars = z
-  .string()
-  .default('')
-  .transform((text, ctx) => {
-    const ids = text
-      .split(',')
-      .map((id) => id.trim())
-      .filter(Boolean);
-    const wrong = ids.find((id) => !ZOOM_EVENT_ID_PATTERN.test(id));
-    if (wrong !== undefined) {
-      ctx.addIssue({ code: 'custom', message: `must be Zoom webinar ids separated by commas (got "${wrong}")` });
-      return z.NEVER;
-    }
-    return [...new Set(ids)].map(zoomWebinar);
-  });
+/** RECONCILE_WEBINARS, RECONCILE_MEETINGS: Zoom ids of one kind, comma-separated, each once. */
+const watched = (kind: ZoomEventKind) =>
+  z
+    .string()
+    .default('')
+    .transform((text, ctx) => {
+      const ids = text
+        .split(',')
+        .map((id) => id.trim())
+        .filter(Boolean);
+      const wrong = ids.find((id) => !ZOOM_EVENT_ID_PATTERN.test(id));
+      if (wrong !== undefined) {
+        ctx.addIssue({ code: 'custom', message: `must be Zoom ${kind} ids separated by commas (got "${wrong}")` });
+        return z.NEVER;
+      }
+      return [...new Set(ids)].map((id) => zoomEventOf(kind, id));
+    });
 
 const required = z.string({ error: 'is required' }).min(1, 'is required');
 const count = z.coerce
@@ -131,8 +133,9 @@ export const workerConfigSchema = reconcileScheduleSchema
     ZOOM_API_RATE_LIMIT: callsPerSecond.optional(),
     // The sweep's share of Medium for its listings; a tenth of it by default (see zoomRateLimits).
     ZOOM_RECONCILE_RATE_LIMIT: callsPerSecond.optional(),
-    // Webinars the sweep watches even when no registrant workflow of theirs is open.
-    RECONCILE_WEBINARS: watchedWebinars,
+    // Webinars and meetings the sweep watches even when no registrant workflow of theirs is open.
+    RECONCILE_WEBINARS: watched('webinar'),
+    RECONCILE_MEETINGS: watched('meeting'),
     // Zoom's listings may lag its webhooks: what changed this recently before a sweep is left to the next one.
     RECONCILE_GRACE: duration('2m'),
     APP_CALLBACK_URL: url.optional(),

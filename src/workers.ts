@@ -74,7 +74,7 @@ export async function createRegistrationWorkers({
       reconcile: {
         zoom: sweepZoom,
         taskQueue: config.TEMPORAL_TASK_QUEUE,
-        watched: config.RECONCILE_WEBINARS,
+        watched: [...config.RECONCILE_WEBINARS, ...config.RECONCILE_MEETINGS],
         dedupWindowMs: config.DEDUP_WINDOW,
         graceMs: config.RECONCILE_GRACE,
       },

@@ -1,4 +1,4 @@
-import { zoomWebinar } from '../src/domain/zoom-event';
+import { zoomMeeting, zoomWebinar } from '../src/domain/zoom-event';
 import { ConfigError, gatewayConfigSchema, parseConfig, workerConfigSchema, zoomRateLimits } from '../src/config';
 
 const zoom = { ZOOM_ACCOUNT_ID: 'a', ZOOM_CLIENT_ID: 'c', ZOOM_CLIENT_SECRET: 's' };
@@ -25,6 +25,7 @@ test("worker defaults, as the README's Configuration gives them", () => {
     WORKER_METRICS_ADDRESS: '0.0.0.0:9464',
     RECONCILE_INTERVAL: 900_000,
     RECONCILE_WEBINARS: [],
+    RECONCILE_MEETINGS: [],
     RECONCILE_GRACE: 120_000,
   });
 });
@@ -114,10 +115,12 @@ test('the sweep: off, the webinars it watches, and its share of Medium', () => {
     ...zoom,
     RECONCILE_INTERVAL: 'off',
     RECONCILE_WEBINARS: ' 81234567890,81234567891,81234567890 ',
+    RECONCILE_MEETINGS: '85746065000',
   });
   expect(config).toMatchObject({
     RECONCILE_INTERVAL: null,
     RECONCILE_WEBINARS: [zoomWebinar('81234567890'), zoomWebinar('81234567891')],
+    RECONCILE_MEETINGS: [zoomMeeting('85746065000')],
   });
   // A tenth of Medium by default, taken out of it: the two never add up to more than the account's limit.
   expect(zoomRateLimits(config)).toEqual({ light: 15, medium: 9, reconcile: 1 });

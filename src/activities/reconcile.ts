@@ -23,7 +23,7 @@ export interface ReconcileDeps {
   /** A Zoom client whose Medium calls take the sweep's share of the budget. */
   zoom: ZoomClient;
   taskQueue: string;
-  /** RECONCILE_WEBINARS: watched even with no registrant workflow open. */
+  /** RECONCILE_WEBINARS and RECONCILE_MEETINGS: watched even with no registrant workflow open. */
   watched: readonly ZoomEvent[];
   dedupWindowMs: number;
   /** RECONCILE_GRACE: Zoom's listings may lag its webhooks by this much. */
@@ -42,7 +42,7 @@ export interface SweepPlan {
   graceMs: number;
 }
 
-/** The webinars to sweep (those asked for; else the open registrants' and RECONCILE_WEBINARS), and its clock. */
+/** What to sweep (those asked for; else the open registrants' events, RECONCILE_WEBINARS and _MEETINGS), and when. */
 export async function planSweep(deps: ReconcileDeps, requested: ZoomEvent[] | null): Promise<SweepPlan> {
   const client = Context.current().client;
   const open = requested ?? [

@@ -12,7 +12,13 @@ import {
 import { z } from 'zod';
 import { loadConfigOrExit, reconcileScheduleSchema, type ReconcileScheduleConfig } from '../config';
 import { REGISTRANT_ID_PATTERN, ZOOM_EVENT_ID_PATTERN } from '../domain/ids';
-import { describeZoomEvent, zoomWebinar, type ZoomEvent } from '../domain/zoom-event';
+import {
+  ZOOM_EVENT_KINDS,
+  describeZoomEvent,
+  zoomEventOf,
+  type ZoomEvent,
+  type ZoomEventKind,
+} from '../domain/zoom-event';
 import { CANCELLED_BY, LISTED_STATES } from '../domain/registration';
 import { argumentProblem, errorMessage } from '../errors';
 import { listRegistrants, readRegistrant, type RegistrantRecord } from '../temporal/registrant-reads';
@@ -55,11 +61,23 @@ const USAGE = `usage: npm run ops -- <command>
                                               (as every worker does at start), show it, pause it (it stays
                                               paused whatever the workers' RECONCILE_INTERVAL), or resume it
 
+A meeting goes where a webinarId does, as meeting:<meetingId> (e.g. needs-review meeting:85746065000).
+
 Reaches Temporal like the worker (TEMPORAL_ADDRESS, TEMPORAL_NAMESPACE, TEMPORAL_API_KEY, TEMPORAL_TLS_*,
 TEMPORAL_PROFILE); reads TEMPORAL_TASK_QUEUE and RECONCILE_INTERVAL like it too.`;
 
 // Named in the message, since a command line has no field names to point at.
-const zoomEvent = z.string().regex(ZOOM_EVENT_ID_PATTERN, 'webinarId must be Zoom digits').transform(zoomWebinar);
+/** A webinar by its Zoom id, as before meetings; a meeting as `meeting:<id>` (`webinar:<id>` is taken too). */
+const zoomEvent = z
+  .string()
+  .regex(
+    new RegExp(`^(?:(?:${ZOOM_EVENT_KINDS.join('|')}):)?${ZOOM_EVENT_ID_PATTERN.source.replace(/^\^|\$$/g, '')}$`),
+    'the webinar must be its Zoom id (digits), a meeting meeting:<id>',
+  )
+  .transform((text) => {
+    const [kind, id] = text.includes(':') ? (text.split(':') as [ZoomEventKind, string]) : (['webinar', text] as const);
+    return zoomEventOf(kind, id);
+  });
 const registrantId = z.string().regex(REGISTRANT_ID_PATTERN, 'registrantId must be a Zoom registrant id');
 const unreadableEventId = z
   .string()

@@ -20,22 +20,28 @@ export const cancellationOutcomeSchema = z.object({
 export type CancellationOutcome = z.infer<typeof cancellationOutcomeSchema>;
 
 const baseData = {
-  webinar_id: z.string(),
   occurrence_id: z.string().nullable(),
   registrant: callbackRegistrantSchema,
   event_ts: z.number(),
 };
 
+/** The data of a callback: about a webinar's registrant (`webinar_id`) or a meeting's (`meeting_id`), one of them. */
+const aboutZoomEvent = <Shape extends z.ZodRawShape>(shape: Shape) =>
+  z.union([
+    z.object({ webinar_id: z.string(), meeting_id: z.never().optional(), ...shape }),
+    z.object({ meeting_id: z.string(), webinar_id: z.never().optional(), ...shape }),
+  ]);
+
 export const appCallbackSchema = z.discriminatedUnion('type', [
   z.object({
     type: z.enum(['registrant.created', 'registrant.approved', 'registrant.denied', 'registrant.reinstated']),
     timestamp: z.iso.datetime(),
-    data: z.object(baseData),
+    data: aboutZoomEvent(baseData),
   }),
   z.object({
     type: z.literal('registrant.cancelled'),
     timestamp: z.iso.datetime(),
-    data: z.object({
+    data: aboutZoomEvent({
       ...baseData,
       ...cancellationOutcomeSchema.shape,
       evidence: evidenceSchema,
@@ -44,7 +50,7 @@ export const appCallbackSchema = z.discriminatedUnion('type', [
   z.object({
     type: z.literal('registrant.needs_review'),
     timestamp: z.iso.datetime(),
-    data: z.object({ ...baseData, evidence: evidenceSchema }),
+    data: aboutZoomEvent({ ...baseData, evidence: evidenceSchema }),
   }),
 ]);
 export type AppCallback = z.infer<typeof appCallbackSchema>;

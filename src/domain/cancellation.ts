@@ -16,6 +16,7 @@ export interface Refusal {
   code:
     | 'registrant_not_found'
     | 'webinar_not_found'
+    | 'meeting_not_found'
     | 'not_cancellable'
     | 'already_cancelled'
     | 'zoom_refused'

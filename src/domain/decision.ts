@@ -61,6 +61,8 @@ export function decideCancellation(evidence: Evidence, clock: DecisionClock): Ca
       return { kind: 'cancelled', cancelledBy: evidence.operator, canReregister: false, zoomStatus: 'denied' };
     case 'webinar_not_found':
       return { kind: 'needs_review', reason: 'Zoom does not know the webinar (deleted or expired)' };
+    case 'meeting_not_found':
+      return { kind: 'needs_review', reason: 'Zoom does not know the meeting (deleted or expired)' };
     case 'failed':
       return { kind: 'needs_review', reason: lookupRefusal(evidence) };
     case 'approved':

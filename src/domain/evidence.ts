@@ -6,11 +6,12 @@ import { CANCELLED_BY } from './registration';
 export const cancelledBySchema = z.enum(CANCELLED_BY);
 
 /**
- * What the registrant lookup said: `not_found` and `all` mean Zoom removed the registrant; `approved`/`pending`
+ * What the registrant lookup said: `not_found` and `all` mean Zoom removed the registrant; `webinar_not_found` and
+ * `meeting_not_found` that Zoom does not know the event (deleted or expired); `approved`/`pending`
  * are the last answer before LOOKUP_TIMEOUT; `failed` is a permanent Zoom error; null while it is still running.
  */
 export const lookupEvidenceSchema = z
-  .enum(['not_found', 'all', 'denied', 'approved', 'pending', 'webinar_not_found', 'failed'])
+  .enum(['not_found', 'all', 'denied', 'approved', 'pending', 'webinar_not_found', 'meeting_not_found', 'failed'])
   .nullable();
 export type LookupEvidence = z.infer<typeof lookupEvidenceSchema>;
 

@@ -26,7 +26,7 @@ export interface ApiOptions {
   client: Client;
 }
 
-/** The registrant routes of one kind of Zoom object, mounted under its path (`/webinars`). */
+/** The registrant routes of one kind of Zoom object, mounted under its path (`/webinars`, `/meetings`). */
 export interface RegistrantRoutesOptions {
   config: Pick<GatewayConfig, 'TEMPORAL_TASK_QUEUE'>;
   client: Client;
@@ -35,7 +35,14 @@ export interface RegistrantRoutesOptions {
 }
 
 /** The path parameter that names a Zoom event of each kind, as the OpenAPI description shows it. */
-const ID_PARAM = { webinar: 'webinarId' } as const satisfies Record<ZoomEventKind, string>;
+const ID_PARAM = { webinar: 'webinarId', meeting: 'meetingId' } as const satisfies Record<ZoomEventKind, string>;
+
+/**
+ * The path parameter of the routes' Zoom event, by its name. Typed with the name as a key (a computed key of two
+ * possible names would type as an index signature); each mount has one kind, so one name.
+ */
+const idParamShape = <Name extends string>(name: Name) =>
+  ({ [name]: zoomEventIdSchema }) as { [K in Name]: typeof zoomEventIdSchema };
 
 /** How each route shows in the OpenAPI description: the API's tag and its bearer token. */
 const documented = (summary: string, description?: string) => ({
@@ -116,6 +123,7 @@ export const apiRoutes: FastifyPluginAsyncZod<ApiOptions> = async (api, { config
   });
 
   await api.register(registrantRoutes, { prefix: '/webinars', kind: 'webinar', config, client });
+  await api.register(registrantRoutes, { prefix: '/meetings', kind: 'meeting', config, client });
 };
 
 /** Cancel on a registrant's behalf, read a cancellation, read a registrant, list registrants. */
@@ -125,7 +133,7 @@ export const registrantRoutes: FastifyPluginCallbackZod<RegistrantRoutesOptions>
   done,
 ) => {
   const idParam = ID_PARAM[kind];
-  const objectParams = z.object({ [idParam]: zoomEventIdSchema });
+  const objectParams = z.object(idParamShape(idParam));
   const registrantParams = objectParams.extend({ registrantId: registrantIdSchema });
   const cancellationParams = registrantParams.extend({ cancellationId: z.string().min(1).max(200) });
   const zoomEventOf = (params: z.infer<typeof objectParams>): ZoomEvent => ({ kind, id: params[idParam] });
@@ -271,7 +279,7 @@ export const registrantRoutes: FastifyPluginCallbackZod<RegistrantRoutesOptions>
     `/:${idParam}/registrants`,
     {
       schema: {
-        ...documented('Registrants of a webinar in one state, a page at a time (next_cursor)'),
+        ...documented(`Registrants of a ${kind} in one state, a page at a time (next_cursor)`),
         params: objectParams,
         querystring: listQuery,
       },

@@ -5,7 +5,13 @@ import { defaultPayloadConverter } from '@temporalio/common';
 import { google, temporal } from '@temporalio/proto';
 import type { CancellationRecord } from '../domain/cancellation';
 import type { CancelledBy, ListedState } from '../domain/registration';
-import { ZOOM_EVENT_KINDS, distinctZoomEvents, zoomEventIdField, type ZoomEvent } from '../domain/zoom-event';
+import {
+  ZOOM_EVENT_KINDS,
+  distinctZoomEvents,
+  zoomEventIdField,
+  type ZoomEvent,
+  type ZoomEventIdField,
+} from '../domain/zoom-event';
 import { stateQuery, type RegistrantView } from '../workflows/registrant/messages';
 import {
   REGISTRANT_WORKFLOW_TYPE,
@@ -86,8 +92,7 @@ async function readWorkflow(
   return { view, workflow: { id: handle.workflowId, status: status.toLowerCase() } };
 }
 
-export interface ListedRegistrant {
-  webinar_id: string;
+export type ListedRegistrant = ZoomEventIdField & {
   registrant_id: string;
   state: ListedState | null;
   cancelled_by: CancelledBy | null;
@@ -95,7 +100,7 @@ export interface ListedRegistrant {
   workflow_status: string;
   started_at: string | null;
   closed_at: string | null;
-}
+};
 
 export interface RegistrantPage {
   registrants: ListedRegistrant[];

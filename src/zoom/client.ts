@@ -8,7 +8,7 @@ import {
   zoomRegistrantPageSchema,
   zoomRegistrantSchema,
   zoomTokenResponseSchema,
-  zoomWebinarSchema,
+  zoomEventDetailsSchema,
   type ZoomListedRegistrant,
   type ZoomRegistrant,
 } from './rest';
@@ -55,7 +55,7 @@ export class ZoomApiError extends Error {
   }
 }
 
-/** Zoom's answer when the registrant, or the webinar itself, it was asked about does not exist. */
+/** Zoom's answer when the registrant, or the webinar or meeting itself, it was asked about does not exist. */
 export interface ZoomMissing {
   found: false;
   missing: 'registrant' | ZoomEventKind;
@@ -66,7 +66,7 @@ export interface ZoomMissing {
 
 export type RegistrantLookup = { found: true; registrant: ZoomRegistrant } | ZoomMissing;
 
-/** A write on one registrant: done, or Zoom does not know the registrant or the webinar. */
+/** A write on one registrant: done, or Zoom does not know the registrant or its webinar or meeting. */
 export type RegistrantWrite = { found: true } | ZoomMissing;
 
 /** The statuses Zoom lists registrants by, one listing each. */
@@ -81,11 +81,11 @@ export interface RegistrantPageQuery {
   occurrenceId: string | null;
 }
 
-/** One page of a listing, or Zoom does not know the webinar. */
+/** One page of a listing, or Zoom does not know the webinar or meeting. */
 export type RegistrantPage =
   { found: true; registrants: ZoomListedRegistrant[]; nextPageToken: string | null } | ZoomMissing;
 
-/** When a webinar takes place (its occurrences when it recurs) and how one registers for it, or Zoom does not know it. */
+/** When a webinar or meeting takes place (its occurrences when it recurs) and how one registers, or Zoom knows none. */
 export type ZoomEventLookup = { found: true; scope: RegistrationScope; sessions: ScheduledSession[] } | ZoomMissing;
 
 /** `Retry-After` is seconds for per-second limits and an ISO date for daily ones (zoom-platform.md section 6). */
@@ -103,7 +103,7 @@ export class ZoomClient {
   private readonly http: AxiosInstance;
   private token: { value: string; expiresAt: number } | null = null;
   private tokenInFlight: Promise<string> | null = null;
-  /** Each webinar's registration scope, by zoomEventKey. */
+  /** Each webinar's or meeting's registration scope, by zoomEventKey. */
   private readonly scopes = new Map<string, RegistrationScope>();
 
   constructor(private readonly options: ZoomClientOptions) {
@@ -122,13 +122,14 @@ export class ZoomClient {
     const response = await this.call('light', {
       method: 'GET',
       url: `${zoomEventPath(zoomEvent)}/registrants/${encodeURIComponent(registrantId)}`,
-      params: await this.occurrenceQuery(zoomEvent, occurrenceId),
+      // A meeting's GET of one registrant takes no occurrence_id (zoom-meetings.md M5): its record is the series'.
+      params: zoomEvent.kind === 'meeting' ? undefined : await this.occurrenceQuery(zoomEvent, occurrenceId),
     });
     if (response.status !== 200) return missingOrThrow(zoomEvent, response);
     return { found: true, registrant: readable(zoomRegistrantSchema, response.data, 'a registrant') };
   }
 
-  /** `GET /webinars/{id}/registrants`: one page of the registrants in one status (Medium). */
+  /** `GET /webinars/{id}/registrants` (or `/meetings/…`): one page of the registrants in one status (Medium). */
   async listRegistrants(zoomEvent: ZoomEvent, query: RegistrantPageQuery): Promise<RegistrantPage> {
     const response = await this.call('medium', {
       method: 'GET',
@@ -146,7 +147,7 @@ export class ZoomClient {
   }
 
   /**
-   * `GET /webinars/{id}` (Light): its sessions, past occurrences included (Zoom leaves them out unless asked), and
+   * `GET /webinars/{id}` or `/meetings/{id}` (Light): its sessions, past occurrences included (Zoom leaves them out unless asked), and
    * whether registration is per occurrence.
    */
   async getZoomEvent(zoomEvent: ZoomEvent): Promise<ZoomEventLookup> {
@@ -156,24 +157,24 @@ export class ZoomClient {
       params: { show_previous_occurrences: true },
     });
     if (response.status !== 200) return missingOrThrow(zoomEvent, response);
-    const webinar = readable(zoomWebinarSchema, response.data, 'a webinar');
-    const duration = webinar.duration ?? 0;
-    const sessions: ScheduledSession[] = webinar.occurrences?.length
-      ? webinar.occurrences.map((o) => ({
+    const details = readable(zoomEventDetailsSchema, response.data, `a ${zoomEvent.kind}`);
+    const duration = details.duration ?? 0;
+    const sessions: ScheduledSession[] = details.occurrences?.length
+      ? details.occurrences.map((o) => ({
           occurrenceId: o.occurrence_id,
           startTime: o.start_time,
           durationMinutes: o.duration ?? duration,
           deleted: o.status === 'deleted',
         }))
-      : webinar.start_time
-        ? [{ occurrenceId: null, startTime: webinar.start_time, durationMinutes: duration, deleted: false }]
+      : details.start_time
+        ? [{ occurrenceId: null, startTime: details.start_time, durationMinutes: duration, deleted: false }]
         : [];
-    return { found: true, scope: registrationScope(webinar.settings?.registration_type), sessions };
+    return { found: true, scope: registrationScope(details.settings?.registration_type), sessions };
   }
 
   /**
-   * The `occurrence_id` a registrant's calls take (occurrenceParam): read once per webinar and kept, since
-   * `registration_type` is set when a webinar is scheduled. A webinar Zoom does not know takes none, and the call
+   * The `occurrence_id` a registrant's calls take (occurrenceParam): read once per webinar or meeting and kept,
+   * since `registration_type` is set when it is scheduled. One Zoom does not know takes none, and the call
    * itself then says so.
    */
   async occurrenceFor(zoomEvent: ZoomEvent, occurrenceId: string | null): Promise<string | null> {
@@ -299,10 +300,11 @@ function readable<S extends z.ZodType>(schema: S, data: unknown, what: string): 
 }
 
 /**
- * Only the answers that mean it: 3001 is the webinar gone, and 3000 "Registrant {id} was not found" (DELETE's
- * documented answer, zoom-platform.md 1.4) the registrant. Any other 404 says nothing of the registrant: 1001 is the
- * webinar's host user gone, a 404 without Zoom's code a wrong ZOOM_API_BASE_URL, 3000 without "registrant" another
- * refusal. Those are failures, for an operator to see, never the registrant's own cancellation.
+ * Only the answers that mean it: 3001 is the webinar or meeting gone, and 3000 "Registrant {id} was not found"
+ * (the webinar DELETE's documented answer, zoom-platform.md 1.4) the registrant. Any other 404 says nothing of the
+ * registrant: 1001 is the host user gone, a 404 without Zoom's code a wrong ZOOM_API_BASE_URL, 3000 without
+ * "registrant" another refusal (a meeting endpoint's "Cannot access meeting info" for a webinar's id, say). Those
+ * are failures, for an operator to see, never the registrant's own cancellation.
  */
 function missingOrThrow(zoomEvent: ZoomEvent, response: AxiosResponse): ZoomMissing {
   const { code, message } = errorBody(response);

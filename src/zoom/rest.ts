@@ -33,10 +33,10 @@ export const zoomRegistrantPageSchema = z.looseObject({
 });
 
 /**
- * `GET /webinars/{id}` (with `show_previous_occurrences`): when it takes place, and when it recurs its occurrences
+ * `GET /webinars/{id}` or `/meetings/{id}` (with `show_previous_occurrences`): when it takes place, and when it recurs its occurrences
  * and whether registration is per occurrence (`settings.registration_type`).
  */
-export const zoomWebinarSchema = z.looseObject({
+export const zoomEventDetailsSchema = z.looseObject({
   start_time: z.string().optional(),
   duration: z.number().optional(),
   settings: z.looseObject({ registration_type: z.number().int().optional() }).optional(),
@@ -63,6 +63,7 @@ export const zoomTokenResponseSchema = z.looseObject({
 
 /** Zoom error codes this service branches on, or (the emulator) answers with. */
 export const ZOOM_CODES = {
+  /** Overloaded: "Registrant {id} was not found" on a webinar DELETE, "Cannot access meeting info" and others. */
   registrantNotFound: 3000,
   webinarNotFound: 3001,
   invalidId: 300,

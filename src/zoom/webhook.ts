@@ -2,7 +2,7 @@
 // the workflow takes.
 import { z } from 'zod';
 import { REGISTRATION_KINDS, type RegistrationEvent } from '../domain/registration';
-import { zoomWebinar } from '../domain/zoom-event';
+import { ZOOM_EVENT_KINDS, zoomEventOf, type ZoomEventKind } from '../domain/zoom-event';
 import { describeIssue } from '../errors';
 
 const registrationKindSchema = z.enum(REGISTRATION_KINDS);
@@ -21,11 +21,27 @@ const registrantSchema = z.looseObject({
   status: z.string().optional(),
 });
 
+/**
+ * Zoom's `object.type` says which kind of object an event is about (zoom-meetings.md, "What differs"): meetings
+ * 1, 2, 3, 4, 8 and 10, webinars 5, 6 and 9. The event's name decides; a type of the other kind is a body we cannot
+ * trust to be what its name says.
+ */
+const OBJECT_TYPES: Record<ZoomEventKind, readonly number[]> = { meeting: [1, 2, 3, 4, 8, 10], webinar: [5, 6, 9] };
+
+/** `webinar.registration_cancelled` → the webinar kind and the cancelled event. */
+const registrationEventNameSchema = z
+  .string()
+  .regex(
+    new RegExp(`^(${ZOOM_EVENT_KINDS.join('|')})\\.registration_(${REGISTRATION_KINDS.join('|')})$`),
+    'is not a registration event',
+  )
+  .transform((name) => {
+    const [zoomKind, registration] = name.replace('.registration_', '.').split('.') as [ZoomEventKind, string];
+    return { zoomKind, registration: registrationKindSchema.parse(registration) };
+  });
+
 const registrationEnvelopeSchema = z.object({
-  event: z
-    .string()
-    .transform((name) => name.replace(/^webinar\.registration_/, ''))
-    .pipe(registrationKindSchema),
+  event: registrationEventNameSchema,
   event_ts: z.number().int().positive(),
   payload: z.looseObject({
     account_id: z.string(),
@@ -33,6 +49,7 @@ const registrationEnvelopeSchema = z.object({
     operator_id: z.string().optional(),
     object: z.looseObject({
       id: objectIdSchema,
+      type: z.number().int().optional(),
       host_id: z.string().optional(),
       occurrences: z.array(z.looseObject({ occurrence_id: z.string() })).optional(),
       registrant: registrantSchema,
@@ -45,23 +62,37 @@ const registrationEnvelopeSchema = z.object({
  * every event: Rivet marks them required on approved and denied, but a signed event refused is lost for good (Zoom
  * never retries a 4xx), and without them a cancellation is settled by the lookup.
  */
-export const registrationEventSchema = registrationEnvelopeSchema.transform((raw): RegistrationEvent => ({
-  kind: raw.event,
-  eventTs: raw.event_ts,
-  zoomEvent: zoomWebinar(String(raw.payload.object.id)),
-  occurrenceId: raw.payload.object.occurrences?.[0]?.occurrence_id ?? null,
-  registrant: {
-    id: raw.payload.object.registrant.id,
-    email: raw.payload.object.registrant.email,
-    first_name: raw.payload.object.registrant.first_name,
-    last_name: raw.payload.object.registrant.last_name ?? '',
-  },
-  registrantStatus: raw.payload.object.registrant.status ?? null,
-  operator: raw.payload.operator ?? null,
-  operatorId: raw.payload.operator_id || null,
-}));
+export const registrationEventSchema = registrationEnvelopeSchema
+  .refine(
+    (raw) =>
+      raw.payload.object.type === undefined || OBJECT_TYPES[raw.event.zoomKind].includes(raw.payload.object.type),
+    {
+      error: (issue) => {
+        const raw = issue.input as z.output<typeof registrationEnvelopeSchema>;
+        return `is a ${raw.event.zoomKind} event, but object.type ${String(raw.payload.object.type)} is not a ${raw.event.zoomKind}'s`;
+      },
+      path: ['payload', 'object', 'type'],
+    },
+  )
+  .transform((raw): RegistrationEvent => ({
+    kind: raw.event.registration,
+    eventTs: raw.event_ts,
+    zoomEvent: zoomEventOf(raw.event.zoomKind, String(raw.payload.object.id)),
+    occurrenceId: raw.payload.object.occurrences?.[0]?.occurrence_id ?? null,
+    registrant: {
+      id: raw.payload.object.registrant.id,
+      email: raw.payload.object.registrant.email,
+      first_name: raw.payload.object.registrant.first_name,
+      last_name: raw.payload.object.registrant.last_name ?? '',
+    },
+    registrantStatus: raw.payload.object.registrant.status ?? null,
+    operator: raw.payload.operator ?? null,
+    operatorId: raw.payload.operator_id || null,
+  }));
 
-export const REGISTRATION_EVENT_NAMES = REGISTRATION_KINDS.map((kind) => `webinar.registration_${kind}`);
+export const REGISTRATION_EVENT_NAMES = ZOOM_EVENT_KINDS.flatMap((zoomKind) =>
+  REGISTRATION_KINDS.map((kind) => `${zoomKind}.registration_${kind}`),
+);
 
 export const urlValidationSchema = z.object({
   event: z.literal('endpoint.url_validation'),

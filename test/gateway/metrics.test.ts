@@ -24,7 +24,7 @@ afterAll(async () => {
 });
 
 const zoom = new ZoomWorld();
-const webinar = zoom.addWebinar({ id: '81234567890' });
+const webinar = zoom.add('webinar', { id: '81234567890' });
 const person = zoom.addRegistrant(webinar, {
   id: 'regPrivate1',
   email: 'private.person@example.com',

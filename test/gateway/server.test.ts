@@ -37,7 +37,7 @@ function signed(body: string, at = Math.floor(Date.now() / 1000)) {
 }
 
 const zoom = new ZoomWorld();
-const webinar = zoom.addWebinar({ id: '81234567890' });
+const webinar = zoom.add('webinar', { id: '81234567890' });
 const ada = zoom.addRegistrant(webinar, { id: 'reg1', email: 'ada@example.com', first_name: 'Ada' });
 /** Ada's own cancellation: she is the operator, with no operator_id. */
 const cancelledBody = buildRegistrationEvent('cancelled', 'acct', webinar, ada, { operator: ada.email });

@@ -7,6 +7,7 @@ import { durationSchema } from '../../src/config';
 import { describeIssue } from '../../src/errors';
 import type { ZoomEmulator } from './emulator';
 import { SandboxError } from './errors';
+import { ZOOM_EVENT_KINDS } from '../../src/domain/zoom-event';
 import type { ZoomWebhookBody } from './webhooks';
 import type { Registrant } from './world';
 
@@ -80,46 +81,53 @@ export function registerControlApi(app: FastifyInstance, emulator: ZoomEmulator)
           .send({ error: { code: status === 400 ? 'invalid_json' : 'error', message: err.message } });
       });
 
-      control.get('/webinars', () =>
-        emulator.webinars().map((w) => ({
-          id: w.id,
-          topic: w.topic,
-          host_email: w.hostEmail,
-          registrants: [...w.registrants.values()].map(publicRegistrant),
-        })),
-      );
+      // Webinars and meetings alike, each under its kind's path; a registrant is acted on by its event's id.
+      for (const kind of ZOOM_EVENT_KINDS) {
+        const path = `/${kind}s`;
+        control.get(path, () =>
+          emulator
+            .hostedEvents()
+            .filter((w) => w.kind === kind)
+            .map((w) => ({
+              id: w.id,
+              topic: w.topic,
+              host_email: w.hostEmail,
+              registrants: [...w.registrants.values()].map(publicRegistrant),
+            })),
+        );
 
-      control.post('/webinars', (req, reply) => {
-        const body = parse(newWebinarSchema, req.body, 'body');
-        const webinar = emulator.addWebinar({ topic: body.topic, hostEmail: body.host_email });
-        return reply.code(201).send({ id: webinar.id, topic: webinar.topic, host_email: webinar.hostEmail });
-      });
+        control.post(path, (req, reply) => {
+          const body = parse(newWebinarSchema, req.body, 'body');
+          const hosted = emulator.addHostedEvent(kind, { topic: body.topic, hostEmail: body.host_email });
+          return reply.code(201).send({ id: hosted.id, topic: hosted.topic, host_email: hosted.hostEmail });
+        });
 
-      control.post('/webinars/:webinarId/registrants', (req, reply) => {
-        const { webinarId } = req.params as { webinarId: string };
-        const body = parse(newRegistrantSchema, req.body, 'body');
-        const { registrant, event } = emulator.register(webinarId, body);
-        return reply.code(201).send(acted(registrant, event));
-      });
+        control.post(`${path}/:webinarId/registrants`, (req, reply) => {
+          const { webinarId } = req.params as { webinarId: string };
+          const body = parse(newRegistrantSchema, req.body, 'body');
+          const { registrant, event } = emulator.register(webinarId, body);
+          return reply.code(201).send(acted(registrant, event));
+        });
 
-      control.post('/webinars/:webinarId/registrants/:registrant/:action', (req) => {
-        const { webinarId, registrant: who, action } = parse(actionParams, req.params, 'path');
-        // People are easier to name by email; Zoom's id works too.
-        const webinar = emulator.webinars().find((w) => w.id === webinarId);
-        const target =
-          webinar?.registrants.get(who) ??
-          [...(webinar?.registrants.values() ?? [])].find((r) => r.email.toLowerCase() === who.toLowerCase());
-        if (!webinar) throw new SandboxError(404, 'webinar_not_found', `no webinar ${webinarId}`);
-        if (!target)
-          throw new SandboxError(404, 'registrant_not_found', `no registrant ${who} in webinar ${webinarId}`);
-        const event = {
-          approve: () => emulator.approve(webinarId, target.id),
-          deny: () => emulator.deny(webinarId, target.id),
-          'cancel-as-admin': () => emulator.cancelAsAdmin(webinarId, target.id),
-          'cancel-as-registrant': () => emulator.cancelAsRegistrant(webinarId, target.id),
-        }[action]();
-        return acted(emulator.registrant(webinarId, target.id) ?? null, event);
-      });
+        control.post(`${path}/:webinarId/registrants/:registrant/:action`, (req) => {
+          const { webinarId, registrant: who, action } = parse(actionParams, req.params, 'path');
+          // People are easier to name by email; Zoom's id works too.
+          const hosted = emulator.hostedEvents().find((w) => w.id === webinarId && w.kind === kind);
+          const target =
+            hosted?.registrants.get(who) ??
+            [...(hosted?.registrants.values() ?? [])].find((r) => r.email.toLowerCase() === who.toLowerCase());
+          if (!hosted) throw new SandboxError(404, `${kind}_not_found`, `no ${kind} ${webinarId}`);
+          if (!target)
+            throw new SandboxError(404, 'registrant_not_found', `no registrant ${who} in ${kind} ${webinarId}`);
+          const event = {
+            approve: () => emulator.approve(webinarId, target.id),
+            deny: () => emulator.deny(webinarId, target.id),
+            'cancel-as-admin': () => emulator.cancelAsAdmin(webinarId, target.id),
+            'cancel-as-registrant': () => emulator.cancelAsRegistrant(webinarId, target.id),
+          }[action]();
+          return acted(emulator.registrant(webinarId, target.id) ?? null, event);
+        });
+      }
 
       control.get('/deliveries', (req) => {
         const query = parse(deliveriesQuery, req.query, 'query');

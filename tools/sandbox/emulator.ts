@@ -9,6 +9,7 @@ import { z } from 'zod';
 import { describeIssue } from '../../src/errors';
 import { ZOOM_CODES } from '../../src/zoom/rest';
 import type { RegistrationKind } from '../../src/domain/registration';
+import { ZOOM_EVENT_KINDS, type ZoomEventKind } from '../../src/domain/zoom-event';
 import { LaggingView } from './consistency';
 import { registerControlApi } from './control-api';
 import { SandboxError } from './errors';
@@ -21,12 +22,12 @@ import {
   ZoomWorld,
   sessionEnded,
   type NewRegistrant,
-  type NewWebinar,
+  type NewHostedEvent,
   type Registrant,
-  type Webinar,
+  type HostedEvent,
 } from './world';
 
-export type { Registrant, Webinar } from './world';
+export type { Registrant, HostedEvent } from './world';
 export type { ZoomWebhookBody } from './webhooks';
 export { SandboxError } from './errors';
 
@@ -77,40 +78,37 @@ export interface InjectedFaults {
   timeouts: number;
 }
 
-// The label of each route (zoom-platform.md 6), by Fastify's route pattern.
-const ROUTE_LABELS: Record<string, RateLimitLabel> = {
-  'GET /v2/webinars/:webinarId': 'Light',
-  'GET /v2/webinars/:webinarId/registrants/:registrantId': 'Light',
-  'GET /v2/webinars/:webinarId/registrants': 'Medium',
-  'POST /v2/webinars/:webinarId/registrants': 'Light',
-  'PUT /v2/webinars/:webinarId/registrants/status': 'Medium',
-  'DELETE /v2/webinars/:webinarId/registrants/:registrantId': 'Light',
+/**
+ * Each registrant route's rate-limit label (zoom-platform.md 6; the same for meetings, zoom-meetings.md M1) and the
+ * scope it needs, classic and granular (zoom-platform.md 5; the granular mapping is partly UNCONFIRMED), by Fastify's
+ * route pattern under a kind's path (`:eventId` is the webinar's or meeting's id).
+ */
+const KIND_ROUTES: Record<string, { label: RateLimitLabel; classic: 'read' | 'write'; granular: string }> = {
+  'GET /:eventId': { label: 'Light', classic: 'read', granular: 'read:{kind}' },
+  'GET /:eventId/registrants/:registrantId': { label: 'Light', classic: 'read', granular: 'read:registrant' },
+  'GET /:eventId/registrants': { label: 'Medium', classic: 'read', granular: 'read:list_registrants' },
+  'POST /:eventId/registrants': { label: 'Light', classic: 'write', granular: 'write:registrant' },
+  'PUT /:eventId/registrants/status': { label: 'Medium', classic: 'write', granular: 'update:registrant_status' },
+  'DELETE /:eventId/registrants/:registrantId': { label: 'Light', classic: 'write', granular: 'delete:registrant' },
 };
 
-// The scope each route needs, classic and granular (zoom-platform.md 5; the granular mapping is partly UNCONFIRMED).
-const ROUTE_SCOPES: Record<string, Record<SandboxSettings['tokenScopes'], string>> = {
-  'GET /v2/webinars/:webinarId': { classic: 'webinar:read:admin', granular: 'webinar:read:webinar:admin' },
-  'GET /v2/webinars/:webinarId/registrants/:registrantId': {
-    classic: 'webinar:read:admin',
-    granular: 'webinar:read:registrant:admin',
-  },
-  'GET /v2/webinars/:webinarId/registrants': {
-    classic: 'webinar:read:admin',
-    granular: 'webinar:read:list_registrants:admin',
-  },
-  'POST /v2/webinars/:webinarId/registrants': {
-    classic: 'webinar:write:admin',
-    granular: 'webinar:write:registrant:admin',
-  },
-  'PUT /v2/webinars/:webinarId/registrants/status': {
-    classic: 'webinar:write:admin',
-    granular: 'webinar:update:registrant_status:admin',
-  },
-  'DELETE /v2/webinars/:webinarId/registrants/:registrantId': {
-    classic: 'webinar:write:admin',
-    granular: 'webinar:delete:registrant:admin',
-  },
+const routeKey = (kind: ZoomEventKind, pattern: string) => {
+  const [method, path] = pattern.split(' ');
+  return `${method} /v2/${kind}s${path}`;
 };
+
+const ROUTE_LABELS: Record<string, RateLimitLabel> = Object.fromEntries(
+  ZOOM_EVENT_KINDS.flatMap((kind) => Object.entries(KIND_ROUTES).map(([p, r]) => [routeKey(kind, p), r.label])),
+);
+
+const ROUTE_SCOPES: Record<string, Record<SandboxSettings['tokenScopes'], string>> = Object.fromEntries(
+  ZOOM_EVENT_KINDS.flatMap((kind) =>
+    Object.entries(KIND_ROUTES).map(([p, r]) => [
+      routeKey(kind, p),
+      { classic: `${kind}:${r.classic}:admin`, granular: `${kind}:${r.granular.replace('{kind}', kind)}:admin` },
+    ]),
+  ),
+);
 
 const PER_SECOND_LIMIT_MESSAGE = 'You have reached the maximum per-second rate limit for this API. Try again later.';
 const MAX_STATUS_BATCH = 30;
@@ -156,8 +154,15 @@ function rateLimited(reply: FastifyReply, label: RateLimitLabel, retryAfter: str
     .send({ code: ZOOM_CODES.rateLimited, message: PER_SECOND_LIMIT_MESSAGE });
 }
 
-const webinarNotFound = (reply: FastifyReply, webinarId: string) =>
-  zoomError(reply, 404, ZOOM_CODES.webinarNotFound, `Webinar does not exist: ${webinarId}.`);
+/**
+ * Zoom's 3001 for a webinar or meeting it does not know, in the kind's words: 404 "… does not exist: {id}." on
+ * reads, 400 "… does not exist." on DELETE (zoom-platform.md 1.4).
+ */
+function zoomEventNotFound(reply: FastifyReply, kind: ZoomEventKind, id: string, status: 404 | 400 = 404) {
+  const name = kind === 'meeting' ? 'Meeting' : 'Webinar';
+  const message = status === 400 ? `${name} does not exist.` : `${name} does not exist: ${id}.`;
+  return zoomError(reply, status, ZOOM_CODES.webinarNotFound, message);
+}
 
 const invalidField = (reply: FastifyReply, error: z.ZodError) =>
   zoomError(reply, 400, ZOOM_CODES.invalidId, `Invalid field: ${error.issues[0]?.path.join('.')}`);
@@ -342,48 +347,53 @@ export class ZoomEmulator {
 
   // --- the world ---------------------------------------------------------------------------------------------
 
-  addWebinar(w?: NewWebinar): Webinar {
-    return this.world.addWebinar(w);
+  /** A webinar or a meeting with registration. */
+  addHostedEvent(kind: ZoomEventKind, w?: NewHostedEvent): HostedEvent {
+    return this.world.add(kind, w);
   }
 
-  addRegistrant(webinarId: string, r: NewRegistrant): Registrant {
-    return this.world.addRegistrant(this.webinar(webinarId), r);
+  addWebinar(w?: NewHostedEvent): HostedEvent {
+    return this.addHostedEvent('webinar', w);
   }
 
-  registrant(webinarId: string, registrantId: string): Registrant | undefined {
-    return this.world.webinars.get(webinarId)?.registrants.get(registrantId);
+  addMeeting(w?: NewHostedEvent): HostedEvent {
+    return this.addHostedEvent('meeting', w);
   }
 
-  webinars(): Webinar[] {
-    return [...this.world.webinars.values()];
+  addRegistrant(eventId: string, r: NewRegistrant): Registrant {
+    return this.world.addRegistrant(this.webinar(eventId), r);
+  }
+
+  registrant(eventId: string, registrantId: string): Registrant | undefined {
+    return this.world.events.get(eventId)?.registrants.get(registrantId);
+  }
+
+  /** Every webinar and meeting, in the order they were added. */
+  hostedEvents(): HostedEvent[] {
+    return [...this.world.events.values()];
   }
 
   /** Scripts the next answers of one registrant's route; they come before the record, once each. */
   script(
     route: ScriptedRoute,
-    webinarId: string,
+    eventId: string,
     registrantId: string,
     steps: LookupStep[],
     opts: { repeatLast?: boolean } = {},
   ): void {
-    this.scripts.set(`${route}:${webinarId}/${registrantId}`, {
+    this.scripts.set(`${route}:${eventId}/${registrantId}`, {
       steps: [...steps],
       repeatLast: opts.repeatLast ?? false,
     });
   }
 
   /** Scripts the next answers of a webinar's registrant list (any status, any page), once each. */
-  scriptListing(webinarId: string, steps: LookupStep[]): void {
-    this.script('list', webinarId, '', steps);
+  scriptListing(eventId: string, steps: LookupStep[]): void {
+    this.script('list', eventId, '', steps);
   }
 
-  scriptLookup(
-    webinarId: string,
-    registrantId: string,
-    steps: LookupStep[],
-    opts: { repeatLast?: boolean } = {},
-  ): void {
-    this.script('get', webinarId, registrantId, steps, opts);
+  scriptLookup(eventId: string, registrantId: string, steps: LookupStep[], opts: { repeatLast?: boolean } = {}): void {
+    this.script('get', eventId, registrantId, steps, opts);
   }
 
   /** How many webhooks are waiting for the subscribed endpoint's answer right now. */
@@ -417,12 +427,12 @@ export class ZoomEmulator {
 
   buildEvent(
     kind: RegistrationKind,
-    webinarId: string,
+    eventId: string,
     registrantId: string,
     opts: { eventTs?: number } & Operator = {},
   ): ZoomWebhookBody {
-    const webinar = this.webinar(webinarId);
-    const registrant = this.existing(webinarId, registrantId);
+    const webinar = this.webinar(eventId);
+    const registrant = this.existing(eventId, registrantId);
     const operator =
       kind === 'created'
         ? {}
@@ -442,24 +452,24 @@ export class ZoomEmulator {
   }
 
   /** Someone registers on Zoom's page; a denied email is blocked, as Zoom blocks it. */
-  register(webinarId: string, r: NewRegistrant): { registrant: Registrant; event: ZoomWebhookBody } {
-    const webinar = this.webinar(webinarId);
+  register(eventId: string, r: NewRegistrant): { registrant: Registrant; event: ZoomWebhookBody } {
+    const webinar = this.webinar(eventId);
     if (this.world.findByEmail(webinar, r.email)?.status === 'denied') {
-      throw new SandboxError(409, 'registration_blocked', `Zoom blocks ${r.email}: denied for webinar ${webinarId}`);
+      throw new SandboxError(409, 'registration_blocked', `Zoom blocks ${r.email}: denied for webinar ${eventId}`);
     }
     const registrant = this.mutate(webinar, null, () => this.world.addRegistrant(webinar, r));
-    return { registrant, event: this.emit(this.buildEvent('created', webinarId, registrant.id)) };
+    return { registrant, event: this.emit(this.buildEvent('created', eventId, registrant.id)) };
   }
 
   /** Zoom's `registration_created` for someone added with addRegistrant (a seeded world the app should know). */
-  announce(webinarId: string, registrantId: string): ZoomWebhookBody {
-    return this.emit(this.buildEvent('created', webinarId, registrantId));
+  announce(eventId: string, registrantId: string): ZoomWebhookBody {
+    return this.emit(this.buildEvent('created', eventId, registrantId));
   }
 
   /** The link in the confirmation email; who the webhook names as operator is `selfCancelOperator`'s. */
-  cancelAsRegistrant(webinarId: string, registrantId: string): ZoomWebhookBody {
-    const registrant = this.existing(webinarId, registrantId);
-    const webinar = this.webinar(webinarId);
+  cancelAsRegistrant(eventId: string, registrantId: string): ZoomWebhookBody {
+    const registrant = this.existing(eventId, registrantId);
+    const webinar = this.webinar(eventId);
     const operator = {
       registrant: { operator: registrant.email, operatorId: null },
       absent: {},
@@ -474,30 +484,30 @@ export class ZoomEmulator {
   }
 
   /** The host cancels in Zoom's UI or with `PUT .../registrants/status` `cancel`: Zoom marks them denied. */
-  cancelAsAdmin(webinarId: string, registrantId: string): ZoomWebhookBody {
-    this.setStatus(webinarId, registrantId, 'denied');
-    return this.emit(this.buildEvent('cancelled', webinarId, registrantId));
+  cancelAsAdmin(eventId: string, registrantId: string): ZoomWebhookBody {
+    this.setStatus(eventId, registrantId, 'denied');
+    return this.emit(this.buildEvent('cancelled', eventId, registrantId));
   }
 
-  approve(webinarId: string, registrantId: string): ZoomWebhookBody {
-    this.setStatus(webinarId, registrantId, 'approved');
-    return this.emit(this.buildEvent('approved', webinarId, registrantId));
+  approve(eventId: string, registrantId: string): ZoomWebhookBody {
+    this.setStatus(eventId, registrantId, 'approved');
+    return this.emit(this.buildEvent('approved', eventId, registrantId));
   }
 
-  deny(webinarId: string, registrantId: string): ZoomWebhookBody {
-    this.setStatus(webinarId, registrantId, 'denied');
-    return this.emit(this.buildEvent('denied', webinarId, registrantId));
+  deny(eventId: string, registrantId: string): ZoomWebhookBody {
+    this.setStatus(eventId, registrantId, 'denied');
+    return this.emit(this.buildEvent('denied', eventId, registrantId));
   }
 
-  private setStatus(webinarId: string, registrantId: string, status: Registrant['status']): void {
-    const registrant = this.existing(webinarId, registrantId);
-    this.mutate(this.webinar(webinarId), registrantId, () => {
+  private setStatus(eventId: string, registrantId: string, status: Registrant['status']): void {
+    const registrant = this.existing(eventId, registrantId);
+    this.mutate(this.webinar(eventId), registrantId, () => {
       registrant.status = status;
     });
   }
 
   /** Applies a change now, and lets readers see it only after the consistency delay. */
-  private mutate<T extends Registrant | void>(webinar: Webinar, registrantId: string | null, change: () => T): T {
+  private mutate<T extends Registrant | void>(webinar: HostedEvent, registrantId: string | null, change: () => T): T {
     const before = registrantId ? (webinar.registrants.get(registrantId) ?? null) : null;
     const snapshot = before && { ...before };
     const result = change();
@@ -508,7 +518,7 @@ export class ZoomEmulator {
   }
 
   /** A registrant as GET and list see it now (eventual consistency). */
-  private visible(webinar: Webinar, registrantId: string): Registrant | null {
+  private visible(webinar: HostedEvent, registrantId: string): Registrant | null {
     return this.lagging.read(`${webinar.id}/${registrantId}`, webinar.registrants.get(registrantId) ?? null);
   }
 
@@ -590,52 +600,80 @@ export class ZoomEmulator {
           if (latencyMs > 0) setTimeout(next, latencyMs);
           else next();
         });
-        api.get('/webinars/:webinarId/registrants/:registrantId', (req, reply) => {
-          const { webinarId, registrantId } = req.params as { webinarId: string; registrantId: string };
-          const step = this.nextStep('get', webinarId, registrantId);
-          if (step) return this.answerStep(reply, step, webinarId, registrantId);
-          const occurrence = occurrenceOf(req.query);
-          const record = this.world.webinars.get(webinarId)?.registrants.get(registrantId);
-          if (occurrence && record && !this.registeredFor(webinarId, record, occurrence)) {
-            return this.registrantNotFound(reply, registrantId);
-          }
-          return this.answerRecord(reply, webinarId, registrantId);
-        });
-        api.get('/webinars/:webinarId', (req, reply) =>
-          this.describeWebinar((req.params as { webinarId: string }).webinarId, req.query, reply),
-        );
-        api.get('/webinars/:webinarId/registrants', (req, reply) => {
-          const { webinarId } = req.params as { webinarId: string };
-          const step = this.nextStep('list', webinarId, '');
-          return step && step.respond !== 'normally' && step.respond !== 'status'
-            ? this.answerStep(reply, step, webinarId, '', 'Medium')
-            : this.list({ webinarId }, req.query, reply);
-        });
-        api.post('/webinars/:webinarId/registrants', (req, reply) =>
-          this.add((req.params as { webinarId: string }).webinarId, req.body, reply),
-        );
-        api.put('/webinars/:webinarId/registrants/status', (req, reply) =>
-          this.updateStatus((req.params as { webinarId: string }).webinarId, req.body, occurrenceOf(req.query), reply),
-        );
-        api.delete('/webinars/:webinarId/registrants/:registrantId', (req, reply) => {
-          const { webinarId, registrantId } = req.params as { webinarId: string; registrantId: string };
-          const step = this.nextStep('delete', webinarId, registrantId);
-          const webinar = this.world.webinars.get(webinarId);
-          // DELETE documents all its errors as HTTP 400 (zoom-platform.md 1.4).
-          if (!webinar || step?.respond === 'webinar_not_found') {
-            return zoomError(reply, 400, ZOOM_CODES.webinarNotFound, 'Webinar does not exist.');
-          }
-          if (!webinar.registrants.has(registrantId) || step?.respond === 'not_found') {
-            return zoomError(reply, 400, ZOOM_CODES.registrantNotFound, `Registrant ${registrantId} was not found.`);
-          }
-          if (step) return this.answerStep(reply, step, webinarId, registrantId);
-          if (this.current.writesChangeNothing) return reply.code(204).send();
-          if (this.leaveOccurrence(webinar, registrantId, occurrenceOf(req.query))) return reply.code(204).send();
-          const echo = this.buildEvent('cancelled', webinarId, registrantId);
-          this.mutate(webinar, registrantId, () => void webinar.registrants.delete(registrantId));
-          if (this.current.webhookOnApiWrites) this.emit(echo);
-          return reply.code(204).send();
-        });
+        // The same routes for webinars and meetings, each under its kind's path; an id of the other kind is
+        // answered as Zoom does (zoom-meetings.md, "What differs": a meeting route given a webinar's id, 400/3000).
+        for (const zoomKind of ZOOM_EVENT_KINDS) {
+          api.register(
+            (kind, _o, registered) => {
+              kind.addHook('preHandler', (req, reply, next) => {
+                const { eventId } = req.params as { eventId: string };
+                const hosted = this.world.events.get(eventId);
+                if (hosted?.kind === zoomKind) return next();
+                if (hosted && zoomKind === 'meeting') {
+                  void zoomError(reply, 400, ZOOM_CODES.registrantNotFound, 'Cannot access meeting info.');
+                  return;
+                }
+                void zoomEventNotFound(reply, zoomKind, eventId, req.method === 'DELETE' ? 400 : 404);
+              });
+              kind.get('/:eventId/registrants/:registrantId', (req, reply) => {
+                const { eventId, registrantId } = req.params as { eventId: string; registrantId: string };
+                const step = this.nextStep('get', eventId, registrantId);
+                if (step) return this.answerStep(reply, step, eventId, registrantId);
+                const occurrence = occurrenceOf(req.query);
+                const record = this.world.events.get(eventId)?.registrants.get(registrantId);
+                if (occurrence && record && !this.registeredFor(eventId, record, occurrence)) {
+                  return this.registrantNotFound(reply, eventId, registrantId);
+                }
+                return this.answerRecord(reply, eventId, registrantId);
+              });
+              kind.get('/:eventId', (req, reply) =>
+                this.describeWebinar((req.params as { eventId: string }).eventId, req.query, reply),
+              );
+              kind.get('/:eventId/registrants', (req, reply) => {
+                const { eventId } = req.params as { eventId: string };
+                const step = this.nextStep('list', eventId, '');
+                return step && step.respond !== 'normally' && step.respond !== 'status'
+                  ? this.answerStep(reply, step, eventId, '', 'Medium')
+                  : this.list({ eventId }, req.query, reply);
+              });
+              kind.post('/:eventId/registrants', (req, reply) =>
+                this.add((req.params as { eventId: string }).eventId, req.body, reply),
+              );
+              kind.put('/:eventId/registrants/status', (req, reply) =>
+                this.updateStatus(
+                  (req.params as { eventId: string }).eventId,
+                  req.body,
+                  occurrenceOf(req.query),
+                  reply,
+                ),
+              );
+              kind.delete('/:eventId/registrants/:registrantId', (req, reply) => {
+                const { eventId, registrantId } = req.params as { eventId: string; registrantId: string };
+                const step = this.nextStep('delete', eventId, registrantId);
+                const webinar = this.world.events.get(eventId);
+                // DELETE documents all its errors as HTTP 400 (zoom-platform.md 1.4).
+                if (!webinar || step?.respond === 'webinar_not_found') return this.notFound(reply, eventId, 400);
+                if (!webinar.registrants.has(registrantId) || step?.respond === 'not_found') {
+                  return zoomError(
+                    reply,
+                    400,
+                    ZOOM_CODES.registrantNotFound,
+                    `Registrant ${registrantId} was not found.`,
+                  );
+                }
+                if (step) return this.answerStep(reply, step, eventId, registrantId);
+                if (this.current.writesChangeNothing) return reply.code(204).send();
+                if (this.leaveOccurrence(webinar, registrantId, occurrenceOf(req.query))) return reply.code(204).send();
+                const echo = this.buildEvent('cancelled', eventId, registrantId);
+                this.mutate(webinar, registrantId, () => void webinar.registrants.delete(registrantId));
+                if (this.current.webhookOnApiWrites) this.emit(echo);
+                return reply.code(204).send();
+              });
+              registered();
+            },
+            { prefix: `/${zoomKind}s` },
+          );
+        }
         done();
       },
       { prefix: '/v2' },
@@ -644,8 +682,8 @@ export class ZoomEmulator {
     this.app.setNotFoundHandler((_req, reply) => zoomError(reply, 404, 404, 'Not found'));
   }
 
-  private nextStep(route: ScriptedRoute, webinarId: string, registrantId: string): LookupStep | undefined {
-    const script = this.scripts.get(`${route}:${webinarId}/${registrantId}`);
+  private nextStep(route: ScriptedRoute, eventId: string, registrantId: string): LookupStep | undefined {
+    const script = this.scripts.get(`${route}:${eventId}/${registrantId}`);
     if (!script || script.steps.length === 0) return undefined;
     return script.repeatLast && script.steps.length === 1 ? script.steps[0] : script.steps.shift();
   }
@@ -653,23 +691,23 @@ export class ZoomEmulator {
   private answerStep(
     reply: FastifyReply,
     step: LookupStep,
-    webinarId: string,
+    eventId: string,
     registrantId: string,
     label: RateLimitLabel = 'Light',
   ) {
     switch (step.respond) {
       case 'normally':
-        return this.answerRecord(reply, webinarId, registrantId);
+        return this.answerRecord(reply, eventId, registrantId);
       case 'status': {
-        const webinar = this.world.webinars.get(webinarId);
+        const webinar = this.world.events.get(eventId);
         const record = webinar && this.visible(webinar, registrantId);
         const base = record ?? { id: registrantId, email: 'unknown@example.com', first_name: 'Unknown' };
         return reply.send({ ...base, status: step.status });
       }
       case 'not_found':
-        return this.registrantNotFound(reply, registrantId);
+        return this.registrantNotFound(reply, eventId, registrantId);
       case 'webinar_not_found':
-        return webinarNotFound(reply, webinarId);
+        return this.notFound(reply, eventId);
       case 'rate_limited':
         return rateLimited(reply, label, step.retryAfter);
       case 'server_error':
@@ -679,28 +717,28 @@ export class ZoomEmulator {
     }
   }
 
-  private answerRecord(reply: FastifyReply, webinarId: string, registrantId: string) {
-    const webinar = this.world.webinars.get(webinarId);
-    if (!webinar) return webinarNotFound(reply, webinarId);
+  private answerRecord(reply: FastifyReply, eventId: string, registrantId: string) {
+    const webinar = this.world.events.get(eventId);
+    if (!webinar) return this.notFound(reply, eventId);
     const record = this.visible(webinar, registrantId);
-    return record ? reply.send(record) : this.registrantNotFound(reply, registrantId);
+    return record ? reply.send(record) : this.registrantNotFound(reply, eventId, registrantId);
   }
 
   /** What GET answers for a removed registrant is UNCONFIRMED (zoom-platform.md 1.2): one of the candidates. */
-  private registrantNotFound(reply: FastifyReply, registrantId: string) {
+  private registrantNotFound(reply: FastifyReply, eventId: string, registrantId: string) {
     switch (this.current.removedRegistrantAnswer) {
       case 'registrant_not_found':
         return zoomError(reply, 404, ZOOM_CODES.registrantNotFound, `Registrant ${registrantId} was not found.`);
       case 'webinar_not_found':
-        return zoomError(reply, 404, ZOOM_CODES.webinarNotFound, 'Webinar does not exist.');
+        return this.notFound(reply, eventId);
       case 'bare_404':
         return reply.code(404).send();
     }
   }
 
-  private list(params: { webinarId: string }, query: unknown, reply: FastifyReply) {
-    const webinar = this.world.webinars.get(params.webinarId);
-    if (!webinar) return webinarNotFound(reply, params.webinarId);
+  private list(params: { eventId: string }, query: unknown, reply: FastifyReply) {
+    const webinar = this.world.events.get(params.eventId);
+    if (!webinar) return this.notFound(reply, params.eventId);
     const parsed = listQuerySchema.safeParse(query);
     if (!parsed.success) return invalidField(reply, parsed.error);
     let offset = 0;
@@ -745,8 +783,8 @@ export class ZoomEmulator {
    * Whether a registrant's record answers for `occurrence`: where registration is per occurrence and Zoom honours
    * `occurrence_id` (occurrenceScope), only for the occurrences they registered for.
    */
-  private registeredFor(webinarId: string, registrant: Registrant, occurrence: string): boolean {
-    const webinar = this.world.webinars.get(webinarId);
+  private registeredFor(eventId: string, registrant: Registrant, occurrence: string): boolean {
+    const webinar = this.world.events.get(eventId);
     if (!webinar || webinar.registrationType === 1 || this.current.occurrenceScope === 'ignored') return true;
     return !registrant.occurrence_ids || registrant.occurrence_ids.includes(occurrence);
   }
@@ -756,7 +794,7 @@ export class ZoomEmulator {
    * registration per occurrence): they leave that occurrence and keep the others. False when the write is for the
    * whole registrant instead.
    */
-  private leaveOccurrence(webinar: Webinar, registrantId: string, occurrence: string | null): boolean {
+  private leaveOccurrence(webinar: HostedEvent, registrantId: string, occurrence: string | null): boolean {
     const registrant = webinar.registrants.get(registrantId);
     if (!occurrence || !registrant || webinar.registrationType === 1) return false;
     if (this.current.occurrenceScope === 'ignored') return false;
@@ -772,9 +810,9 @@ export class ZoomEmulator {
    * `GET /webinars/{id}`: the webinar, with its occurrences and `settings.registration_type` when it recurs (type
    * 9); occurrences that have ended only with `show_previous_occurrences=true`, as Zoom does.
    */
-  private describeWebinar(webinarId: string, query: unknown, reply: FastifyReply) {
-    const webinar = this.world.webinars.get(webinarId);
-    if (!webinar) return webinarNotFound(reply, webinarId);
+  private describeWebinar(eventId: string, query: unknown, reply: FastifyReply) {
+    const webinar = this.world.events.get(eventId);
+    if (!webinar) return this.notFound(reply, eventId);
     const recurring = webinar.occurrences.length > 0;
     const previous = (query as { show_previous_occurrences?: string }).show_previous_occurrences === 'true';
     const shown = webinar.occurrences.filter((o) => previous || !sessionEnded(o.start_time));
@@ -796,9 +834,9 @@ export class ZoomEmulator {
     });
   }
 
-  private add(webinarId: string, body: unknown, reply: FastifyReply) {
-    const webinar = this.world.webinars.get(webinarId);
-    if (!webinar) return webinarNotFound(reply, webinarId);
+  private add(eventId: string, body: unknown, reply: FastifyReply) {
+    const webinar = this.world.events.get(eventId);
+    if (!webinar) return this.notFound(reply, eventId);
     const parsed = addRegistrantSchema.safeParse(body);
     if (!parsed.success) return invalidField(reply, parsed.error);
     const spent = this.rateLimiter.checkDaily(this.current.plan, 'add', parsed.data.email.toLowerCase());
@@ -818,7 +856,7 @@ export class ZoomEmulator {
     let registrant = existing;
     if (!registrant) {
       const added = this.mutate(webinar, null, () => this.world.addRegistrant(webinar, parsed.data));
-      if (this.current.webhookOnApiWrites) this.emit(this.buildEvent('created', webinarId, added.id));
+      if (this.current.webhookOnApiWrites) this.emit(this.buildEvent('created', eventId, added.id));
       registrant = added;
     }
     return reply.code(201).send({
@@ -830,9 +868,9 @@ export class ZoomEmulator {
     });
   }
 
-  private updateStatus(webinarId: string, body: unknown, occurrence: string | null, reply: FastifyReply) {
-    const webinar = this.world.webinars.get(webinarId);
-    if (!webinar) return webinarNotFound(reply, webinarId);
+  private updateStatus(eventId: string, body: unknown, occurrence: string | null, reply: FastifyReply) {
+    const webinar = this.world.events.get(eventId);
+    if (!webinar) return this.notFound(reply, eventId);
     const parsed = statusUpdateSchema.safeParse(body);
     if (!parsed.success) return invalidField(reply, parsed.error);
     const targets = parsed.data.registrants.flatMap((target) => {
@@ -845,11 +883,11 @@ export class ZoomEmulator {
     });
     // A scripted answer for any registrant named answers for the whole request, which then changes nothing.
     for (const registrant of targets) {
-      const step = this.nextStep('status', webinarId, registrant.id);
-      if (step) return this.answerStep(reply, step, webinarId, registrant.id);
+      const step = this.nextStep('status', eventId, registrant.id);
+      if (step) return this.answerStep(reply, step, eventId, registrant.id);
     }
     for (const registrant of targets) {
-      const spent = this.rateLimiter.checkDaily(this.current.plan, 'status', `${webinarId}/${registrant.id}`);
+      const spent = this.rateLimiter.checkDaily(this.current.plan, 'status', `${eventId}/${registrant.id}`);
       if (spent)
         return reply.code(429).headers(spent.headers).send({ code: ZOOM_CODES.rateLimited, message: spent.message });
     }
@@ -865,10 +903,15 @@ export class ZoomEmulator {
       });
       if (this.current.webhookOnApiWrites) {
         const kind = action === 'approve' ? 'approved' : action === 'deny' ? 'denied' : 'cancelled';
-        this.emit(this.buildEvent(kind, webinarId, registrant.id));
+        this.emit(this.buildEvent(kind, eventId, registrant.id));
       }
     }
     return reply.code(204).send();
+  }
+
+  /** Zoom's 3001 for the webinar or meeting `eventId` (the kind it has, or a webinar when there is none). */
+  private notFound(reply: FastifyReply, eventId: string, status: 404 | 400 = 404) {
+    return zoomEventNotFound(reply, this.world.events.get(eventId)?.kind ?? 'webinar', eventId, status);
   }
 
   /** The scopes a token is issued with now: all the calls need, less `missingScope`. */
@@ -877,16 +920,16 @@ export class ZoomEmulator {
     return all.filter((scope) => scope !== this.current.missingScope);
   }
 
-  private webinar(webinarId: string): Webinar {
-    const webinar = this.world.webinars.get(webinarId);
-    if (!webinar) throw new SandboxError(404, 'webinar_not_found', `no webinar ${webinarId}`);
+  private webinar(eventId: string): HostedEvent {
+    const webinar = this.world.events.get(eventId);
+    if (!webinar) throw new SandboxError(404, 'webinar_not_found', `no webinar or meeting ${eventId}`);
     return webinar;
   }
 
-  private existing(webinarId: string, registrantId: string): Registrant {
-    const registrant = this.webinar(webinarId).registrants.get(registrantId);
+  private existing(eventId: string, registrantId: string): Registrant {
+    const registrant = this.webinar(eventId).registrants.get(registrantId);
     if (!registrant) {
-      throw new SandboxError(404, 'registrant_not_found', `no registrant ${registrantId} in webinar ${webinarId}`);
+      throw new SandboxError(404, 'registrant_not_found', `no registrant ${registrantId} in webinar ${eventId}`);
     }
     return registrant;
   }

@@ -3,10 +3,11 @@ import { randomBytes } from 'node:crypto';
 import axios from 'axios';
 import { SIGNATURE_HEADER, TIMESTAMP_HEADER, zoomSignature } from '../../src/zoom/signature';
 import type { RegistrationKind } from '../../src/domain/registration';
-import type { Registrant, Webinar } from './world';
+import type { ZoomEventKind } from '../../src/domain/zoom-event';
+import type { HostedEvent, Registrant } from './world';
 
 export interface ZoomWebhookBody {
-  event: `webinar.registration_${RegistrationKind}`;
+  event: `${ZoomEventKind}.registration_${RegistrationKind}`;
   event_ts: number;
   payload: {
     account_id: string;
@@ -28,8 +29,14 @@ export interface ZoomWebhookBody {
 }
 
 /** Zoom's name for a registration event of this kind; tests and tools name events through it, never by hand. */
-export const registrationEventName = (kind: RegistrationKind): ZoomWebhookBody['event'] =>
-  `webinar.registration_${kind}`;
+export const registrationEventName = (
+  kind: RegistrationKind,
+  of: ZoomEventKind = 'webinar',
+): ZoomWebhookBody['event'] => `${of}.registration_${kind}`;
+
+/** Zoom's `type` of a webinar (5 one-off, 9 recurring) or a meeting (2 scheduled, 8 recurring with fixed time). */
+export const zoomObjectType = (hosted: HostedEvent): number =>
+  ({ webinar: [5, 9], meeting: [2, 8] })[hosted.kind][hosted.occurrences.length > 0 ? 1 : 0] as number;
 
 export interface Operator {
   operator?: string | null;
@@ -56,8 +63,8 @@ function registrantFields(kind: RegistrationKind, r: Registrant): Record<string,
   return base;
 }
 
-/** A recurring webinar's events name the occurrences the registrant is registered for. */
-function occurrencesOf(webinar: Webinar, registrant: Registrant) {
+/** A recurring webinar's or meeting's events name the occurrences the registrant is registered for. */
+function occurrencesOf(webinar: HostedEvent, registrant: Registrant) {
   const theirs = webinar.occurrences.filter(
     (o) =>
       o.status === 'available' && (!registrant.occurrence_ids || registrant.occurrence_ids.includes(o.occurrence_id)),
@@ -70,13 +77,13 @@ function occurrencesOf(webinar: Webinar, registrant: Registrant) {
 export function buildRegistrationEvent(
   kind: RegistrationKind,
   accountId: string,
-  webinar: Webinar,
+  webinar: HostedEvent,
   registrant: Registrant,
   operator: Operator,
   eventTs = nextEventTs(),
 ): ZoomWebhookBody {
   return {
-    event: registrationEventName(kind),
+    event: registrationEventName(kind, webinar.kind),
     event_ts: eventTs,
     payload: {
       account_id: accountId,
@@ -87,7 +94,7 @@ export function buildRegistrationEvent(
         id: Number(webinar.id),
         host_id: webinar.hostId,
         topic: webinar.topic,
-        type: 5,
+        type: zoomObjectType(webinar),
         start_time: webinar.startTime,
         duration: 60,
         timezone: 'UTC',

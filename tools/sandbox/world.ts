@@ -1,5 +1,6 @@
-// The emulator's Zoom account: webinars and their registrants, kept in memory.
+// The emulator's Zoom account: webinars and meetings and their registrants, kept in memory.
 import { randomBytes, randomInt } from 'node:crypto';
+import type { ZoomEventKind } from '../../src/domain/zoom-event';
 
 export type RegistrantStatus = 'approved' | 'pending' | 'denied';
 
@@ -21,16 +22,18 @@ export interface Occurrence {
   status: 'available' | 'deleted';
 }
 
-export interface Webinar {
+/** A webinar or a meeting with registration, as the host scheduled it. */
+export interface HostedEvent {
+  kind: ZoomEventKind;
   id: string;
   uuid: string;
   hostId: string;
   hostEmail: string;
   topic: string;
   startTime: string;
-  /** A recurring webinar's occurrences (Zoom's type 9); none for a one-off (type 5). Each lasts an hour. */
+  /** A recurring one's occurrences (Zoom's type 9 or 8); none for a one-off (type 5 or 2). Each lasts an hour. */
   occurrences: Occurrence[];
-  /** A recurring webinar's `settings.registration_type`: 1 once for all (Zoom's default), 2 each, 3 chosen ones. */
+  /** A recurring one's `settings.registration_type`: 1 once for all (Zoom's default), 2 each, 3 chosen ones. */
   registrationType: 1 | 2 | 3;
   registrants: Map<string, Registrant>;
 }
@@ -63,7 +66,7 @@ export const newRegistrantId = () => randomBytes(16).toString('base64url').slice
  * A registrant of `webinar` as Zoom records one, not added to it: the bench's webhooks are about people Zoom has
  * never heard of, so that each starts a new workflow.
  */
-export function registrantOf(webinar: Webinar, r: NewRegistrant): Registrant {
+export function registrantOf(webinar: HostedEvent, r: NewRegistrant): Registrant {
   return {
     id: r.id ?? newRegistrantId(),
     email: r.email,
@@ -76,12 +79,12 @@ export function registrantOf(webinar: Webinar, r: NewRegistrant): Registrant {
   };
 }
 
-export interface NewWebinar {
+export interface NewHostedEvent {
   id?: string;
   hostId?: string;
   hostEmail?: string;
   topic?: string;
-  /** Weekly occurrences: a recurring webinar. */
+  /** Weekly occurrences: a recurring webinar or meeting. */
   occurrences?: number;
   registrationType?: 1 | 2 | 3;
   /** When it (its first occurrence) starts, epoch ms: a week from now by default; earlier ones have passed. */
@@ -89,16 +92,18 @@ export interface NewWebinar {
 }
 
 export class ZoomWorld {
-  readonly webinars = new Map<string, Webinar>();
+  /** By id: Zoom's meeting and webinar ids share one number space. */
+  readonly events = new Map<string, HostedEvent>();
 
-  addWebinar(w: NewWebinar = {}): Webinar {
+  add(kind: ZoomEventKind, w: NewHostedEvent = {}): HostedEvent {
     const start = w.startsAt ?? Date.now() + WEEK_MS;
-    const webinar: Webinar = {
+    const webinar: HostedEvent = {
+      kind,
       id: w.id ?? newWebinarId(),
       uuid: randomBytes(12).toString('base64'),
       hostId: w.hostId ?? randomBytes(11).toString('base64url').slice(0, 22),
       hostEmail: w.hostEmail ?? 'host@example.com',
-      topic: w.topic ?? 'Sandbox webinar',
+      topic: w.topic ?? `Sandbox ${kind}`,
       startTime: isoSeconds(start),
       // Weekly, with Zoom's epoch-ms occurrence ids.
       occurrences: Array.from({ length: w.occurrences ?? 0 }, (_, i) => ({
@@ -109,17 +114,17 @@ export class ZoomWorld {
       registrationType: w.registrationType ?? 1,
       registrants: new Map(),
     };
-    this.webinars.set(webinar.id, webinar);
+    this.events.set(webinar.id, webinar);
     return webinar;
   }
 
-  addRegistrant(webinar: Webinar, r: NewRegistrant): Registrant {
+  addRegistrant(webinar: HostedEvent, r: NewRegistrant): Registrant {
     const registrant = registrantOf(webinar, r);
     webinar.registrants.set(registrant.id, registrant);
     return registrant;
   }
 
-  findByEmail(webinar: Webinar, email: string): Registrant | undefined {
+  findByEmail(webinar: HostedEvent, email: string): Registrant | undefined {
     return [...webinar.registrants.values()].find((r) => r.email.toLowerCase() === email.toLowerCase());
   }
 }

@@ -7,7 +7,7 @@ import type { CancellationRecord, CancellationRequest } from '../../domain/cance
 import type { Resolution } from '../../domain/decision';
 import type { Evidence } from '../../domain/evidence';
 import type { CancelledBy, Registrant, RegistrationEvent, RegistrationState } from '../../domain/registration';
-import type { ZoomEvent } from '../../domain/zoom-event';
+import type { ZoomEvent, ZoomEventIdField } from '../../domain/zoom-event';
 import type { CarriedState } from './state';
 
 export type { Resolution };
@@ -20,8 +20,7 @@ export interface RegistrantWorkflowInput {
 }
 
 /** What the `state` query and the workflow's result answer: where the registrant stands, and why. */
-export interface RegistrantView {
-  webinar_id: string;
+export type RegistrantView = ZoomEventIdField & {
   registrant_id: string;
   occurrence_id: string | null;
   registrant: Registrant | null;
@@ -40,11 +39,11 @@ export interface RegistrantView {
   outcome: CancellationOutcome | null;
   /** Cancellations the app asked for through the API, by Idempotency-Key. */
   cancellations: CancellationRecord[];
-  /** `webinar.registration_cancelled` webhooks recognised as Zoom's echo of our own DELETE or PUT cancel. */
+  /** `*.registration_cancelled` webhooks recognised as Zoom's echo of our own DELETE or PUT cancel. */
   echoes_absorbed: number;
   /** Callbacks the app did not accept within CALLBACK_RETRY_WINDOW: they wait for the `redriveCallbacks` update. */
   failed_callbacks: Array<{ webhook_id: string; type: AppCallbackType; error: string }>;
-}
+};
 
 /** The answer to `resolve`: where the verdict left the registrant. */
 export interface ResolveResult {

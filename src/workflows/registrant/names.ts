@@ -12,6 +12,7 @@ export function registrantWorkflowId(zoomEvent: ZoomEvent, registrantId: string)
 
 export const searchAttributes = {
   zoomWebinarId: defineSearchAttributeKey('ZoomWebinarId', SearchAttributeType.KEYWORD),
+  zoomMeetingId: defineSearchAttributeKey('ZoomMeetingId', SearchAttributeType.KEYWORD),
   registrantId: defineSearchAttributeKey('ZoomRegistrantId', SearchAttributeType.KEYWORD),
   registrationState: defineSearchAttributeKey('RegistrationState', SearchAttributeType.KEYWORD),
   cancelledBy: defineSearchAttributeKey('CancelledBy', SearchAttributeType.KEYWORD),
@@ -19,6 +20,6 @@ export const searchAttributes = {
 
 /** The search attribute that holds the id of a registrant's Zoom event, by its kind. */
 export function zoomEventIdAttribute(kind: ZoomEventKind) {
-  const byKind = { webinar: searchAttributes.zoomWebinarId } as const;
+  const byKind = { webinar: searchAttributes.zoomWebinarId, meeting: searchAttributes.zoomMeetingId } as const;
   return byKind[kind];
 }

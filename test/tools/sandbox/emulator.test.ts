@@ -43,7 +43,9 @@ describe('Server-to-Server OAuth', () => {
   });
 
   test('classic scopes by default; granular ones on request, and a missing scope is 400 code 4711 on its calls', async () => {
-    expect((await getToken()).data).toMatchObject({ scope: 'webinar:read:admin webinar:write:admin' });
+    expect((await getToken()).data).toMatchObject({
+      scope: 'webinar:read:admin webinar:write:admin meeting:read:admin meeting:write:admin',
+    });
     await emulator.configure({ tokenScopes: 'granular', missingScope: 'webinar:read:registrant:admin' });
     try {
       const { scope } = (await getToken()).data as { scope: string };
