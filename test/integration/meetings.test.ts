@@ -3,6 +3,7 @@
 // ZoomMeetingId filter; on the real dev server, worker and activities, with the emulator's meetings.
 import { zoomMeeting } from '../../src/domain/zoom-event';
 import { registrantWorkflowId } from '../../src/workflows/registrant/names';
+import { stateQuery } from '../../src/workflows/registrant/messages';
 import { RECONCILIATION_WORKFLOW_TYPE } from '../../src/workflows/reconciliation/messages';
 import type { reconciliationWorkflow } from '../../src/workflows/reconciliation/workflow';
 import { registrationEventName } from '../../tools/sandbox/webhooks';
@@ -161,6 +162,30 @@ test("a meeting registrant's cancellation Zoom never delivered is found by the s
     type: 'registrant.cancelled',
     data: { meeting_id: meetingId, cancelled_by: 'registrant', evidence: { source: 'reconciliation' } },
   });
+});
+
+test('a meeting converted to a webinar between two events: the same registrant story goes on, as a webinar', async () => {
+  const { meetingId: id, registrantId } = seed('ola@example.com');
+  await world.deliver(world.emulator.announce(id, registrantId));
+  const [created] = await callbacksAbout(world, registrantId, 1);
+  expect(created).toMatchObject({ type: 'registrant.created', data: { meeting_id: id } });
+
+  world.emulator.convert(id, 'webinar');
+  const cancel = world.emulator.cancelAsRegistrant(id, registrantId);
+  expect(cancel.event).toBe(registrationEventName('cancelled', 'webinar'));
+  await world.deliver(cancel);
+  const [, cancelled] = await callbacksAbout(world, registrantId, 2);
+  expect(cancelled).toMatchObject({
+    type: 'registrant.cancelled',
+    data: { webinar_id: id, cancelled_by: 'registrant' },
+  });
+  // Asked where Zoom now keeps it; one workflow all along, listed under its new kind.
+  expect(world.emulator.countRequests('GET', `/v2/webinars/${id}/registrants/${registrantId}`)).toBe(1);
+  const handle = world.client.workflow.getHandle(registrantWorkflowId(zoomMeeting(id), registrantId));
+  expect(await handle.query(stateQuery)).toMatchObject({ webinar_id: id, state: 'self_cancelled' });
+  const { searchAttributes } = await handle.describe();
+  expect(searchAttributes).toMatchObject({ ZoomWebinarId: [id] });
+  expect(searchAttributes).not.toHaveProperty('ZoomMeetingId');
 });
 
 test("a meeting event whose object is a webinar's is kept for an operator, never started", async () => {

@@ -3,7 +3,7 @@
 import { decideCancellation } from '../../src/domain/decision';
 import type { Evidence } from '../../src/domain/evidence';
 import type { RegistrationKind } from '../../src/domain/registration';
-import { zoomWebinar } from '../../src/domain/zoom-event';
+import { zoomMeeting, zoomWebinar } from '../../src/domain/zoom-event';
 import { RegistrantState } from '../../src/workflows/registrant/state';
 import { applyAll, event, fresh, R, W } from '../helpers/registrant-events';
 
@@ -37,6 +37,21 @@ describe('arrivals', () => {
     state.receive(event('created', 10));
     expect(state.receive(second)).toBe(arrival);
     expect(state.view.duplicates_ignored).toBe(arrival === 'duplicate' ? 1 : 0);
+  });
+
+  test("a meeting converted to a webinar (same id): its events are this registrant's, and the latest names the kind", () => {
+    const state = fresh();
+    const asMeeting = event('created', 10, { zoomEvent: zoomMeeting(W) });
+    const asWebinar = event('cancelled', 20);
+    // Zoom delivered the later one first: the older event never turns the kind back.
+    expect(state.receive(asWebinar)).toBe('queued');
+    expect(state.receive(asMeeting)).toBe('queued');
+    applyAll(state);
+    expect(state.zoomEvent).toEqual(zoomWebinar(W));
+    expect(state.view).toMatchObject({ webinar_id: W });
+    expect(state.view).not.toHaveProperty('meeting_id');
+    const carried = RegistrantState.start({ zoomEvent: zoomMeeting(W), registrantId: R, carried: state.carry() });
+    expect(carried.zoomEvent).toEqual(zoomWebinar(W));
   });
 
   test('a redelivery is still a duplicate after continue-as-new, applied or still waiting', () => {

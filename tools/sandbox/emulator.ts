@@ -368,6 +368,16 @@ export class ZoomEmulator {
     return this.world.events.get(eventId)?.registrants.get(registrantId);
   }
 
+  /**
+   * The host converts a meeting to a webinar, or back (Zoom's `meeting.converted_to_webinar`): the id and the
+   * registrants stay, and their later events and calls are the new kind's.
+   */
+  convert(eventId: string, to: ZoomEventKind): HostedEvent {
+    const hosted = this.webinar(eventId);
+    hosted.kind = to;
+    return hosted;
+  }
+
   /** Every webinar and meeting, in the order they were added. */
   hostedEvents(): HostedEvent[] {
     return [...this.world.events.values()];

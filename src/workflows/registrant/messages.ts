@@ -8,7 +8,7 @@ import type { Resolution } from '../../domain/decision';
 import type { Evidence } from '../../domain/evidence';
 import type { CancelledBy, Registrant, RegistrationEvent, RegistrationState } from '../../domain/registration';
 import type { ZoomEvent, ZoomEventIdField } from '../../domain/zoom-event';
-import type { CarriedState } from './state';
+import type { CarriedState } from './facts';
 
 export type { Resolution };
 

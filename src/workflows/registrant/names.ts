@@ -1,7 +1,7 @@
 // What Temporal knows the registrant workflow by (design.md 4.5): its type, id and search attributes. Shared by the
 // gateway, the worker, the workflow and operators' tools; workflow code imports it, so it stays free of side effects.
-import { defineSearchAttributeKey, SearchAttributeType } from '@temporalio/common';
-import { zoomEventKey, type ZoomEvent, type ZoomEventKind } from '../../domain/zoom-event';
+import { defineSearchAttributeKey, SearchAttributeType, type SearchAttributeUpdatePair } from '@temporalio/common';
+import { ZOOM_EVENT_KINDS, zoomEventKey, type ZoomEvent, type ZoomEventKind } from '../../domain/zoom-event';
 
 export const REGISTRANT_WORKFLOW_TYPE = 'registrantWorkflow';
 
@@ -17,6 +17,14 @@ export const searchAttributes = {
   registrationState: defineSearchAttributeKey('RegistrationState', SearchAttributeType.KEYWORD),
   cancelledBy: defineSearchAttributeKey('CancelledBy', SearchAttributeType.KEYWORD),
 } as const;
+
+/** Its id in its kind's attribute, and none in the other's (a meeting converted to a webinar moves over). */
+export function zoomEventAttributes(zoomEvent: ZoomEvent): SearchAttributeUpdatePair[] {
+  return ZOOM_EVENT_KINDS.map((kind) => ({
+    key: zoomEventIdAttribute(kind),
+    value: kind === zoomEvent.kind ? zoomEvent.id : null,
+  }));
+}
 
 /** The search attribute that holds the id of a registrant's Zoom event, by its kind. */
 export function zoomEventIdAttribute(kind: ZoomEventKind) {

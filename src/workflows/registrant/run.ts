@@ -1,6 +1,5 @@
-// The Temporal-aware half of a registrant's workflow, over the pure RegistrantState: the activities, the search
-// attributes and current details operators read, the two locks, and the waiting. The workflow function's handlers
-// and loop call these, one line each.
+// The Temporal-aware half of a registrant's workflow, over the pure RegistrantState: activities, the search attributes
+// and current details operators read, the two locks and the waiting; the handlers and loop call these in one line.
 import {
   ActivityFailure,
   condition,
@@ -22,7 +21,7 @@ import { currentDetails } from './details';
 import type { RedriveResult, RegistrantView, RegistrantWorkflowInput, ResolveResult } from './messages';
 import { loadSettings, registrantActivities, type RegistrantActivities } from './proxies';
 import { settleCancellation } from './settle-cancellation';
-import { searchAttributes } from './names';
+import { searchAttributes, zoomEventAttributes } from './names';
 import type { RegistrantState } from './state';
 
 export class RegistrantRun {
@@ -239,6 +238,7 @@ export class RegistrantRun {
   /** The search attributes operators filter on in the Web UI, and the API lists by. */
   private showState(): void {
     upsertSearchAttributes([
+      ...zoomEventAttributes(this.registrant.zoomEvent),
       { key: searchAttributes.registrationState, value: this.registrant.listedState },
       { key: searchAttributes.cancelledBy, value: this.view.cancelled_by },
     ]);

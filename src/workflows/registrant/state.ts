@@ -11,37 +11,15 @@ import {
   type RegistrationEvent,
   type RegistrationState,
 } from '../../domain/registration';
-import { sameZoomEvent, zoomEventIdField, type ZoomEvent } from '../../domain/zoom-event';
-import { AppRequests, type CarriedRequests } from './app-requests';
-import { CallbackLedger, type CallbackSubject, type CarriedCallbacks } from './callbacks';
-import { Echoes, type CarriedEchoes } from './echoes';
-import { EventLog, type CarriedEvents } from './event-log';
+import { zoomEventIdField, type ZoomEvent } from '../../domain/zoom-event';
+import { AppRequests } from './app-requests';
+import { CallbackLedger, type CallbackSubject } from './callbacks';
+import { Echoes } from './echoes';
+import { EventLog } from './event-log';
+import { noFactsYet, type CarriedState, type RegistrantFacts } from './facts';
 import { isRegistrationEvent, isResolution } from './guards';
 import { Settlements } from './settlements';
 import type { RegistrantView, RegistrantWorkflowInput } from './messages';
-
-/** What is known of the registrant, apart from what the ledgers keep. */
-export interface RegistrantFacts {
-  registrant: Registrant | null;
-  occurrenceId: string | null;
-  lastEventTs: number | null;
-  state: RegistrationState | null;
-  /** event_ts of whatever set `state`: an older event never overwrites a newer one. */
-  stateTs: number;
-  /** The evidence of the last case opened; replaced on every change, never changed in place. */
-  evidence: Evidence | null;
-  needsReviewReason: string | null;
-  outcome: CancellationOutcome | null;
-}
-
-/** What a run hands to the next one at continue-as-new. */
-export interface CarriedState {
-  facts: RegistrantFacts;
-  events: CarriedEvents;
-  callbacks: CarriedCallbacks;
-  requests: CarriedRequests;
-  echoes: CarriedEchoes;
-}
 
 /** What became of a delivered `registrationEvent` signal. */
 export type Arrival = 'queued' | 'duplicate' | 'malformed' | 'foreign';
@@ -60,22 +38,11 @@ export class RegistrantState {
   private facts: RegistrantFacts;
 
   private constructor(
-    readonly zoomEvent: ZoomEvent,
+    zoomEvent: ZoomEvent,
     readonly registrantId: string,
     carried: CarriedState | undefined,
   ) {
-    this.facts = carried
-      ? { ...carried.facts }
-      : {
-          registrant: null,
-          occurrenceId: null,
-          lastEventTs: null,
-          state: null,
-          stateTs: 0,
-          evidence: null,
-          needsReviewReason: null,
-          outcome: null,
-        };
+    this.facts = carried ? { ...carried.facts } : noFactsYet(zoomEvent);
     this.events = new EventLog(carried?.events);
     this.callbacks = new CallbackLedger(carried?.callbacks);
     this.requests = new AppRequests(carried?.requests);
@@ -94,6 +61,11 @@ export class RegistrantState {
       requests: this.requests.carry(),
       echoes: this.echoes.carry(),
     };
+  }
+
+  /** The webinar or meeting, of the kind the latest event named: Zoom's calls and the callbacks follow it. */
+  get zoomEvent(): ZoomEvent {
+    return this.facts.zoomEvent;
   }
 
   /** Where the registrant stands, and why: computed when asked (the `state` query, the result). */
@@ -123,7 +95,7 @@ export class RegistrantState {
   /** A Zoom event for this registrant, checked again (see guards.ts), then queued once (see EventLog). */
   receive(event: unknown): Arrival {
     if (!isRegistrationEvent(event)) return 'malformed';
-    if (!sameZoomEvent(event.zoomEvent, this.zoomEvent) || event.registrant.id !== this.registrantId) return 'foreign';
+    if (event.zoomEvent.id !== this.zoomEvent.id || event.registrant.id !== this.registrantId) return 'foreign';
     return this.events.receive(event);
   }
 
@@ -136,6 +108,7 @@ export class RegistrantState {
   /** The state an event leads to: none for a cancellation (settled apart), nor for a deny that confirms ours. */
   take(event: RegistrationEvent): RegistrationState | null {
     if (event.eventTs >= (this.facts.lastEventTs ?? 0)) {
+      this.facts.zoomEvent = event.zoomEvent;
       this.facts.registrant = event.registrant;
       this.facts.occurrenceId = event.occurrenceId;
       this.facts.lastEventTs = event.eventTs;
