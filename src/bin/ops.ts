@@ -11,14 +11,8 @@ import {
 } from '@temporalio/client';
 import { z } from 'zod';
 import { loadConfigOrExit, reconcileScheduleSchema, type ReconcileScheduleConfig } from '../config';
-import { REGISTRANT_ID_PATTERN, ZOOM_EVENT_ID_PATTERN } from '../domain/ids';
-import {
-  ZOOM_EVENT_KINDS,
-  describeZoomEvent,
-  zoomEventOf,
-  type ZoomEvent,
-  type ZoomEventKind,
-} from '../domain/zoom-event';
+import { REGISTRANT_ID_PATTERN, zoomEventArgSchema as zoomEvent } from '../domain/ids';
+import { describeZoomEvent, type ZoomEvent } from '../domain/zoom-event';
 import { CANCELLED_BY, LISTED_STATES } from '../domain/registration';
 import { argumentProblem, errorMessage } from '../errors';
 import { listRegistrants, readRegistrant, type RegistrantRecord } from '../temporal/registrant-reads';
@@ -67,17 +61,6 @@ Reaches Temporal like the worker (TEMPORAL_ADDRESS, TEMPORAL_NAMESPACE, TEMPORAL
 TEMPORAL_PROFILE); reads TEMPORAL_TASK_QUEUE and RECONCILE_INTERVAL like it too.`;
 
 // Named in the message, since a command line has no field names to point at.
-/** A webinar by its Zoom id, as before meetings; a meeting as `meeting:<id>` (`webinar:<id>` is taken too). */
-const zoomEvent = z
-  .string()
-  .regex(
-    new RegExp(`^(?:(?:${ZOOM_EVENT_KINDS.join('|')}):)?${ZOOM_EVENT_ID_PATTERN.source.replace(/^\^|\$$/g, '')}$`),
-    'the webinar must be its Zoom id (digits), a meeting meeting:<id>',
-  )
-  .transform((text) => {
-    const [kind, id] = text.includes(':') ? (text.split(':') as [ZoomEventKind, string]) : (['webinar', text] as const);
-    return zoomEventOf(kind, id);
-  });
 const registrantId = z.string().regex(REGISTRANT_ID_PATTERN, 'registrantId must be a Zoom registrant id');
 const unreadableEventId = z
   .string()

@@ -24,7 +24,15 @@ import { createRegistrationWorkers } from '../../src/workers';
 import { eventually } from '../eventually';
 import { ZoomEmulator } from '../sandbox/emulator';
 import { emulatorWorkerEnv } from '../sandbox/worker-env';
-import { DEMO_PEOPLE, DEMO_WEBINAR_ID, seedDemoWebinar, type DemoPerson } from '../sandbox/seed';
+import {
+  DEMO_MEETING_ID,
+  DEMO_MEETING_PEOPLE,
+  DEMO_PEOPLE,
+  DEMO_WEBINAR_ID,
+  seedDemoMeeting,
+  seedDemoWebinar,
+  type DemoPerson,
+} from '../sandbox/seed';
 import { AppReceiver } from './app-receiver';
 import { portsInUse } from './ports';
 import { startTemporalDevServer } from './temporal-server';
@@ -187,7 +195,10 @@ async function main(): Promise<void> {
   // Seeded as if each had registered through Zoom's page: the app hears of every one, and Zoom and we agree.
   const webinar = seedDemoWebinar(emulator);
   for (const { id } of Object.values(DEMO_PEOPLE)) emulator.announce(webinar.id, id);
-  const nameOf = (id: string) => Object.values(DEMO_PEOPLE).find((p) => p.id === id)?.first_name;
+  const meeting = seedDemoMeeting(emulator);
+  for (const { id } of Object.values(DEMO_MEETING_PEOPLE)) emulator.announce(meeting.id, id);
+  const everyone = [...Object.values(DEMO_PEOPLE), ...Object.values(DEMO_MEETING_PEOPLE)];
+  const nameOf = (id: string) => everyone.find((p) => p.id === id)?.first_name;
   app.onCallback = ({ callback }) => {
     const { type, data } = callback;
     const detail =
@@ -218,6 +229,8 @@ async function main(): Promise<void> {
   say();
   for (const [who, what, act] of plays)
     say(`  played: ${DEMO_PEOPLE[who].first_name} ${what} → Zoom sends ${act().event}`);
+  const alanCancels = emulator.cancelAsRegistrant(meeting.id, DEMO_MEETING_PEOPLE.alan.id);
+  say(`  played: Alan cancels his own registration to the office hours → Zoom sends ${alanCancels.event}`);
 
   // Ready once the cases an operator acts on are in place (Grace settles after FOLLOW_UP_WINDOW, meanwhile).
   const read = async (id: string): Promise<RegistrantView | null> =>
@@ -247,6 +260,8 @@ async function main(): Promise<void> {
   say();
   say(`  Webinar ${DEMO_WEBINAR_ID} (the same on every start):`);
   for (const person of Object.values(DEMO_PEOPLE)) say(`    ${person.first_name.padEnd(10)} ${person.id}`);
+  say(`  Meeting ${DEMO_MEETING_ID}, office hours (named meeting:${DEMO_MEETING_ID} in ops and simulate):`);
+  for (const person of Object.values(DEMO_MEETING_PEOPLE)) say(`    ${person.first_name.padEnd(10)} ${person.id}`);
   say();
   say('  Try, in a second terminal (the README has more):');
   say(`    npm run ops -- resolve ${DEMO_WEBINAR_ID} ${hedy.id} admin`);
@@ -261,6 +276,7 @@ async function main(): Promise<void> {
   say(
     `    npm run ops -- reconcile ${DEMO_WEBINAR_ID}   # a sweep now (one runs every RECONCILE_INTERVAL=${env.RECONCILE_INTERVAL})`,
   );
+  say(`    npm run simulate -- cancel-as-admin meeting:${DEMO_MEETING_ID} barbara@example.com`);
   say('    npm run demo');
   say('  Ctrl-C stops everything.');
   say();

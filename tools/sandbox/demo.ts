@@ -1,4 +1,4 @@
-// `npm run demo`: plays the seed scenarios end to end against `npm run dev`'s world. People act through the
+// `npm run demo`: plays the seed scenarios end to end against `npm run dev`'s world, in a new webinar and meeting. People act through the
 // sandbox's control API (so Zoom's webhooks go to the gateway as in production); what the app was told is read back
 // from the gateway's API. Prints progress while they run and, for each, what the app was told.
 import type { Client } from '@temporalio/client';
@@ -11,7 +11,13 @@ import { sweepNow } from '../../src/temporal/reconciliation-schedule';
 import type { RegistrantView } from '../../src/workflows/registrant/messages';
 import { errorMessage } from '../../src/errors';
 import { unreachableDetail } from '../../src/http';
-import { zoomWebinar } from '../../src/domain/zoom-event';
+import {
+  ZOOM_EVENT_KINDS,
+  zoomEventOf,
+  zoomEventPath,
+  type ZoomEvent,
+  type ZoomEventKind,
+} from '../../src/domain/zoom-event';
 
 const envSchema = temporalSchema.extend({
   SANDBOX_URL: z.url({ error: 'must be an http(s) URL' }).default('http://127.0.0.1:9090'),
@@ -31,10 +37,14 @@ class Demo {
   private readonly sandbox: AxiosInstance;
   private readonly gateway: AxiosInstance;
 
+  /** Where the demo's people register: a new webinar, or a new meeting, as the control API names it. */
+  private readonly path: string;
+
   constructor(
-    readonly webinarId: string,
+    readonly zoomEvent: ZoomEvent,
     private readonly temporal: Client,
   ) {
+    this.path = zoomEventPath(zoomEvent);
     this.sandbox = axios.create({ baseURL: `${env.SANDBOX_URL}/_sandbox`, timeout: 10_000 });
     this.gateway = axios.create({
       baseURL: `${env.GATEWAY_URL}/api/v1`,
@@ -44,10 +54,10 @@ class Demo {
     });
   }
 
-  static async create(temporal: Client): Promise<Demo> {
+  static async create(temporal: Client, kind: ZoomEventKind): Promise<Demo> {
     const sandbox = axios.create({ baseURL: `${env.SANDBOX_URL}/_sandbox`, timeout: 10_000 });
-    const webinar = await sandbox.post<{ id: string }>('/webinars', { topic: 'npm run demo' });
-    return new Demo(webinar.data.id, temporal);
+    const hosted = await sandbox.post<{ id: string }>(`/${kind}s`, { topic: 'npm run demo' });
+    return new Demo(zoomEventOf(kind, hosted.data.id), temporal);
   }
 
   /** Zoom loses the next webhook, whoever's it is. */
@@ -55,13 +65,13 @@ class Demo {
     await this.sandbox.post('/webhooks/drop', { next: 1 });
   }
 
-  /** One reconciliation sweep of this webinar, as `npm run ops -- reconcile` runs it. */
+  /** One reconciliation sweep of this webinar or meeting, as `npm run ops -- reconcile` runs it. */
   async sweep(): Promise<void> {
-    await (await sweepNow(this.temporal, env.TEMPORAL_TASK_QUEUE, [zoomWebinar(this.webinarId)])).result();
+    await (await sweepNow(this.temporal, env.TEMPORAL_TASK_QUEUE, [this.zoomEvent])).result();
   }
 
   async register(email: string, firstName: string): Promise<string> {
-    const acted = await this.sandbox.post<Acted>(`/webinars/${this.webinarId}/registrants`, {
+    const acted = await this.sandbox.post<Acted>(`${this.path}/registrants`, {
       email,
       first_name: firstName,
       last_name: 'Demo',
@@ -77,7 +87,7 @@ class Demo {
   }
 
   async act(action: 'approve' | 'cancel-as-admin' | 'cancel-as-registrant', registrantId: string): Promise<void> {
-    await this.sandbox.post(`/webinars/${this.webinarId}/registrants/${registrantId}/${action}`);
+    await this.sandbox.post(`${this.path}/registrants/${registrantId}/${action}`);
   }
 
   async settings(patch: Record<string, unknown>): Promise<Record<string, unknown>> {
@@ -90,7 +100,7 @@ class Demo {
   async until(registrantId: string, done: (view: RegistrantView) => boolean): Promise<RegistrantView> {
     const deadline = Date.now() + env.DEMO_TIMEOUT_S * 1000;
     for (;;) {
-      const answer = await this.gateway.get<RegistrantView>(`/webinars/${this.webinarId}/registrants/${registrantId}`);
+      const answer = await this.gateway.get<RegistrantView>(`${this.path}/registrants/${registrantId}`);
       if (answer.status === 200 && done(answer.data)) return answer.data;
       if (Date.now() > deadline) {
         throw new Error(
@@ -113,11 +123,24 @@ const hasCallback = (type: string) => (view: RegistrantView) => view.callbacks.s
 
 interface Scenario {
   name: string;
+  /** Played in the demo's webinar, unless it is about a meeting. */
+  in?: ZoomEventKind;
   /** Plays it; `step` reports progress; returns what the app was told. */
   play(demo: Demo, step: (what: string) => void): Promise<string>;
 }
 
 const scenarios: Scenario[] = [
+  {
+    name: 'self-cancel of a meeting registration',
+    in: 'meeting',
+    async play(demo, step) {
+      const id = await demo.registered('alan.demo@example.com', 'Alan');
+      step('Alan uses the cancel link in his office hours confirmation');
+      await demo.act('cancel-as-registrant', id);
+      step('waiting for the outcome (looked up under /meetings)');
+      return told(await demo.until(id, hasCallback('registrant.cancelled')));
+    },
+  },
   {
     name: 'self-cancel',
     async play(demo, step) {
@@ -242,9 +265,10 @@ class Progress {
   }
 }
 
-async function run(demo: Demo, scenario: Scenario, progress: Progress): Promise<boolean> {
+async function run(demos: Record<ZoomEventKind, Demo>, scenario: Scenario, progress: Progress): Promise<boolean> {
   progress.update(scenario.name, 'running', 'starting');
   try {
+    const demo = demos[scenario.in ?? 'webinar'];
     const result = await scenario.play(demo, (what) => progress.update(scenario.name, 'running', what));
     progress.update(scenario.name, 'done', `app told: ${result}`);
     return true;
@@ -255,10 +279,11 @@ async function run(demo: Demo, scenario: Scenario, progress: Progress): Promise<
 }
 
 async function main(): Promise<void> {
-  let demo: Demo;
+  let demos: Record<ZoomEventKind, Demo>;
   try {
     const { client } = await connectClient(env);
-    demo = await Demo.create(client);
+    const created = await Promise.all(ZOOM_EVENT_KINDS.map((kind) => Demo.create(client, kind)));
+    demos = Object.fromEntries(created.map((demo) => [demo.zoomEvent.kind, demo])) as Record<ZoomEventKind, Demo>;
   } catch (err) {
     const detail = axios.isAxiosError(err)
       ? `the sandbox at ${env.SANDBOX_URL} is not reachable (${unreachableDetail(err)})`
@@ -268,12 +293,13 @@ async function main(): Promise<void> {
   }
   const alone = [lostWebhook, duplicateDelivery];
   process.stdout.write(
-    `Playing ${scenarios.length + alone.length} scenarios in webinar ${demo.webinarId}; watch them in the Web UI too.\n\n`,
+    `Playing ${scenarios.length + alone.length} scenarios in webinar ${demos.webinar.zoomEvent.id} and meeting ` +
+      `${demos.meeting.zoomEvent.id}; watch them in the Web UI too.\n\n`,
   );
   const progress = new Progress();
   progress.start();
-  const results = await Promise.all(scenarios.map((scenario) => run(demo, scenario, progress)));
-  for (const scenario of alone) results.push(await run(demo, scenario, progress));
+  const results = await Promise.all(scenarios.map((scenario) => run(demos, scenario, progress)));
+  for (const scenario of alone) results.push(await run(demos, scenario, progress));
   progress.stop();
   const failed = results.filter((ok) => !ok).length;
   process.stdout.write(`\n${failed === 0 ? 'all scenarios settled' : `${failed} scenario(s) failed`}\n`);

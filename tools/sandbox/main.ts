@@ -1,10 +1,10 @@
-// `npm run sandbox`: the Zoom emulator on its own, seeded with one webinar and two registrants. With
+// `npm run sandbox`: the Zoom emulator on its own, seeded with one webinar and one meeting and their registrants. With
 // SANDBOX_WEBHOOK_URL set it delivers webhooks there (validated first), as Zoom would.
 import { z } from 'zod';
 import { ConfigError, loadConfigOrExit } from '../../src/config';
 import { listenOrExplain } from '../../src/http';
 import { ZoomEmulator } from './emulator';
-import { seedDemoWebinar } from './seed';
+import { seedDemoMeeting, seedDemoWebinar } from './seed';
 
 const rate = z.coerce.number({ error: 'must be a number between 0 and 1' }).min(0).max(1).default(0);
 
@@ -60,6 +60,7 @@ async function main(): Promise<void> {
     });
   }
   const webinar = seedDemoWebinar(emulator);
+  const meeting = seedDemoMeeting(emulator);
 
   say(`Zoom emulator   ZOOM_API_BASE_URL=${emulator.apiBaseUrl}`);
   say(`                ZOOM_OAUTH_TOKEN_URL=${emulator.tokenUrl}`);
@@ -72,7 +73,9 @@ async function main(): Promise<void> {
   );
   say(`self-cancel     ${config.SANDBOX_SELF_CANCEL_MODE}; rate limits: ${config.SANDBOX_PLAN}`);
   say(`seeded webinar  ${webinar.id}: ${[...webinar.registrants.values()].map((r) => r.email).join(', ')}`);
+  say(`seeded meeting  ${meeting.id}: ${[...meeting.registrants.values()].map((r) => r.email).join(', ')}`);
   say(`try this        npm run simulate -- cancel-as-registrant ${webinar.id} ada@example.com`);
+  say(`                npm run simulate -- cancel-as-registrant meeting:${meeting.id} alan@example.com`);
 
   for (const signal of ['SIGINT', 'SIGTERM'] as const) {
     process.once(signal, () => void emulator.stop().then(() => process.exit(0)));

@@ -4,6 +4,8 @@ import axios, { type AxiosResponse } from 'axios';
 import { z } from 'zod';
 import { argumentProblem, describeIssue } from '../../src/errors';
 import { loadConfigOrExit } from '../../src/config';
+import { zoomEventArgSchema } from '../../src/domain/ids';
+import { zoomEventPath } from '../../src/domain/zoom-event';
 import { PEOPLE_ACTIONS } from './control-api';
 import type { DeliveryRecord, SubscriptionStatus } from './delivery';
 import { settingsPatchSchema, sandboxSettingsSchema } from './settings';
@@ -15,7 +17,7 @@ const USAGE = `usage: npm run simulate -- <action>
   deny <webinarId> <registrantId|email>                   the host denies
   cancel-as-admin <webinarId> <registrantId|email>        the host cancels the registration
   cancel-as-registrant <webinarId> <registrantId|email>   the registrant uses the cancel link in their email
-  webinars                                                webinars and their registrants
+  webinars | meetings                                     webinars (or meetings) and their registrants
   deliveries [registrantId]                               webhooks sent, with every attempt
   drop next <N> | drop for <duration>                     lose the next N webhooks, or all of them for a while
                                                           (as when Zoom gives up on an endpoint), e.g. drop for 10m
@@ -25,13 +27,16 @@ const USAGE = `usage: npm run simulate -- <action>
   settings [key=value ...]                                show or change settings, e.g. selfCancelMode=deny
                                                           duplicateRate=0.5 plan=free consistencyDelayMs=2000
 
+A meeting goes where a webinarId does, as meeting:<meetingId>.
+
 Talks to SANDBOX_URL (default http://127.0.0.1:9090).`;
 
 const envSchema = z.object({
   SANDBOX_URL: z.url({ error: 'must be an http(s) URL' }).default('http://127.0.0.1:9090'),
 });
 
-const webinarId = z.string().regex(/^\d+$/, 'webinarId must be digits');
+// A webinar by its id; a meeting as meeting:<id>. Acted on under the control API's path of its kind.
+const webinarId = zoomEventArgSchema.transform(zoomEventPath);
 const actionSchema = z.discriminatedUnion('action', [
   z.object({
     action: z.literal('register'),
@@ -41,6 +46,7 @@ const actionSchema = z.discriminatedUnion('action', [
     z.object({ action: z.literal(action), args: z.tuple([webinarId, z.string().min(1)]) }),
   ),
   z.object({ action: z.literal('webinars'), args: z.tuple([]) }),
+  z.object({ action: z.literal('meetings'), args: z.tuple([]) }),
   z.object({ action: z.literal('deliveries'), args: z.array(z.string()).max(1, 'at most one registrant id') }),
   z.object({
     action: z.literal('drop'),
@@ -135,20 +141,20 @@ async function run(base: string, action: Action): Promise<void> {
   switch (action.action) {
     case 'register': {
       const [w, email, first = email.split('@')[0] ?? 'Someone', last] = action.args;
-      const acted = ok(
-        await http.post<Acted>(`/webinars/${w}/registrants`, { email, first_name: first, last_name: last }),
-      );
+      const acted = ok(await http.post<Acted>(`${w}/registrants`, { email, first_name: first, last_name: last }));
       printActed('registered', acted);
       return;
     }
-    case 'webinars': {
-      const webinars = ok(
+    case 'webinars':
+    case 'meetings': {
+      const kind = action.action === 'meetings' ? 'meeting' : 'webinar';
+      const hosted = ok(
         await http.get<
           Array<{ id: string; topic: string; registrants: Array<{ id: string; email: string; status: string }> }>
-        >('/webinars'),
+        >(`/${action.action}`),
       );
-      for (const w of webinars) {
-        say(`webinar ${w.id} "${w.topic}"`);
+      for (const w of hosted) {
+        say(`${kind} ${w.id} "${w.topic}"`);
         for (const r of w.registrants) say(`  ${r.id}  ${r.email}  ${r.status}`);
       }
       return;
@@ -195,7 +201,7 @@ async function run(base: string, action: Action): Promise<void> {
       const [w, who] = action.args;
       printActed(
         action.action,
-        ok(await http.post<Acted>(`/webinars/${w}/registrants/${encodeURIComponent(who)}/${action.action}`)),
+        ok(await http.post<Acted>(`${w}/registrants/${encodeURIComponent(who)}/${action.action}`)),
       );
     }
   }

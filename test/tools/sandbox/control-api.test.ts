@@ -176,6 +176,20 @@ describe('npm run simulate', () => {
     expect(emulator.settings.selfCancelMode).toBe('deny');
   });
 
+  test('a meeting is named meeting:<id>: registered, listed, and cancelled as Zoom sends it for meetings', async () => {
+    const meeting = emulator.addMeeting({ topic: 'Office hours' });
+    const registered = await simulate('register', `meeting:${meeting.id}`, 'alan@example.com', 'Alan');
+    expect(registered.code).toBe(0);
+    expect(registered.stdout).toContain(registrationEventName('created', 'meeting'));
+    const listed = await simulate('meetings');
+    expect(listed.stdout).toContain(`meeting ${meeting.id} "Office hours"`);
+    expect(listed.stdout).toContain('alan@example.com');
+    const cancelled = await simulate('cancel-as-registrant', `meeting:${meeting.id}`, 'alan@example.com');
+    expect(cancelled.stdout).toContain(registrationEventName('cancelled', 'meeting'));
+    // A webinar's route does not know a meeting's id.
+    expect((await simulate('approve', meeting.id, 'alan@example.com')).stderr).toContain(`no webinar ${meeting.id}`);
+  });
+
   test("subscription shows Zoom's revalidations of the endpoint, and re-enables it once it validates", async () => {
     const shown = await simulate('subscription');
     expect(shown.code).toBe(0);
@@ -187,7 +201,7 @@ describe('npm run simulate', () => {
   test.each([
     [['subscription', 'off'], 2, 'subscription takes nothing, or reenable'],
     [['teleport'], 2, 'unknown action "teleport"'],
-    [['approve', 'abc', 'x'], 2, 'webinarId must be digits'],
+    [['approve', 'abc', 'x'], 2, 'a webinar is its Zoom id (digits), a meeting meeting:<id>'],
     [['settings', 'dropRate=7'], 2, 'dropRate: must be between 0 and 1'],
     [['approve', '123'], 2, 'wrong number of arguments for approve'],
     [['approve', '123', 'nobody@example.com'], 1, '404: no webinar 123'],
