@@ -232,8 +232,20 @@ export class ZoomClient {
     return response.status >= 200 && response.status < 300 ? { found: true } : missingOrThrow(zoomEvent, response);
   }
 
-  /** Sends an API request with the cached token; a 401 drops the token and tries once more with a new one. */
+  /** Sends an API request (see authorised), following a meeting that became a webinar. */
   private async call(category: ZoomRateCategory, config: AxiosRequestConfig): Promise<AxiosResponse> {
+    const response = await this.authorised(category, config);
+    // A meeting the host converted to a webinar keeps its id, and Zoom's meeting routes then answer 400/3000
+    // "Cannot access meeting info" (zoom-meetings.md, "What differs" 3): ask where it is now, before any event says so.
+    const asWebinar = config.url?.replace(/^\/meetings\//, '/webinars/');
+    if (asWebinar !== config.url && response.status === 400 && isMeetingInaccessible(response)) {
+      return this.authorised(category, { ...config, url: asWebinar });
+    }
+    return response;
+  }
+
+  /** Sends with the cached token; a 401 drops the token and tries once more with a new one. */
+  private async authorised(category: ZoomRateCategory, config: AxiosRequestConfig): Promise<AxiosResponse> {
     let response = await this.send(category, config, await this.accessToken());
     if (response.status === 429) this.options.onRateLimited?.(category);
     if (response.status === 401) {
@@ -316,6 +328,12 @@ function missingOrThrow(zoomEvent: ZoomEvent, response: AxiosResponse): ZoomMiss
     return { found: false, missing: 'registrant', status, code, message };
   }
   throw failureFrom(response);
+}
+
+/** Zoom's answer on a meeting route for an id that is not a meeting's (a webinar's, say). */
+function isMeetingInaccessible(response: AxiosResponse): boolean {
+  const { code, message } = errorBody(response);
+  return code === ZOOM_CODES.registrantNotFound && /cannot access meeting/i.test(message);
 }
 
 function errorBody(response: AxiosResponse): { code: number | null; message: string } {

@@ -5,7 +5,7 @@ import { cancelInZoom } from '../../src/activities/cancel-in-zoom';
 import { lookupRegistrant } from '../../src/activities/lookup-registrant';
 import { ZoomApiError, ZoomClient, parseRetryAfter } from '../../src/zoom/client';
 import { ZoomEmulator } from '../../tools/sandbox/emulator';
-import { zoomWebinar } from '../../src/domain/zoom-event';
+import { zoomMeeting, zoomWebinar } from '../../src/domain/zoom-event';
 
 const credentials = { accountId: 'acct', clientId: 'id', clientSecret: 'secret' };
 let emulator: ZoomEmulator;
@@ -449,4 +449,24 @@ describe("a registrant's calls and their occurrence", () => {
     expect(registrantCalls(webinarId)).toEqual(['']);
     expect(emulator.countRequests('GET', `/v2/webinars/${webinarId}`)).toBe(0);
   });
+});
+
+test("a meeting converted to a webinar: the meeting route's 400/3000 sends the call under /webinars", async () => {
+  const meeting = emulator.addMeeting();
+  const person = emulator.addRegistrant(meeting.id, { email: 'conv@example.com', first_name: 'Con' });
+  emulator.convert(meeting.id, 'webinar');
+  const found = await zoom.getRegistrant(zoomMeeting(meeting.id), person.id);
+  expect(found).toMatchObject({ found: true, registrant: { email: 'conv@example.com' } });
+  expect(await zoom.deleteRegistrant(zoomMeeting(meeting.id), person.id)).toEqual({ found: true });
+  const calls = emulator.requests
+    .filter((r) => r.path.endsWith(`/${meeting.id}/registrants/${person.id}`))
+    .map((r) => `${r.method} ${r.path.split('/')[2]} ${r.status}`);
+  expect(calls).toEqual(['GET meetings 400', 'GET webinars 200', 'DELETE meetings 400', 'DELETE webinars 204']);
+  // A meeting Zoom does not know at all is still that: 3001, no second call.
+  const before = emulator.requests.length;
+  expect(await zoom.getRegistrant(zoomMeeting('12345678901'), 'nobody')).toMatchObject({
+    found: false,
+    missing: 'meeting',
+  });
+  expect(emulator.requests.length - before).toBe(1);
 });
