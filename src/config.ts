@@ -118,8 +118,12 @@ const callbackSecret = z
   .regex(/^whsec_[A-Za-z0-9+/]+={0,2}$/, 'must be whsec_ followed by base64')
   .refine((s) => Buffer.from(s.slice('whsec_'.length), 'base64').length >= 16, 'key must be at least 16 bytes');
 
+/** Capture mode (src/zoom/capture.ts): a folder to write what Zoom sends and answers, redacted; unset, off. */
+const captureDir = z.string().min(1, 'must be a folder, or unset').optional();
+
 export const workerConfigSchema = reconcileScheduleSchema
   .extend({
+    ZOOM_CAPTURE_DIR: captureDir,
     ZOOM_ACCOUNT_ID: required,
     ZOOM_CLIENT_ID: required,
     ZOOM_CLIENT_SECRET: required,
@@ -208,6 +212,7 @@ export const gatewayConfigSchema = temporalSchema.extend({
   HOST: z.string().min(1).default('0.0.0.0'),
   ZOOM_WEBHOOK_SECRET_TOKEN: required,
   API_TOKEN: z.string().min(1).optional(),
+  ZOOM_CAPTURE_DIR: captureDir,
 });
 export type GatewayConfig = z.output<typeof gatewayConfigSchema>;
 

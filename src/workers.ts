@@ -11,6 +11,8 @@ import type { WorkerTemporal } from './temporal/connection';
 import { zoomApiTaskQueue } from './workflows/topology';
 import type { ZoomBudget } from './zoom/budget';
 import { ZoomClient } from './zoom/client';
+import { ZoomCapture } from './zoom/capture';
+import { logger } from './logger';
 
 export interface RegistrationWorkersOptions {
   config: WorkerConfig;
@@ -49,8 +51,13 @@ export async function createRegistrationWorkers({
     config.TEMPORAL_TASK_QUEUE,
     zoomRateLimits(config),
   );
+  const capture = config.ZOOM_CAPTURE_DIR
+    ? await ZoomCapture.open(config.ZOOM_CAPTURE_DIR, 'worker', (message) => logger.warn(message))
+    : null;
+  if (capture) logger.warn(`capture mode: Zoom's answers are written to ${config.ZOOM_CAPTURE_DIR}, redacted`);
   const zoomClient = (forCalls: ZoomBudget) =>
     new ZoomClient({
+      onAnswer: capture ? (answer) => capture.zoomAnswer(answer) : undefined,
       budget: forCalls,
       apiBaseUrl: config.ZOOM_API_BASE_URL,
       tokenUrl: config.ZOOM_OAUTH_TOKEN_URL,

@@ -7,6 +7,7 @@ import { createGatewayClient } from '../gateway/client';
 import { GatewayMetrics } from '../gateway/metrics';
 import { describeTarget, probeTemporal, TemporalUnreachableError } from '../temporal/connection';
 import { failedToStart } from './start-up';
+import { ZoomCapture } from '../zoom/capture';
 
 async function main(): Promise<void> {
   const config = loadConfigOrExit(gatewayConfigSchema);
@@ -18,7 +19,11 @@ async function main(): Promise<void> {
     if (!(err instanceof TemporalUnreachableError) || !err.transient) throw err;
     logger.warn(`${err.message} Answering 503 until it is.`);
   });
-  const app = buildGateway({ config, client, logger, metrics });
+  const capture = config.ZOOM_CAPTURE_DIR
+    ? await ZoomCapture.open(config.ZOOM_CAPTURE_DIR, 'gateway', (message) => logger.warn(message))
+    : null;
+  if (capture) logger.warn(`capture mode: the webhooks Zoom sends are written to ${config.ZOOM_CAPTURE_DIR}, redacted`);
+  const app = buildGateway({ config, client, logger, metrics, capture });
   await listenOrExplain(app, { port: config.PORT, host: config.HOST, setting: 'PORT', what: 'gateway' });
   logger.info(describeTarget(target), 'gateway started');
   for (const signal of ['SIGINT', 'SIGTERM'] as const) {

@@ -13,6 +13,7 @@ import { GatewayMetrics } from './metrics';
 import { OPENAPI_TAGS, openApi } from './openapi';
 import { withTemporalDeadline } from '../temporal/deadline';
 import { webhookRoute } from './webhook-route';
+import type { ZoomCapture } from '../zoom/capture';
 
 export const MAX_BODY_BYTES = 1024 * 1024;
 
@@ -31,9 +32,11 @@ export interface GatewayOptions {
   logger: Logger;
   /** Its interceptor should be the client's, to time the Temporal calls (createGatewayClient). */
   metrics?: GatewayMetrics;
+  /** Capture mode (ZOOM_CAPTURE_DIR): every webhook Zoom sends, redacted. */
+  capture?: ZoomCapture | null;
 }
 
-export function buildGateway({ config, client, logger, metrics = new GatewayMetrics() }: GatewayOptions) {
+export function buildGateway({ config, client, logger, metrics = new GatewayMetrics(), capture }: GatewayOptions) {
   const app = Fastify({
     loggerInstance: logger,
     bodyLimit: MAX_BODY_BYTES,
@@ -70,7 +73,7 @@ export function buildGateway({ config, client, logger, metrics = new GatewayMetr
 
   metrics.reportNeedsReview(client, config.TEMPORAL_TASK_QUEUE);
   void app.register(metrics.plugin());
-  void app.register(webhookRoute({ config, client, metrics }));
+  void app.register(webhookRoute({ config, client, metrics, capture }));
   void app.register(apiRoutes, { prefix: '/api/v1', config, client });
   return app;
 }

@@ -1,7 +1,7 @@
 // `POST /zoom/webhook` (design.md 4.3): verify Zoom's signature over the raw bytes, parse, hand the event to its
 // registrant's workflow durably, and only then answer 200. What is not durable is not acknowledged, so Zoom retries.
 import type { Client } from '@temporalio/client';
-import type { FastifyPluginCallback, FastifyReply } from 'fastify';
+import type { FastifyPluginCallback, FastifyReply, FastifyRequest } from 'fastify';
 import type { GatewayConfig } from '../config';
 import { describeIssue, errorMessage } from '../errors';
 import { SIGNATURE_HEADER, TIMESTAMP_HEADER, urlValidationAnswer, verifyZoomSignature } from '../zoom/signature';
@@ -18,18 +18,42 @@ import { sendError } from './errors';
 import type { GatewayMetrics, WebhookOutcome } from './metrics';
 import { ingestRegistrationEvent } from '../temporal/registrant-signals';
 import { keepUnreadableEvent } from '../temporal/unreadable-events';
+import { zoomHeaders, type ZoomCapture } from '../zoom/capture';
 
 export interface WebhookOptions {
   config: Pick<GatewayConfig, 'ZOOM_WEBHOOK_SECRET_TOKEN' | 'TEMPORAL_TASK_QUEUE'>;
   client: Client;
   metrics: GatewayMetrics;
+  capture?: ZoomCapture | null;
 }
 
-export function webhookRoute({ config, client, metrics }: WebhookOptions): FastifyPluginCallback {
+/** The signature check of a delivery, as the route and capture mode both read it. */
+const signatureProblem = (secret: string, request: FastifyRequest) =>
+  verifyZoomSignature({
+    secret,
+    signature: request.headers[SIGNATURE_HEADER] as string | undefined,
+    timestamp: request.headers[TIMESTAMP_HEADER] as string | undefined,
+    rawBody: rawBodyOf(request),
+    nowMs: Date.now(),
+  });
+const rawBodyOf = (request: FastifyRequest) => (Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0));
+
+export function webhookRoute({ config, client, metrics, capture }: WebhookOptions): FastifyPluginCallback {
   return (app, _opts, done) => {
     // The signature covers the raw bytes: in this route's own context, every body stays a Buffer until verified.
     app.removeAllContentTypeParsers();
     app.addContentTypeParser('*', { parseAs: 'buffer' }, (_req, body, parsed) => parsed(null, body));
+    if (capture) {
+      app.addHook('onResponse', (request, reply, next) => {
+        capture.webhook({
+          headers: zoomHeaders(request.headers),
+          signature_valid: signatureProblem(config.ZOOM_WEBHOOK_SECRET_TOKEN, request) === null,
+          status: reply.statusCode,
+          rawBody: rawBodyOf(request).toString('utf8'),
+        });
+        next();
+      });
+    }
 
     /** A refusal, counted by its code. */
     const refuse = (reply: FastifyReply, status: number, code: WebhookOutcome, message: string) => {
@@ -56,16 +80,10 @@ export function webhookRoute({ config, client, metrics }: WebhookOptions): Fasti
         validatorCompiler: () => (value: unknown) => ({ value }),
       },
       async (request, reply) => {
-        const rawBody = Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0);
+        const rawBody = rawBodyOf(request);
         // Its lines carry the request's correlation id (Zoom's x-zm-trackingid: see server.ts).
         const log = request.log;
-        const failure = verifyZoomSignature({
-          secret: config.ZOOM_WEBHOOK_SECRET_TOKEN,
-          signature: request.headers[SIGNATURE_HEADER] as string | undefined,
-          timestamp: request.headers[TIMESTAMP_HEADER] as string | undefined,
-          rawBody,
-          nowMs: Date.now(),
-        });
+        const failure = signatureProblem(config.ZOOM_WEBHOOK_SECRET_TOKEN, request);
         if (failure) {
           log.warn({ reason: failure }, 'webhook refused');
           return refuse(reply, 401, 'invalid_signature', failure);

@@ -21,6 +21,7 @@ import {
 } from '../domain/occurrences';
 import { unreachableDetail } from '../http';
 import type { ZoomBudget, ZoomRateCategory } from './budget';
+import { zoomHeaders, type CapturedZoomAnswer } from './capture';
 
 export interface ZoomClientOptions {
   apiBaseUrl: string;
@@ -33,6 +34,8 @@ export interface ZoomClientOptions {
   budget?: ZoomBudget;
   /** Told of every 429 an API call gets (the worker counts them in its metrics). */
   onRateLimited?: (category: ZoomRateCategory) => void;
+  /** Told of every answer Zoom gives an API call (capture mode: src/zoom/capture.ts). */
+  onAnswer?: (answer: Omit<CapturedZoomAnswer, 'kind' | 'at'>) => void;
 }
 
 /** How a failure should be treated: `rate_limited`, `unavailable` and `network` are worth retrying. */
@@ -258,8 +261,9 @@ export class ZoomClient {
 
   private async send(category: ZoomRateCategory, config: AxiosRequestConfig, token: string): Promise<AxiosResponse> {
     await this.options.budget?.take(category);
+    let response: AxiosResponse;
     try {
-      return await this.http.request({
+      response = await this.http.request({
         ...config,
         baseURL: this.options.apiBaseUrl,
         headers: { ...config.headers, Authorization: `Bearer ${token}` },
@@ -267,6 +271,17 @@ export class ZoomClient {
     } catch (err) {
       throw networkFailure(err);
     }
+    this.options.onAnswer?.({
+      method: (config.method ?? 'GET').toUpperCase(),
+      path: config.url ?? '',
+      query: Object.fromEntries(
+        Object.entries((config.params ?? {}) as Record<string, unknown>).map(([k, v]) => [k, String(v)]),
+      ),
+      status: response.status,
+      headers: zoomHeaders(response.headers),
+      body: response.data,
+    });
+    return response;
   }
 
   /** One token request in flight at a time; the token is reused until 60 s before it expires. */

@@ -1,10 +1,13 @@
 // `npm run sandbox`: the Zoom emulator on its own, seeded with one webinar and one meeting and their registrants. With
 // SANDBOX_WEBHOOK_URL set it delivers webhooks there (validated first), as Zoom would.
+import { readFile } from 'node:fs/promises';
 import { z } from 'zod';
 import { ConfigError, loadConfigOrExit } from '../../src/config';
 import { listenOrExplain } from '../../src/http';
 import { ZoomEmulator } from './emulator';
 import { seedDemoMeeting, seedDemoWebinar } from './seed';
+import { settingsPatchSchema, type SettingsPatch } from './settings';
+import { describeIssue } from '../../src/errors';
 
 const rate = z.coerce.number({ error: 'must be a number between 0 and 1' }).min(0).max(1).default(0);
 
@@ -27,7 +30,17 @@ const sandboxConfigSchema = z.object({
   SANDBOX_DUPLICATE_RATE: rate,
   SANDBOX_OUT_OF_ORDER_RATE: rate,
   SANDBOX_DROP_RATE: rate,
+  // A behaviour profile made from a real account's capture (`npm run capture`): its settings win over the above.
+  SANDBOX_PROFILE: z.string().min(1).optional(),
 });
+
+/** The settings of a profile file, checked as every settings change is. */
+async function profileSettings(file: string | undefined): Promise<SettingsPatch> {
+  if (!file) return {};
+  const parsed = settingsPatchSchema.safeParse(JSON.parse(await readFile(file, 'utf8')));
+  if (!parsed.success) throw new ConfigError(`SANDBOX_PROFILE ${file}: ${describeIssue(parsed.error)}`);
+  return parsed.data;
+}
 
 async function main(): Promise<void> {
   const config = loadConfigOrExit(sandboxConfigSchema);
@@ -46,6 +59,7 @@ async function main(): Promise<void> {
       duplicateRate: config.SANDBOX_DUPLICATE_RATE,
       outOfOrderRate: config.SANDBOX_OUT_OF_ORDER_RATE,
       dropRate: config.SANDBOX_DROP_RATE,
+      ...(await profileSettings(config.SANDBOX_PROFILE)),
     },
   });
   await listenOrExplain(
