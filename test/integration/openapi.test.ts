@@ -17,12 +17,15 @@ beforeAll(async () => {
 });
 afterAll(() => world?.stop());
 
+type Operations = Record<
+  string,
+  { tags?: string[]; security?: unknown[]; parameters?: unknown[]; requestBody?: unknown }
+>;
+
 interface Described {
   openapi: string;
-  paths: Record<
-    string,
-    Record<string, { tags?: string[]; security?: unknown[]; parameters?: unknown[]; requestBody?: unknown }>
-  >;
+  paths: Record<string, Operations>;
+  webhooks?: Record<string, Operations>;
 }
 
 test('the description names the webhook, the API (with its bearer token) and the probes', async () => {
@@ -51,6 +54,11 @@ test('the description names the webhook, the API (with its bearer token) and the
   expect(JSON.stringify(webhook?.requestBody)).toContain(registrationEventName('cancelled'));
   expect(JSON.stringify(webhook?.requestBody)).toContain(registrationEventName('cancelled', 'meeting'));
   expect(JSON.stringify(webhook?.parameters)).toContain('x-zm-signature');
+  // The callbacks the app receives, from the schema the worker builds them by: a webinar's or a meeting's.
+  const callback = JSON.stringify(data.webhooks?.registrantCallback?.post?.requestBody);
+  for (const field of ['webinar_id', 'meeting_id', 'registrant.cancelled', 'can_reregister']) {
+    expect(callback).toContain(field);
+  }
 });
 
 test('schemathesis gets no server error from any operation', async () => {
