@@ -30,13 +30,23 @@ export interface CapturedZoomAnswer {
   status: number;
   headers: Record<string, string>;
   body: unknown;
+  /** What our write sent (PUT status: the action and registrant ids), redacted: it names whom an echo is about. */
+  request?: unknown;
 }
 
 export type CaptureRecord = CapturedWebhook | CapturedZoomAnswer;
 
-// Fields that name or reach a person, wherever they appear in Zoom's bodies (registrant, operator, address book).
-const PERSONAL_KEYS =
-  /^(email|operator|first_name|last_name|name|phone|address|city|state|zip|country|org|job_title|industry|comments|join_url|custom_questions|purchasing_time_frame|role_in_purchase_process|no_of_employees|participant_pin_code|user_email|host_email)$/i;
+// Fields that name or reach a person, wherever they appear in Zoom's bodies (registrant, operator, webinar contact);
+// and those that let one in as the host or a guest: GET /webinars/{id} answers with the host's start link and the
+// passcodes.
+const REDACTED_KEYS = new Set(
+  [
+    'email operator first_name last_name name display_name user_name phone address city state zip country org',
+    'job_title industry comments join_url custom_questions purchasing_time_frame role_in_purchase_process',
+    'no_of_employees participant_pin_code user_email host_email contact_name contact_email',
+    'start_url password encrypted_passwd encrypted_password h323_password h323_passcode pstn_password',
+  ].flatMap((line) => line.split(' ')),
+);
 const EMAIL = /[^\s@"]+@[^\s@"]+\.[^\s@"]+/g;
 
 /** The same placeholder for the same value under one salt: `redacted:` and 12 hex digits. */
@@ -52,7 +62,7 @@ export function redact(value: unknown, salt: string): unknown {
   return Object.fromEntries(
     Object.entries(value).map(([key, field]) => [
       key,
-      PERSONAL_KEYS.test(key) && field !== null && field !== ''
+      REDACTED_KEYS.has(key.toLowerCase()) && field !== null && field !== ''
         ? typeof field === 'string' && field.includes('@')
           ? placeholder(salt, field.toLowerCase())
           : placeholder(salt, field)
@@ -61,11 +71,14 @@ export function redact(value: unknown, salt: string): unknown {
   );
 }
 
-/** The headers worth keeping: Zoom's own and the rate-limit ones, the user agent; no authorization, no cookies. */
+/**
+ * The headers worth keeping: Zoom's own and the rate-limit ones, the user agent; no authorization, no cookies.
+ * `x-zm-signature` stays: an HMAC under the team's secret, which never leaves them, it reveals nothing, and two
+ * deliveries with the same one were signed with the same timestamp over the same bytes.
+ */
 export function zoomHeaders(headers: Record<string, unknown>): Record<string, string> {
-  const kept = Object.entries(headers).filter(
-    ([name]) =>
-      /^x-zm-|^x-ratelimit-|^retry-after$|^user-agent$/i.test(name) && name.toLowerCase() !== 'x-zm-signature',
+  const kept = Object.entries(headers).filter(([name]) =>
+    /^x-zm-|^x-ratelimit-|^retry-after$|^user-agent$/i.test(name),
   );
   return Object.fromEntries(kept.map(([name, value]) => [name.toLowerCase(), String(value)]));
 }
@@ -105,7 +118,14 @@ export class ZoomCapture {
   }
 
   zoomAnswer(record: Omit<CapturedZoomAnswer, 'kind' | 'at'>): void {
-    this.write({ kind: 'zoom_answer', at: new Date().toISOString(), ...record, body: redact(record.body, this.salt) });
+    const { request, ...rest } = record;
+    this.write({
+      kind: 'zoom_answer',
+      at: new Date().toISOString(),
+      ...rest,
+      body: redact(record.body, this.salt),
+      ...(request === undefined ? {} : { request: redact(request, this.salt) }),
+    });
   }
 
   private write(record: CaptureRecord): void {

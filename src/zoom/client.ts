@@ -280,6 +280,7 @@ export class ZoomClient {
       status: response.status,
       headers: zoomHeaders(response.headers),
       body: response.data,
+      request: config.data,
     });
     return response;
   }
