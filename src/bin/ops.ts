@@ -51,9 +51,10 @@ const USAGE = `usage: npm run ops -- <command>
   unreadable ingest <workflowId>              read it again (once a fix reads it) and hand it to its registrant
   unreadable dismiss <workflowId> --note "why"
                                               set it aside, saying why
-  schedule [show|pause|resume]                the sweep's schedule: create or update it from RECONCILE_INTERVAL
-                                              (as every worker does at start), show it, pause it (it stays
-                                              paused whatever the workers' RECONCILE_INTERVAL), or resume it
+  schedule [show|pause|resume]                the sweep's schedule: create or update it from this shell's
+                                              RECONCILE_INTERVAL (as every worker does at start; unset, only
+                                              shown), show it, pause it (it stays paused whatever the workers'
+                                              RECONCILE_INTERVAL), or resume it
 
 A meeting goes where a webinarId does, as meeting:<meetingId> (e.g. needs-review meeting:85746065000).
 
@@ -215,7 +216,9 @@ async function run(client: Client, cmd: Command, config: ReconcileScheduleConfig
       const handle = client.schedule.getHandle(reconciliationScheduleId(taskQueue));
       if (change === 'pause') await handle.pause('paused by an operator: npm run ops -- schedule resume to resume');
       if (change === 'resume') await handle.unpause('resumed by an operator');
-      if (change) {
+      // Unset in this shell, RECONCILE_INTERVAL would be its default, which the running workers may not use: show.
+      if (change || process.env.RECONCILE_INTERVAL === undefined) {
+        if (!change) say('RECONCILE_INTERVAL is not set in this shell: nothing changed (set it to apply an interval)');
         say(describeSchedule(await describeReconciliationSchedule(client, taskQueue)));
         return;
       }

@@ -34,6 +34,14 @@ export function errorHandler(err: FastifyError | ApiError, request: FastifyReque
   if (err.code === 'FST_ERR_CTP_INVALID_JSON_BODY' || err.code === 'FST_ERR_CTP_EMPTY_JSON_BODY') {
     return sendError(reply, 400, 'invalid_json', 'the body must be a JSON object');
   }
+  if (err.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE') {
+    return sendError(
+      reply,
+      415,
+      'unsupported_media_type',
+      'the body must be JSON, sent with Content-Type: application/json',
+    );
+  }
   const status = err.statusCode ?? 500;
   if (status >= 500) request.log.error({ err, url: request.url }, 'request failed');
   return sendError(reply, status, status === 413 ? 'body_too_large' : (err.code ?? 'error'), err.message);

@@ -58,8 +58,12 @@ export async function readCancellation(
  */
 export async function forgetRefusedRun(client: Client, zoomEvent: ZoomEvent, registrantId: string): Promise<boolean> {
   const workflowId = registrantWorkflowId(zoomEvent, registrantId);
-  const { runId, status } = await client.workflow.getHandle(workflowId).describe();
+  const handle = client.workflow.getHandle(workflowId);
+  const { runId, status } = await handle.describe();
   if (status.name !== 'RUNNING' && status.name !== 'COMPLETED') return false;
+  // A running registrant (a 409 for one cancelled already, say) is left at once: its result would wait out its
+  // DEDUP_WINDOW. A run that knows nothing ends by itself in a moment, and its result says so.
+  if (status.name === 'RUNNING' && knowsRegistrant(await handle.query(stateQuery))) return false;
   const view = (await client.workflow.result(workflowId, runId, { followRuns: false })) as RegistrantView;
   if (knowsRegistrant(view)) return false;
   await client.workflowService.deleteWorkflowExecution({

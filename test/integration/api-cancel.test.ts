@@ -4,7 +4,8 @@ import { WorkflowNotFoundError } from '@temporalio/client';
 import { registrantWorkflowId } from '../../src/workflows/registrant/names';
 import { eventually } from '../../tools/eventually';
 import { registrationEventName } from '../../tools/sandbox/webhooks';
-import { WEBHOOK_SECRET, callApi, callbacksAbout, startWorld, type World } from '../helpers/world';
+import { API_TOKEN, WEBHOOK_SECRET, callApi, callbacksAbout, startWorld, type World } from '../helpers/world';
+import axios from 'axios';
 import { zoomWebinar } from '../../src/domain/zoom-event';
 
 let world: World;
@@ -301,6 +302,26 @@ describe('the API refuses, and starts nothing', () => {
     expect(answer.status).toBe(400);
     expect(answer.body.error.code).toBe(code);
     expect(answer.body.error.message).toMatch(message);
+    await expectNoWorkflow(webinarId, registrantId);
+  });
+
+  test.each([
+    ['no Content-Type', {}],
+    ['a form', { 'content-type': 'application/x-www-form-urlencoded' }],
+  ])("a body sent with %s: 415 in the API's own error shape", async (_what, headers) => {
+    const { webinarId, registrantId } = target();
+    const answer = await axios.post(`${world.gatewayUrl}${cancellations(webinarId, registrantId)}`, 'by=admin', {
+      headers: { authorization: `Bearer ${API_TOKEN}`, ...headers },
+      transformRequest: (d: unknown) => d,
+      validateStatus: () => true,
+    });
+    expect(answer.status).toBe(415);
+    expect(answer.data).toEqual({
+      error: {
+        code: 'unsupported_media_type',
+        message: 'the body must be JSON, sent with Content-Type: application/json',
+      },
+    });
     await expectNoWorkflow(webinarId, registrantId);
   });
 

@@ -189,6 +189,10 @@ test('reconcile sweeps one webinar now and prints what it found; schedule keeps,
   const kept = await sweepOps('schedule');
   expect(kept.stdout).toContain("kept from this shell's RECONCILE_INTERVAL (1 hour)");
   expect(kept.stdout).toContain(`schedule zoom-reconciliation/${world.taskQueue}: a sweep every 1 hour; next at`);
+  // Without RECONCILE_INTERVAL in the shell, its default would replace what the workers set: nothing changes.
+  const unset = await ops('schedule');
+  expect(unset.stdout).toContain('RECONCILE_INTERVAL is not set in this shell: nothing changed');
+  expect(unset.stdout).toContain('a sweep every 1 hour');
   expect((await sweepOps('schedule', 'pause')).stdout).toContain('paused (paused by an operator');
   // Kept again from the configuration: the operator's pause stands.
   expect((await sweepOps('schedule')).stdout).toContain('paused (paused by an operator');
