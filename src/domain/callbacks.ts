@@ -15,7 +15,8 @@ const callbackRegistrantSchema = z.object({
 export const cancellationOutcomeSchema = z.object({
   cancelled_by: cancelledBySchema,
   can_reregister: z.boolean(),
-  zoom_status: z.enum(['removed', 'denied']),
+  /** What Zoom's record showed: `unknown` when no lookup saw it (an operator settled a case Zoom would not answer). */
+  zoom_status: z.enum(['removed', 'denied', 'unknown']),
 });
 export type CancellationOutcome = z.infer<typeof cancellationOutcomeSchema>;
 

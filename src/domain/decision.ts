@@ -1,11 +1,17 @@
 // The evidence-to-outcome table of design.md section 5, as a pure function the workflow calls after every change
 // in the evidence. Kept free of Temporal so that it can be tested table-driven.
+import type { CancellationOutcome } from './callbacks';
 import type { Evidence } from './evidence';
 import { observedCanceller } from './reconciliation';
 import type { CancelledBy, RegistrationEvent } from './registration';
 
 export type CancellationDecision =
-  | { kind: 'cancelled'; cancelledBy: CancelledBy; canReregister: boolean; zoomStatus: 'removed' | 'denied' }
+  | {
+      kind: 'cancelled';
+      cancelledBy: CancelledBy;
+      canReregister: boolean;
+      zoomStatus: CancellationOutcome['zoom_status'];
+    }
   | { kind: 'reinstated' }
   | { kind: 'needs_review'; reason: string }
   /** Not settled yet: wait for the lookup, or for the follow-up window to end. */
@@ -74,14 +80,18 @@ export function decideCancellation(evidence: Evidence, clock: DecisionClock): Ca
   }
 }
 
-/** The operator's verdict settles the case; Zoom's record still says whether the person is blocked. */
+/**
+ * The operator's verdict settles the case; Zoom's record, when a lookup saw it, still says whether the person is
+ * blocked. When none did (Zoom had lost the webinar, say), the outcome claims no status nobody observed.
+ */
 export function decideByOperator(verdict: Resolution, evidence: Evidence): CancellationDecision {
   const denied = evidence.lookup === 'denied';
+  const removed = evidence.lookup === 'not_found' || evidence.lookup === 'all';
   return {
     kind: 'cancelled',
     cancelledBy: verdict.cancelled_by,
     canReregister: verdict.can_reregister ?? !denied,
-    zoomStatus: denied ? 'denied' : 'removed',
+    zoomStatus: denied ? 'denied' : removed ? 'removed' : 'unknown',
   };
 }
 

@@ -1,8 +1,16 @@
 import type { Evidence } from '../../src/domain/evidence';
-import { decideCancellation, operatorHint, type CancellationDecision } from '../../src/domain/decision';
+import {
+  decideByOperator,
+  decideCancellation,
+  operatorHint,
+  type CancellationDecision,
+} from '../../src/domain/decision';
 
-const cancelled = (cancelledBy: 'registrant' | 'admin', canReregister: boolean, zoomStatus: 'removed' | 'denied') =>
-  ({ kind: 'cancelled', cancelledBy, canReregister, zoomStatus }) as const;
+const cancelled = (
+  cancelledBy: 'registrant' | 'admin',
+  canReregister: boolean,
+  zoomStatus: 'removed' | 'denied' | 'unknown',
+) => ({ kind: 'cancelled', cancelledBy, canReregister, zoomStatus }) as const;
 
 const open = { lookupFinished: false, followUpWindowOver: false };
 const looked = { lookupFinished: true, followUpWindowOver: false };
@@ -139,4 +147,27 @@ test.each([
   ['empty operator_id counts as absent', 'host@example.com', '', 'registrant'],
 ] as const)('operator hint: %s', (_name, operator, operatorId, expected) => {
   expect(operatorHint(operator, operatorId, 'ada@example.com')).toBe(expected);
+});
+
+// An operator's verdict: who cancelled is theirs to say; Zoom's status only what a lookup saw.
+test.each([
+  ['the lookup saw them denied', 'denied', 'admin', undefined, cancelled('admin', false, 'denied')],
+  ['the lookup saw them removed', 'not_found', 'registrant', undefined, cancelled('registrant', true, 'removed')],
+  [
+    'Zoom had lost the webinar: no status claimed',
+    'webinar_not_found',
+    'admin',
+    false,
+    cancelled('admin', false, 'unknown'),
+  ],
+  [
+    'the lookup was refused: no status claimed',
+    'failed',
+    'registrant',
+    undefined,
+    cancelled('registrant', true, 'unknown'),
+  ],
+] as const)('resolved by an operator, %s', (_what, lookup, by, canReregister, expected) => {
+  const verdict = { cancelled_by: by, ...(canReregister === undefined ? {} : { can_reregister: canReregister }) };
+  expect(decideByOperator(verdict, { lookup, operator: 'admin', follow_ups: [] })).toEqual(expected);
 });

@@ -61,7 +61,12 @@ test('needs-review lists the case, show prints its evidence, resolve settles it 
   const [, cancelled] = await callbacksAbout(world, person.id, 2);
   expect(cancelled).toMatchObject({
     type: 'registrant.cancelled',
-    data: { cancelled_by: 'admin', evidence: { lookup: 'webinar_not_found', resolved_by_operator: true } },
+    // Zoom had lost the webinar: no lookup saw her record, so the outcome claims no status.
+    data: {
+      cancelled_by: 'admin',
+      zoom_status: 'unknown',
+      evidence: { lookup: 'webinar_not_found', resolved_by_operator: true },
+    },
   });
 
   // Nothing left to resolve: the CLI says so and exits non-zero.
