@@ -76,6 +76,13 @@ export function temporalTarget(config: TemporalConnectionSettings): TemporalTarg
   }
   const { tls, apiKey, metadata, address: given } = loaded.connectionOptions;
   const address = given ?? 'localhost:7233';
+  const addressFrom = config.TEMPORAL_ADDRESS ? 'TEMPORAL_ADDRESS' : given ? profile : 'the default address';
+  // gRPC takes host:port; a URL's scheme otherwise surfaces as a puzzling certificate or DNS error.
+  if (/^[a-z][a-z0-9+.-]*:\/\//i.test(address)) {
+    throw new ConfigError(
+      `${addressFrom} must be host:port, without a scheme: ${address.replace(/^[a-z][a-z0-9+.-]*:\/\//i, '')}, not ${address}`,
+    );
+  }
   if (tls && typeof tls === 'object' && !tls.clientCertPair && halfAPair(config)) {
     throw new ConfigError(
       'a client certificate needs its key and a key its certificate: set both TEMPORAL_TLS_CLIENT_CERT_* and TEMPORAL_TLS_CLIENT_KEY_*',
@@ -92,7 +99,7 @@ export function temporalTarget(config: TemporalConnectionSettings): TemporalTarg
     address,
     namespace: loaded.namespace ?? 'default',
     security,
-    addressFrom: config.TEMPORAL_ADDRESS ? 'TEMPORAL_ADDRESS' : given ? profile : 'the default address',
+    addressFrom,
     connection: { address, tls, apiKey, metadata },
     dataConverter: dataConverterFor(config),
     encryptedWith: config.PAYLOAD_CODEC_KEYS?.[0]?.id ?? null,
@@ -143,6 +150,12 @@ export function temporalUnreachable(target: TemporalTarget, err: unknown): Tempo
     return new TemporalUnreachableError(
       `cannot reach ${where}: connection refused. Is a Temporal server running there? ` +
         '`npm run dev` starts one at 127.0.0.1:7233.',
+      true,
+    );
+  }
+  if (/dns error|failed to lookup address|name or service not known|nodename nor servname|ENOTFOUND/i.test(reason)) {
+    return new TemporalUnreachableError(
+      `cannot reach ${where}: its host name does not resolve (DNS). Is ${target.addressFrom}'s host right?`,
       true,
     );
   }

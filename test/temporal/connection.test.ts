@@ -4,7 +4,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { ConfigError } from '../../src/config';
-import { temporalTarget } from '../../src/temporal/connection';
+import { probeTemporal, temporalTarget } from '../../src/temporal/connection';
 
 const folder = mkdtempSync(path.join(tmpdir(), 'temporal-settings-'));
 const file = (name: string, text: string) => {
@@ -85,6 +85,10 @@ test.each([
     /^the Temporal connection settings cannot be read \(the default profile\): .*ENOENT: no such file/,
   ],
   [
+    { TEMPORAL_ADDRESS: 'http://localhost:7233' },
+    'TEMPORAL_ADDRESS must be host:port, without a scheme: localhost:7233, not http://localhost:7233',
+  ],
+  [
     { TEMPORAL_TLS_CLIENT_CERT_DATA: PEM },
     'a client certificate needs its key and a key its certificate: set both TEMPORAL_TLS_CLIENT_CERT_* and TEMPORAL_TLS_CLIENT_KEY_*',
   ],
@@ -95,4 +99,13 @@ test.each([
 ])('%j: %s', (settings, message) => {
   expect(() => temporalTarget(settings)).toThrow(ConfigError);
   expect(() => temporalTarget(settings)).toThrow(message);
+});
+
+test('a host name that does not resolve is said in words, not as the transport error', async () => {
+  // The SDK's own connection, for real: `.invalid` never resolves (RFC 2606).
+  const probed = probeTemporal(temporalTarget({ TEMPORAL_ADDRESS: 'temporal.invalid:7233' }));
+  await expect(probed).rejects.toThrow(
+    "cannot reach Temporal at temporal.invalid:7233 (TEMPORAL_ADDRESS, plaintext): its host name does not resolve (DNS). Is TEMPORAL_ADDRESS's host right?",
+  );
+  await expect(probed).rejects.toMatchObject({ transient: true });
 });
