@@ -14,7 +14,14 @@ import { callApi, callbacksAbout, settled, startWorld, temporalAddress, type Wor
 let world: World;
 beforeAll(async () => {
   world = await startWorld({
-    windows: { FOLLOW_UP_WINDOW: '2s', LOOKUP_TIMEOUT: '1m', DEDUP_WINDOW: '1h', RECONCILE_GRACE: '1s' },
+    windows: {
+      FOLLOW_UP_WINDOW: '2s',
+      LOOKUP_TIMEOUT: '1m',
+      DEDUP_WINDOW: '1h',
+      RECONCILE_GRACE: '1s',
+      // Only a self-cancel Zoom leaves denied (selfCancelMode deny, one test below) is touched by it.
+      RESTORE_REREGISTRATION: 'true',
+    },
   });
 });
 afterAll(() => world?.stop());
@@ -186,6 +193,40 @@ test('a meeting converted to a webinar between two events: the same registrant s
   const { searchAttributes } = await handle.describe();
   expect(searchAttributes).toMatchObject({ ZoomWebinarId: [id] });
   expect(searchAttributes).not.toHaveProperty('ZoomMeetingId');
+});
+
+test('RESTORE_REREGISTRATION for a meeting: the denied record a self-cancel left is deleted under /meetings; its echo absorbed', async () => {
+  await world.emulator.configure({ selfCancelMode: 'deny' });
+  try {
+    const { meetingId, registrantId } = seed('pia@example.com');
+    await world.deliver(world.emulator.announce(meetingId, registrantId));
+    await callbacksAbout(world, registrantId, 1);
+    const selfCancel = world.emulator.cancelAsRegistrant(meetingId, registrantId);
+    // Zoom's echo of our DELETE, built while the denied record still exists.
+    const echo = world.emulator.buildEvent('cancelled', meetingId, registrantId);
+    await world.deliver(selfCancel);
+
+    const [, cancelled] = await callbacksAbout(world, registrantId, 2);
+    expect(cancelled).toMatchObject({
+      type: 'registrant.cancelled',
+      data: {
+        meeting_id: meetingId,
+        cancelled_by: 'registrant',
+        can_reregister: true,
+        evidence: { lookup: 'denied', reregistration_restored: true },
+      },
+    });
+    expect(world.emulator.countRequests('DELETE', `/v2/meetings/${meetingId}/registrants/${registrantId}`)).toBe(1);
+    expect(world.emulator.registrant(meetingId, registrantId)).toBeUndefined();
+    echo.event_ts = Date.now();
+    await world.deliver(echo);
+    await eventually(async () => (await world.state(meetingId, registrantId)).echoes_absorbed === 1, {
+      what: 'the echo absorbed',
+    });
+    expect(world.app.typesAbout(registrantId)).toEqual(['registrant.created', 'registrant.cancelled']);
+  } finally {
+    await world.emulator.configure({ selfCancelMode: 'remove' });
+  }
 });
 
 test("a meeting event whose object is a webinar's is kept for an operator, never started", async () => {
