@@ -9,7 +9,7 @@ import { z } from 'zod';
 import type { GatewayConfig } from '../config';
 import type { CancellationRecord } from '../domain/cancellation';
 import { registrantIdSchema, zoomEventIdSchema } from '../domain/ids';
-import type { ZoomEvent, ZoomEventKind } from '../domain/zoom-event';
+import { zoomEventOf, type ZoomEvent, type ZoomEventKind } from '../domain/zoom-event';
 import { CANCELLED_BY, LISTED_STATES } from '../domain/registration';
 import { errorMessage } from '../errors';
 import { bearerMatches } from '../http';
@@ -136,9 +136,9 @@ export const registrantRoutes: FastifyPluginCallbackZod<RegistrantRoutesOptions>
   const objectParams = z.object(idParamShape(idParam));
   const registrantParams = objectParams.extend({ registrantId: registrantIdSchema });
   const cancellationParams = registrantParams.extend({ cancellationId: z.string().min(1).max(200) });
-  const zoomEventOf = (params: z.infer<typeof objectParams>): ZoomEvent => ({ kind, id: params[idParam] });
+  const zoomEventOfParams = (params: z.infer<typeof objectParams>): ZoomEvent => zoomEventOf(kind, params[idParam]);
   const registrantOf = (params: z.infer<typeof registrantParams>): RegistrantRef => ({
-    zoomEvent: zoomEventOf(params),
+    zoomEvent: zoomEventOfParams(params),
     registrantId: params.registrantId,
   });
   const cancellationLocation = (p: RegistrantRef, id: string) =>
@@ -285,7 +285,7 @@ export const registrantRoutes: FastifyPluginCallbackZod<RegistrantRoutesOptions>
       },
     },
     async (request) => {
-      const zoomEvent = zoomEventOf(request.params);
+      const zoomEvent = zoomEventOfParams(request.params);
       const { state, limit, cursor } = request.query;
       try {
         return await client.withDeadline(Date.now() + TEMPORAL_DEADLINE_MS, () =>

@@ -1,5 +1,6 @@
 // A webhook endpoint as an app would run one: a real HTTP server that verifies Zoom's signature with the gateway's
-// own code, answers Zoom's URL validation, and answers deliveries as the test tells it (a status, or never).
+// own code, answers Zoom's URL validation (rightly only when signed, as the gateway does, or wrongly when the test
+// says so), and answers deliveries as the test tells it (a status, or never).
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { urlValidationAnswer, verifyZoomSignature } from '../../src/zoom/signature';
@@ -19,6 +20,11 @@ export class ZoomReceiver {
   readonly received: Received[] = [];
   /** How to answer the next deliveries, in order; then 200. `hang` never answers. */
   answers: Array<number | 'hang'> = [];
+  /** How to answer the next validation challenges (true: rightly), in order; then `validatesOtherwise`. */
+  validationAnswers: boolean[] = [];
+  validatesOtherwise = true;
+  /** The validation challenges received (Zoom's first one and its revalidations). */
+  validations = 0;
   private server: Server | null = null;
 
   constructor(private readonly secret: string) {}
@@ -42,9 +48,10 @@ export class ZoomReceiver {
           nowMs: Date.now(),
         });
         if (body.event === 'endpoint.url_validation' && body.payload.plainToken) {
-          res
-            .writeHead(200, { 'content-type': 'application/json' })
-            .end(JSON.stringify(urlValidationAnswer(this.secret, body.payload.plainToken)));
+          this.validations += 1;
+          const right = (this.validationAnswers.shift() ?? this.validatesOtherwise) && signatureFailure === null;
+          const answer = urlValidationAnswer(right ? this.secret : 'not-the-secret', body.payload.plainToken);
+          res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(answer));
           return;
         }
         this.received.push({

@@ -3,10 +3,7 @@
 // signed with the first attempt's timestamp or afresh, the 3-second answer limit, duplicates, out-of-order
 // deliveries and dropped ones; and Zoom's revalidation of the endpoint every 72 hours, which disables the
 // subscription after repeated failures until it is re-enabled.
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import axios from 'axios';
-import { urlValidationAnswer, verifyZoomSignature } from '../../../src/zoom/signature';
 import { ZoomEmulator } from '../../../tools/sandbox/emulator';
 import { registrationEventName } from '../../../tools/sandbox/webhooks';
 import type { SettingsPatch } from '../../../tools/sandbox/settings';
@@ -191,73 +188,22 @@ test('stop() cancels the retries still scheduled', async () => {
 
 // --- revalidation ------------------------------------------------------------------------------------------------
 
-/**
- * An endpoint whose answers to Zoom's validation challenge the test decides (ZoomReceiver always answers right). It
- * answers a challenge right only when the request was signed, so a passing revalidation was a signed one too.
- */
-class ValidatingEndpoint {
-  /** The next challenges' answers (true: the right encryptedToken), in order; then `otherwise`. */
-  script: boolean[] = [];
-  otherwise = true;
-  validations = 0;
-  /** The events received, by name. */
-  readonly events: string[] = [];
-  /** How to answer the next events, in order; then 200. */
-  eventAnswers: number[] = [];
-  private server: Server | null = null;
-
-  async start(): Promise<string> {
-    this.server = createServer((req, res) => {
-      const chunks: Buffer[] = [];
-      req.on('data', (c: Buffer) => chunks.push(c));
-      req.on('end', () => {
-        const rawBody = Buffer.concat(chunks);
-        const body = JSON.parse(rawBody.toString('utf8')) as { event: string; payload: { plainToken?: string } };
-        if (body.event !== 'endpoint.url_validation') {
-          this.events.push(body.event);
-          res.writeHead(this.eventAnswers.shift() ?? 200).end();
-          return;
-        }
-        this.validations += 1;
-        const signed =
-          verifyZoomSignature({
-            secret: SECRET,
-            signature: req.headers['x-zm-signature'] as string | undefined,
-            timestamp: req.headers['x-zm-request-timestamp'] as string | undefined,
-            rawBody,
-            nowMs: Date.now(),
-          }) === null;
-        const right = (this.script.shift() ?? this.otherwise) && signed;
-        const answer = urlValidationAnswer(right ? SECRET : 'not-the-secret', body.payload.plainToken ?? '');
-        res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(answer));
-      });
-    });
-    await new Promise<void>((resolve) => this.server?.listen(0, '127.0.0.1', resolve));
-    return `http://127.0.0.1:${(this.server.address() as AddressInfo).port}/zoom/webhook`;
-  }
-
-  async stop(): Promise<void> {
-    this.server?.closeAllConnections();
-    await new Promise<void>((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()));
-  }
-}
-
 /** 72 hours become 26 ms at this scale. */
 const FAST = 10_000_000;
-const endpoints: ValidatingEndpoint[] = [];
+const endpoints: ZoomReceiver[] = [];
 afterEach(async () => {
   await Promise.all(running.splice(0).map((e) => e.stop()));
   await Promise.all(endpoints.splice(0).map((e) => e.stop()));
 });
 const soon = { intervalMs: 5, timeoutMs: 10_000 };
 
-async function endpoint(): Promise<{ endpoint: ValidatingEndpoint; url: string }> {
-  const created = new ValidatingEndpoint();
+async function endpoint(): Promise<{ endpoint: ZoomReceiver; url: string }> {
+  const created = new ZoomReceiver(SECRET);
   endpoints.push(created);
   return { endpoint: created, url: await created.start() };
 }
 
-/** An emulator subscribed to a ValidatingEndpoint, revalidating every 72 h scaled (26 ms unless told). */
+/** An emulator subscribed to a ZoomReceiver, revalidating every 72 h scaled (26 ms unless told). */
 async function revalidated(settings: SettingsPatch = {}) {
   const { endpoint: validating, url } = await endpoint();
   const emulator = new ZoomEmulator({
@@ -297,7 +243,7 @@ test('an endpoint that answers right passes revalidation again and again; stop()
 
 test('6 failed revalidations in a row disable the subscription: nothing is sent until it is re-enabled', async () => {
   const { emulator, endpoint: validating, webinarId } = await revalidated();
-  validating.otherwise = false;
+  validating.validatesOtherwise = false;
   await eventually(() => emulator.webhookSubscription.state === 'disabled', soon);
   expect(failuresInARow(emulator)).toEqual([1, 2, 3, 4, 5, 6]);
   expect(emulator.webhookSubscription.revalidations.every((r) => !r.ok && r.detail.includes('encryptedToken'))).toBe(
@@ -308,12 +254,12 @@ test('6 failed revalidations in a row disable the subscription: nothing is sent 
   const { registrant } = emulator.register(webinarId, { email: 'ada@example.com', first_name: 'Ada' });
   await emulator.deliveriesIdle();
   expect(emulator.deliveries[0]).toMatchObject({ state: 'subscription_disabled', attempts: [] });
-  expect(validating.events).toEqual([]);
+  expect(validating.received.map((r) => r.event)).toEqual([]);
 
   // Re-enabling validates the endpoint first, as Zoom's app page does.
   await expect(emulator.reenableWebhooks()).resolves.toMatchObject({ ok: false });
   expect(emulator.webhookSubscription.state).toBe('disabled');
-  validating.otherwise = true;
+  validating.validatesOtherwise = true;
   await expect(emulator.reenableWebhooks()).resolves.toEqual({
     ok: true,
     detail: 're-enabled: the endpoint validated',
@@ -323,7 +269,7 @@ test('6 failed revalidations in a row disable the subscription: nothing is sent 
   const approved = emulator.approve(webinarId, registrant.id);
   await emulator.deliveriesIdle();
   expect(emulator.deliveries.map((d) => d.state)).toEqual(['subscription_disabled', 'delivered']);
-  expect(validating.events).toEqual([approved.event]);
+  expect(validating.received.map((r) => r.event)).toEqual([approved.event]);
   // And the revalidations go on.
   await eventually(() => emulator.webhookSubscription.revalidations.length > 6, soon);
   expect(emulator.webhookSubscription.revalidations[6]).toMatchObject({ ok: true, consecutive_failures: 0 });
@@ -331,7 +277,7 @@ test('6 failed revalidations in a row disable the subscription: nothing is sent 
 
 test('a passed revalidation between failures starts the count again', async () => {
   const { emulator, endpoint: validating } = await revalidated({ disableAfterFailedRevalidations: 3 });
-  validating.script = [false, false, true, false, false, true];
+  validating.validationAnswers = [false, false, true, false, false, true];
   await eventually(() => emulator.webhookSubscription.revalidations.length >= 6, soon);
   expect(failuresInARow(emulator).slice(0, 6)).toEqual([1, 2, 0, 1, 2, 0]);
   expect(emulator.webhookSubscription.state).toBe('enabled');
@@ -348,19 +294,19 @@ test('a disabled subscription stops the retries still scheduled', async () => {
     revalidateEveryMs: 1_000,
     disableAfterFailedRevalidations: 1,
   });
-  validating.eventAnswers = [500];
+  validating.answers = [500];
   emulator.register(webinarId, { email: 'ada@example.com', first_name: 'Ada' });
   await eventually(() => emulator.deliveries[0]?.attempts.length === 1, soon);
-  validating.otherwise = false;
+  validating.validatesOtherwise = false;
   await emulator.deliveriesIdle();
   expect(emulator.webhookSubscription.state).toBe('disabled');
   expect(emulator.deliveries[0]).toMatchObject({ state: 'subscription_disabled', attempts: [{ outcome: 500 }] });
-  expect(validating.events).toHaveLength(1);
+  expect(validating.received.map((r) => r.event)).toHaveLength(1);
 });
 
 test('a new webhook URL is validated afresh, which re-enables the subscription', async () => {
   const { emulator, endpoint: validating, webinarId } = await revalidated({ disableAfterFailedRevalidations: 2 });
-  validating.otherwise = false;
+  validating.validatesOtherwise = false;
   await eventually(() => emulator.webhookSubscription.state === 'disabled', soon);
 
   const other = await endpoint();
@@ -368,7 +314,7 @@ test('a new webhook URL is validated afresh, which re-enables the subscription',
   expect(emulator.webhookSubscription).toMatchObject({ state: 'enabled', consecutive_failures: 0 });
   const created = emulator.register(webinarId, { email: 'ada@example.com', first_name: 'Ada' }).event;
   await emulator.deliveriesIdle();
-  expect(other.endpoint.events).toEqual([created.event]);
+  expect(other.endpoint.received.map((r) => r.event)).toEqual([created.event]);
   await eventually(() => emulator.webhookSubscription.revalidations.some((r) => r.url === other.url && r.ok), soon);
 });
 
@@ -419,12 +365,12 @@ test('the control API shows the subscription and re-enables it once the endpoint
       url: `${emulator.controlUrl}${route}`,
       validateStatus: () => true,
     });
-  validating.otherwise = false;
+  validating.validatesOtherwise = false;
   await eventually(async () => (await control('GET', '/webhooks/subscription')).data.state === 'disabled', soon);
 
   const refused = await control('POST', '/webhooks/reenable');
   expect([refused.status, refused.data.error?.code]).toEqual([422, 'endpoint_validation_failed']);
-  validating.otherwise = true;
+  validating.validatesOtherwise = true;
   const reenabled = await control('POST', '/webhooks/reenable');
   expect(reenabled.status).toBe(200);
   expect(reenabled.data).toMatchObject({ state: 'enabled', consecutive_failures: 0 });
