@@ -2,8 +2,9 @@
 // does not need Zoom's OAuth credentials and a worker does not need the webhook secret.
 import ms from 'ms';
 import { z } from 'zod';
-import { ZOOM_EVENT_ID_PATTERN } from './domain/ids';
-import { zoomEventOf, type ZoomEventKind } from './domain/zoom-event';
+import { ZOOM_EVENT_ID_PATTERN, zoomEventArgSchema } from './domain/ids';
+import { EMAIL_KINDS, type EmailKind } from './domain/notices';
+import { zoomEventKey, zoomEventOf, type ZoomEventKind } from './domain/zoom-event';
 import { describeSetting } from './errors';
 import type { ZoomRateLimits } from './zoom/budget';
 
@@ -118,6 +119,56 @@ const callbackSecret = z
   .regex(/^whsec_[A-Za-z0-9+/]+={0,2}$/, 'must be whsec_ followed by base64')
   .refine((s) => Buffer.from(s.slice('whsec_'.length), 'base64').length >= 16, 'key must be at least 16 bytes');
 
+/** NOTIFY_EMAILS: `all` (the default), `off`, or some of EMAIL_KINDS separated by commas. */
+const emailKinds = z
+  .string()
+  .default('all')
+  .transform((text, ctx) => {
+    if (text === 'all') return [...EMAIL_KINDS];
+    if (text === 'off') return [];
+    const kinds = text.split(',').map((kind) => kind.trim());
+    const wrong = kinds.find((kind) => !EMAIL_KINDS.includes(kind as EmailKind));
+    if (wrong !== undefined) {
+      ctx.addIssue({
+        code: 'custom',
+        message: `must be all, off, or some of ${EMAIL_KINDS.join(', ')} (got "${wrong}")`,
+      });
+      return z.NEVER;
+    }
+    return [...new Set(kinds as EmailKind[])];
+  });
+
+const ADDRESS = /^[^\s@<>]+@[^\s@<>]+$/;
+/** `events@example.com` or `Example Events <events@example.com>`. */
+const mailbox = z
+  .string()
+  .refine(
+    (text) => ADDRESS.test(text) || /^[^<>\r\n]*<[^\s@<>]+@[^\s@<>]+>$/.test(text.trim()),
+    'must be an email address, or a name and <address>',
+  );
+
+/** NOTIFY_REGISTRATION_URLS: `<webinar id or meeting:id>=<url>` pairs separated by commas, keyed by zoomEventKey. */
+const registrationLinks = z
+  .string()
+  .default('')
+  .transform((text, ctx) => {
+    const links = new Map<string, string>();
+    for (const entry of text.split(',').filter((e) => e.trim())) {
+      const at = entry.indexOf('=');
+      const event = zoomEventArgSchema.safeParse(entry.slice(0, at).trim());
+      const link = url.safeParse(entry.slice(at + 1).trim());
+      if (at < 0 || !event.success || !link.success) {
+        ctx.addIssue({
+          code: 'custom',
+          message: `must be <webinar id or meeting:id>=<https URL> pairs separated by commas (got "${entry.trim()}")`,
+        });
+        return z.NEVER;
+      }
+      links.set(zoomEventKey(event.data), link.data);
+    }
+    return links;
+  });
+
 /** Capture mode (src/zoom/capture.ts): a folder to write what Zoom sends and answers, redacted; unset, off. */
 const captureDir = z.string().min(1, 'must be a folder, or unset').optional();
 
@@ -152,6 +203,21 @@ export const workerConfigSchema = reconcileScheduleSchema
       .default('false')
       .transform((flag) => flag === 'true'),
     CALLBACK_RETRY_WINDOW: duration('24h'),
+    // Emails to registrants (README, "Notifications"): on when SMTP_URL is set.
+    SMTP_URL: z
+      .url({ protocol: /^smtps?$/, error: 'must be smtp://user:pass@host:port, or smtps:// for TLS' })
+      .optional(),
+    NOTIFY_FROM: mailbox.optional(),
+    NOTIFY_REPLY_TO: mailbox.optional(),
+    NOTIFY_EMAILS: emailKinds,
+    NOTIFY_TEMPLATES_DIR: z.string().min(1).optional(),
+    NOTIFY_REGISTRATION_URLS: registrationLinks,
+    NOTIFY_REGISTRATION_URL_PATTERN: url
+      .refine((text) => text.includes('{id}'), 'must hold {id} (and may hold {kind})')
+      .optional(),
+    // Alerts to operators: a Slack-compatible incoming webhook; the Web UI's address makes them link the workflow.
+    OPS_ALERT_WEBHOOK_URL: url.optional(),
+    TEMPORAL_UI_URL: url.optional(),
     // Memory: each cached workflow keeps its state in the worker; the others are replayed from history when they
     // wake. Measured by npm run bench:memory (README, "Sizing the worker").
     WORKER_MAX_CACHED_WORKFLOWS: count.default(250),
@@ -177,6 +243,9 @@ export const workerConfigSchema = reconcileScheduleSchema
         path: ['ZOOM_RECONCILE_RATE_LIMIT'],
         message: `must be below the Medium limit it takes its share of (${medium + reconcile} calls/s)`,
       });
+    }
+    if (env.SMTP_URL && !env.NOTIFY_FROM) {
+      ctx.addIssue({ code: 'custom', path: ['NOTIFY_FROM'], message: 'is required when SMTP_URL is set' });
     }
     if (env.APP_CALLBACK_URL && !env.APP_CALLBACK_SECRET) {
       ctx.addIssue({

@@ -13,6 +13,9 @@ import type { ZoomBudget } from './zoom/budget';
 import { ZoomClient } from './zoom/client';
 import { ZoomCapture } from './zoom/capture';
 import { logger } from './logger';
+import { EmailTemplates } from './notifications/email-templates';
+import { RegistrantMailer } from './notifications/mailer';
+import { OperatorAlerts } from './notifications/operator-alerts';
 
 export interface RegistrationWorkersOptions {
   config: WorkerConfig;
@@ -74,26 +77,44 @@ export async function createRegistrationWorkers({
       ? { url: config.APP_CALLBACK_URL, secret: config.APP_CALLBACK_SECRET }
       : null,
   );
-  const { loadSettings, lookupRegistrant, cancelInZoom, deleteDeniedRegistrant, notifyApp, ...sweep } =
-    createActivities({
+  const {
+    loadSettings,
+    lookupRegistrant,
+    cancelInZoom,
+    deleteDeniedRegistrant,
+    notifyApp,
+    emailRegistrant,
+    alertOperators,
+    ...sweep
+  } = createActivities({
+    zoom,
+    notifier,
+    notify: {
       zoom,
-      notifier,
-      reconcile: {
-        zoom: sweepZoom,
-        taskQueue: config.TEMPORAL_TASK_QUEUE,
-        watched: [...config.RECONCILE_WEBINARS, ...config.RECONCILE_MEETINGS],
-        dedupWindowMs: config.DEDUP_WINDOW,
-        graceMs: config.RECONCILE_GRACE,
-      },
-      settings: {
-        followUpWindowMs: config.FOLLOW_UP_WINDOW,
-        lookupTimeoutMs: config.LOOKUP_TIMEOUT,
-        dedupWindowMs: config.DEDUP_WINDOW,
-        maxHistoryEvents,
-        restoreReregistration: config.RESTORE_REREGISTRATION,
-        callbackRetryWindowMs: config.CALLBACK_RETRY_WINDOW,
-      },
-    });
+      mailer: mailerOf(config),
+      alerts: config.OPS_ALERT_WEBHOOK_URL
+        ? new OperatorAlerts({ url: config.OPS_ALERT_WEBHOOK_URL, uiUrl: config.TEMPORAL_UI_URL ?? null })
+        : null,
+      replyTo: config.NOTIFY_REPLY_TO ?? null,
+      links: { byEvent: config.NOTIFY_REGISTRATION_URLS, pattern: config.NOTIFY_REGISTRATION_URL_PATTERN ?? null },
+    },
+    reconcile: {
+      zoom: sweepZoom,
+      taskQueue: config.TEMPORAL_TASK_QUEUE,
+      watched: [...config.RECONCILE_WEBINARS, ...config.RECONCILE_MEETINGS],
+      dedupWindowMs: config.DEDUP_WINDOW,
+      graceMs: config.RECONCILE_GRACE,
+    },
+    settings: {
+      followUpWindowMs: config.FOLLOW_UP_WINDOW,
+      lookupTimeoutMs: config.LOOKUP_TIMEOUT,
+      dedupWindowMs: config.DEDUP_WINDOW,
+      maxHistoryEvents,
+      restoreReregistration: config.RESTORE_REREGISTRATION,
+      callbackRetryWindowMs: config.CALLBACK_RETRY_WINDOW,
+      notify: { emails: config.SMTP_URL ? config.NOTIFY_EMAILS : [], alerts: Boolean(config.OPS_ALERT_WEBHOOK_URL) },
+    },
+  });
   const common = {
     connection,
     namespace,
@@ -108,7 +129,7 @@ export async function createRegistrationWorkers({
       maxConcurrentActivityTaskExecutions: config.WORKER_MAX_CONCURRENT_ACTIVITIES,
       taskQueue: config.TEMPORAL_TASK_QUEUE,
       ...(workflowBundle ? { workflowBundle } : { workflowsPath: require.resolve('./workflows') }),
-      activities: { loadSettings, notifyApp },
+      activities: { loadSettings, notifyApp, emailRegistrant, alertOperators },
     }),
     Worker.create({
       ...common,
@@ -118,4 +139,14 @@ export async function createRegistrationWorkers({
       activities: { lookupRegistrant, cancelInZoom, deleteDeniedRegistrant, ...sweep },
     }),
   ]);
+}
+
+/** The registrant's mailer when SMTP_URL is set, its templates compiled and tried now (a ConfigError otherwise). */
+function mailerOf(config: WorkerConfig): RegistrantMailer | null {
+  if (!config.SMTP_URL || !config.NOTIFY_FROM) return null;
+  const templates = EmailTemplates.load(config.NOTIFY_TEMPLATES_DIR ?? null);
+  return new RegistrantMailer(
+    { url: config.SMTP_URL, from: config.NOTIFY_FROM, replyTo: config.NOTIFY_REPLY_TO ?? null },
+    templates,
+  );
 }

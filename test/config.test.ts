@@ -18,6 +18,8 @@ test("worker defaults, as the README's Configuration gives them", () => {
     DEDUP_WINDOW: 86_400_000,
     RESTORE_REREGISTRATION: false,
     CALLBACK_RETRY_WINDOW: 86_400_000,
+    NOTIFY_EMAILS: ['self_cancelled', 'admin_cancelled', 'api_cancelled', 'reinstated'],
+    NOTIFY_REGISTRATION_URLS: new Map(),
     WORKER_MAX_CACHED_WORKFLOWS: 250,
     WORKER_MAX_CONCURRENT_WORKFLOW_TASKS: 40,
     WORKER_MAX_CONCURRENT_ACTIVITIES: 100,
@@ -128,5 +130,66 @@ test('the sweep: off, the webinars it watches, and its share of Medium', () => {
     light: 10,
     medium: 6,
     reconcile: 4,
+  });
+});
+
+describe('notifications', () => {
+  const parse = (env: Record<string, string>) => parseConfig(workerConfigSchema, { ...zoom, ...env });
+  const problem = (env: Record<string, string>) => {
+    try {
+      parse(env);
+    } catch (err) {
+      return err instanceof ConfigError ? err.message : String(err);
+    }
+    return 'accepted';
+  };
+
+  test('SMTP_URL needs NOTIFY_FROM, and is smtp:// or smtps://', () => {
+    expect(problem({ SMTP_URL: 'smtp://mail.example.com:587' })).toBe('NOTIFY_FROM is required when SMTP_URL is set');
+    expect(problem({ SMTP_URL: 'http://mail.example.com', NOTIFY_FROM: 'a@example.com' })).toBe(
+      'SMTP_URL must be smtp://user:pass@host:port, or smtps:// for TLS',
+    );
+    expect(
+      parse({ SMTP_URL: 'smtps://u:p@mail.example.com:465', NOTIFY_FROM: 'Example Events <events@example.com>' }),
+    ).toMatchObject({
+      SMTP_URL: 'smtps://u:p@mail.example.com:465',
+      NOTIFY_FROM: 'Example Events <events@example.com>',
+    });
+  });
+
+  test('NOTIFY_FROM and NOTIFY_REPLY_TO are addresses; a line break is refused', () => {
+    expect(problem({ NOTIFY_REPLY_TO: 'nobody' })).toBe(
+      'NOTIFY_REPLY_TO must be an email address, or a name and <address>',
+    );
+    expect(problem({ NOTIFY_FROM: 'Events\r\nBcc: x@example.com <events@example.com>' })).toBe(
+      'NOTIFY_FROM must be an email address, or a name and <address>',
+    );
+  });
+
+  test('NOTIFY_EMAILS: all, off, or some kinds', () => {
+    expect(parse({ NOTIFY_EMAILS: 'off' }).NOTIFY_EMAILS).toEqual([]);
+    expect(parse({ NOTIFY_EMAILS: 'reinstated, self_cancelled' }).NOTIFY_EMAILS).toEqual([
+      'reinstated',
+      'self_cancelled',
+    ]);
+    expect(problem({ NOTIFY_EMAILS: 'self_cancelled,cancelled' })).toBe(
+      'NOTIFY_EMAILS must be all, off, or some of self_cancelled, admin_cancelled, api_cancelled, reinstated (got "cancelled")',
+    );
+  });
+
+  test('registration links: per webinar or meeting, or a pattern with {id}', () => {
+    const links = parse({
+      NOTIFY_REGISTRATION_URLS: '81234567890=https://example.com/a, meeting:85746065000=https://example.com/b',
+    }).NOTIFY_REGISTRATION_URLS;
+    expect([...links]).toEqual([
+      ['81234567890', 'https://example.com/a'],
+      ['85746065000', 'https://example.com/b'],
+    ]);
+    expect(problem({ NOTIFY_REGISTRATION_URLS: 'meeting:12=not a url' })).toBe(
+      'NOTIFY_REGISTRATION_URLS must be <webinar id or meeting:id>=<https URL> pairs separated by commas (got "meeting:12=not a url")',
+    );
+    expect(problem({ NOTIFY_REGISTRATION_URL_PATTERN: 'https://example.com/register' })).toBe(
+      'NOTIFY_REGISTRATION_URL_PATTERN must hold {id} (and may hold {kind})',
+    );
   });
 });

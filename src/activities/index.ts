@@ -17,15 +17,18 @@ import {
 import type { AppNotifier } from '../app-callbacks/notifier';
 import type { Outbound } from '../domain/callbacks';
 import { countCallbackFailure } from './metrics';
+import type { AlertNotice, EmailNotice } from '../domain/notices';
+import { alertOperators, emailRegistrant, type NotifyDeps } from './notify-people';
 
 export interface ActivityDeps {
   zoom: ZoomClient;
   notifier: AppNotifier;
+  notify: NotifyDeps;
   settings: WorkflowSettings;
   reconcile: ReconcileDeps;
 }
 
-export function createActivities({ zoom, notifier, settings, reconcile }: ActivityDeps) {
+export function createActivities({ zoom, notifier, notify, settings, reconcile }: ActivityDeps) {
   return {
     loadSettings: (): Promise<WorkflowSettings> => Promise.resolve(settings),
     lookupRegistrant: (input: LookupInput) => lookupRegistrant(zoom, input),
@@ -36,6 +39,8 @@ export function createActivities({ zoom, notifier, settings, reconcile }: Activi
         countCallbackFailure(outbound.callback.type);
         throw err;
       }),
+    emailRegistrant: (notice: EmailNotice) => emailRegistrant(notify, notice),
+    alertOperators: (alert: AlertNotice) => alertOperators(notify, alert),
     planSweep: (requested: ZoomEvent[] | null) => planSweep(reconcile, requested),
     zoomEventSchedule: (zoomEvent: ZoomEvent) => zoomEventSchedule(reconcile, zoomEvent),
     reconcileListingPage: (input: ListingPageInput) => reconcileListingPage(reconcile, input),

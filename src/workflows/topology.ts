@@ -1,6 +1,7 @@
 // What the workflows and the worker agree on beyond any one workflow: the Zoom API's task queue, the failure types
 // its activities raise, and the worker's settings that workflows read. Workflow code imports it, so it stays free of
 // side effects and Node built-ins.
+import type { EmailKind } from '../domain/notices';
 
 /** Zoom API activities run on their own queue so that the server can rate-limit them across all workers. */
 export function zoomApiTaskQueue(taskQueue: string): string {
@@ -27,4 +28,6 @@ export interface WorkflowSettings {
   restoreReregistration: boolean;
   /** CALLBACK_RETRY_WINDOW: how long a callback is retried before it waits for an operator's re-drive. */
   callbackRetryWindowMs: number;
+  /** Who else is told: the emails NOTIFY_EMAILS chooses (none without SMTP_URL), and whether alerts are posted. */
+  notify: { emails: EmailKind[]; alerts: boolean };
 }

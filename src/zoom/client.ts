@@ -88,8 +88,17 @@ export interface RegistrantPageQuery {
 export type RegistrantPage =
   { found: true; registrants: ZoomListedRegistrant[]; nextPageToken: string | null } | ZoomMissing;
 
+/** What people know a webinar or meeting by: the emails to its registrants say it. */
+export interface ZoomEventDescription {
+  topic: string | null;
+  /** The IANA zone its times are given in, when Zoom names one. */
+  timezone: string | null;
+  registrationUrl: string | null;
+}
+
 /** When a webinar or meeting takes place (its occurrences when it recurs) and how one registers, or Zoom knows none. */
-export type ZoomEventLookup = { found: true; scope: RegistrationScope; sessions: ScheduledSession[] } | ZoomMissing;
+export type ZoomEventLookup =
+  ({ found: true; scope: RegistrationScope; sessions: ScheduledSession[] } & ZoomEventDescription) | ZoomMissing;
 
 /** `Retry-After` is seconds for per-second limits and an ISO date for daily ones (zoom-platform.md section 6). */
 export function parseRetryAfter(header: string | undefined, nowMs: number): number | null {
@@ -98,6 +107,8 @@ export function parseRetryAfter(header: string | undefined, nowMs: number): numb
   const at = Date.parse(header);
   return Number.isNaN(at) ? null : Math.max(0, at - nowMs);
 }
+
+const DESCRIPTION_KEPT_MS = 60 * 60_000;
 
 // Renew this long before expiry, as Zoom's own SDK does.
 const TOKEN_RENEWAL_MARGIN_MS = 60_000;
@@ -108,6 +119,8 @@ export class ZoomClient {
   private tokenInFlight: Promise<string> | null = null;
   /** Each webinar's or meeting's registration scope, by zoomEventKey. */
   private readonly scopes = new Map<string, RegistrationScope>();
+  /** Each webinar's or meeting's last read, by zoomEventKey (describeZoomEvent). */
+  private readonly descriptions = new Map<string, { at: number; lookup: ZoomEventLookup }>();
 
   constructor(private readonly options: ZoomClientOptions) {
     this.http = axios.create({ timeout: options.timeoutMs ?? 10_000, validateStatus: () => true });
@@ -172,7 +185,27 @@ export class ZoomClient {
       : details.start_time
         ? [{ occurrenceId: null, startTime: details.start_time, durationMinutes: duration, deleted: false }]
         : [];
-    return { found: true, scope: registrationScope(details.settings?.registration_type), sessions };
+    return {
+      found: true,
+      scope: registrationScope(details.settings?.registration_type),
+      sessions,
+      topic: details.topic || null,
+      timezone: details.timezone || null,
+      registrationUrl: details.registration_url || null,
+    };
+  }
+
+  /**
+   * The webinar or meeting as its registrants' emails describe it: read once and kept for DESCRIPTION_KEPT_MS, so
+   * that a season of emails costs one call per event, and a renamed topic shows within the hour.
+   */
+  async describeZoomEvent(zoomEvent: ZoomEvent): Promise<ZoomEventLookup> {
+    const key = zoomEventKey(zoomEvent);
+    const kept = this.descriptions.get(key);
+    if (kept && Date.now() - kept.at < DESCRIPTION_KEPT_MS) return kept.lookup;
+    const lookup = await this.getZoomEvent(zoomEvent);
+    if (lookup.found) this.descriptions.set(key, { at: Date.now(), lookup });
+    return lookup;
   }
 
   /**

@@ -37,6 +37,10 @@ export const zoomRegistrantPageSchema = z.looseObject({
  * and whether registration is per occurrence (`settings.registration_type`).
  */
 export const zoomEventDetailsSchema = z.looseObject({
+  topic: z.string().optional(),
+  timezone: z.string().optional(),
+  // Documented for webinars with registration on; UNCONFIRMED for meetings (zoom-meetings.md M2.1).
+  registration_url: z.string().optional(),
   start_time: z.string().optional(),
   duration: z.number().optional(),
   settings: z.looseObject({ registration_type: z.number().int().optional() }).optional(),

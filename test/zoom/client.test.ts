@@ -375,6 +375,9 @@ describe("the sweep's calls", () => {
     ).toMatchObject({ found: true, registrants: [{ email: 'pending@example.com', create_time: expect.any(String) }] });
     expect(await counted.getZoomEvent(zoomWebinar(webinar.id))).toEqual({
       found: true,
+      topic: 'Sandbox webinar',
+      timezone: 'UTC',
+      registrationUrl: webinar.registrationUrl,
       scope: 'whole',
       sessions: [
         {

@@ -834,7 +834,11 @@ export class ZoomEmulator {
       type: recurring ? 9 : 5,
       start_time: webinar.startTime,
       duration: SESSION_MINUTES,
-      timezone: 'UTC',
+      timezone: webinar.timezone,
+      // A webinar's GET gives it (registration on, as every sandbox event has); a meeting's may not (UNCONFIRMED).
+      ...(webinar.kind === 'webinar' || this.current.meetingRegistrationUrl === 'returned'
+        ? { registration_url: webinar.registrationUrl }
+        : {}),
       ...(recurring
         ? {
             settings: { registration_type: webinar.registrationType },

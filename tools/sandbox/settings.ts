@@ -83,6 +83,11 @@ export const sandboxSettingsSchema = z.strictObject({
    * (zoom-meetings.md M5).
    */
   occurrenceScope: z.enum(['honoured', 'ignored'], { error: 'must be honoured or ignored' }),
+  /**
+   * Whether `GET /meetings/{id}` answers the meeting's `registration_url`, as a webinar's GET does: neither Zoom's
+   * reference nor its SDKs list it (zoom-meetings.md M2.1), so it is UNCONFIRMED, and absent by default.
+   */
+  meetingRegistrationUrl: z.enum(['returned', 'absent'], { error: 'must be returned or absent' }),
   /** PUT status and DELETE answer 204 and change nothing (seen once at Zoom: emulator-fidelity.md #8). */
   writesChangeNothing: z.boolean(),
   /** Whether our API writes (PUT status, DELETE) produce webhooks, as Zoom's own do. */
@@ -115,6 +120,7 @@ export const DEFAULT_SETTINGS: SandboxSettings = {
   tokenScopes: 'classic',
   missingScope: null,
   occurrenceScope: 'honoured',
+  meetingRegistrationUrl: 'absent',
   writesChangeNothing: false,
   webhookOnApiWrites: true,
 };

@@ -31,6 +31,10 @@ export interface HostedEvent {
   hostEmail: string;
   topic: string;
   startTime: string;
+  /** The IANA zone its times are shown in (Zoom's `timezone`). */
+  timezone: string;
+  /** Where people register (Zoom's `registration_url`). */
+  registrationUrl: string;
   /** A recurring one's occurrences (Zoom's type 9 or 8); none for a one-off (type 5 or 2). Each lasts an hour. */
   occurrences: Occurrence[];
   /** A recurring one's `settings.registration_type`: 1 once for all (Zoom's default), 2 each, 3 chosen ones. */
@@ -84,6 +88,7 @@ export interface NewHostedEvent {
   hostId?: string;
   hostEmail?: string;
   topic?: string;
+  timezone?: string;
   /** Weekly occurrences: a recurring webinar or meeting. */
   occurrences?: number;
   registrationType?: 1 | 2 | 3;
@@ -105,6 +110,8 @@ export class ZoomWorld {
       hostEmail: w.hostEmail ?? 'host@example.com',
       topic: w.topic ?? `Sandbox ${kind}`,
       startTime: isoSeconds(start),
+      timezone: w.timezone ?? 'UTC',
+      registrationUrl: `https://example.zoom.us/${kind}/register/${kind === 'webinar' ? 'WN' : 'MT'}_${randomBytes(9).toString('base64url')}`,
       // Weekly, with Zoom's epoch-ms occurrence ids.
       occurrences: Array.from({ length: w.occurrences ?? 0 }, (_, i) => ({
         occurrence_id: String(start + i * WEEK_MS),

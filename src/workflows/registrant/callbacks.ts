@@ -3,7 +3,8 @@
 import type { AppCallback, AppCallbackType, CancellationOutcome, Outbound } from '../../domain/callbacks';
 import type { Evidence } from '../../domain/evidence';
 import type { Registrant } from '../../domain/registration';
-import { zoomEventIdField, zoomEventKey, type ZoomEvent } from '../../domain/zoom-event';
+import { noticeId } from '../../domain/notices';
+import { zoomEventIdField, type ZoomEvent } from '../../domain/zoom-event';
 import type { RedriveResult, RegistrantView } from './messages';
 
 type Delivered = RegistrantView['callbacks'][number];
@@ -37,7 +38,7 @@ export function callbackAbout(subject: CallbackSubject, about: Extra, correlatio
         ? { evidence: about.evidence }
         : {};
   return {
-    webhookId: `zr_${zoomEventKey(zoomEvent)}_${registrantId}_${eventTs}_${about.type.slice('registrant.'.length)}`,
+    webhookId: noticeId(zoomEvent, registrantId, eventTs, about.type.slice('registrant.'.length)),
     callback: { type: about.type, timestamp: new Date().toISOString(), data: { ...data, ...extra } } as AppCallback,
     ...(correlationId === undefined ? {} : { correlationId }),
   };

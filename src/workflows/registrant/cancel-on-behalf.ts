@@ -5,6 +5,7 @@ import { ActivityFailure, log, setCurrentDetails } from '@temporalio/workflow';
 import type { CancelInZoomResult } from '../../activities/cancel-in-zoom';
 import type { CancelledOutcome } from '../../domain/callbacks';
 import type { CancellationRequest } from '../../domain/cancellation';
+import { emailKindOf } from '../../domain/notices';
 import { errorMessage } from '../../errors';
 import { callbackAbout } from './callbacks';
 import { currentDetails } from './details';
@@ -48,9 +49,11 @@ export async function cancelOnBehalf(run: RegistrantRun, request: CancellationRe
   };
   registrant.settle(outcome);
   run.enter(request.by === 'registrant' ? 'self_cancelled' : 'admin_cancelled', actedAt, true);
+  const subject = registrant.subject(actedAt, registrant.view.occurrence_id);
+  run.notify.email(emailKindOf(outcome, true), subject, outcome);
   // The API's cancellation id is the request's correlation id: the gateway logs it, and answers it to the app.
   const outbound = callbackAbout(
-    registrant.subject(actedAt, registrant.view.occurrence_id),
+    subject,
     { type: 'registrant.cancelled', outcome, evidence: registrant.caseEvidence },
     request.id,
   );

@@ -3,6 +3,7 @@
 import humanizeDuration from 'humanize-duration';
 import type { CancelledBy } from '../../domain/registration';
 import { zoomEventKey, type ZoomEvent } from '../../domain/zoom-event';
+import type { EmailRecord } from './notices';
 
 /** "1 day", "1 minute, 30 seconds": how the Web UI's current details give a window. */
 export function describeDuration(ms: number): string {
@@ -33,8 +34,11 @@ const theCancellationOf = (eventTs: number) =>
 
 /** The Web UI's "current details" of a registrant workflow, one per thing it can be waiting for. */
 export const currentDetails = {
-  idle: (state: string | null, dedupWindowMs: number) =>
-    `State: ${state ?? 'none yet'}. Nothing is being settled: waiting for Zoom's next event or the app's next request; completes after ${describeDuration(dedupWindowMs)} without one (DEDUP_WINDOW, which absorbs Zoom's redeliveries).`,
+  idle: (state: string | null, dedupWindowMs: number, failedEmails: EmailRecord[] = []) =>
+    [
+      `State: ${state ?? 'none yet'}. Nothing is being settled: waiting for Zoom's next event or the app's next request; completes after ${describeDuration(dedupWindowMs)} without one (DEDUP_WINDOW, which absorbs Zoom's redeliveries).`,
+      ...failedEmails.map((e) => `The ${e.kind} email did not reach the registrant: ${e.error ?? 'unknown'}.`),
+    ].join('\n\n'),
   lookingUp: (cancelTs: number, lookupTimeoutMs: number) =>
     `Settling ${theCancellationOf(cancelTs)}: looking the registrant up in Zoom until it has settled them, retried with backoff for up to ${describeDuration(lookupTimeoutMs)} (LOOKUP_TIMEOUT).`,
   awaitingFollowUps: (cancelTs: number, lookup: string | null, windowMs: number, until: number) =>

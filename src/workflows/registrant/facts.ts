@@ -8,6 +8,7 @@ import type { CarriedRequests } from './app-requests';
 import type { CarriedCallbacks } from './callbacks';
 import type { CarriedEchoes } from './echoes';
 import type { CarriedEvents } from './event-log';
+import type { CarriedNotices } from './notices';
 
 /** What is known of the registrant, apart from what the ledgers keep. */
 export interface RegistrantFacts {
@@ -32,6 +33,7 @@ export interface CarriedState {
   callbacks: CarriedCallbacks;
   requests: CarriedRequests;
   echoes: CarriedEchoes;
+  notices: CarriedNotices;
 }
 
 /** A run's facts before any event: only the webinar or meeting it was started for. */

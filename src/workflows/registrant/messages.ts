@@ -9,6 +9,7 @@ import type { Evidence } from '../../domain/evidence';
 import type { CancelledBy, Registrant, RegistrationEvent, RegistrationState } from '../../domain/registration';
 import type { ZoomEvent, ZoomEventIdField } from '../../domain/zoom-event';
 import type { CarriedState } from './facts';
+import type { AlertRecord, EmailRecord } from './notices';
 
 export type { Resolution };
 
@@ -43,6 +44,10 @@ export type RegistrantView = ZoomEventIdField & {
   echoes_absorbed: number;
   /** Callbacks the app did not accept within CALLBACK_RETRY_WINDOW: they wait for the `redriveCallbacks` update. */
   failed_callbacks: Array<{ webhook_id: string; type: AppCallbackType; error: string }>;
+  /** The emails to the registrant (NOTIFY_EMAILS): on their way, sent, or failed and why. */
+  emails: EmailRecord[];
+  /** The alerts posted to operators (OPS_ALERT_WEBHOOK_URL). */
+  alerts: AlertRecord[];
 };
 
 /** The answer to `resolve`: where the verdict left the registrant. */

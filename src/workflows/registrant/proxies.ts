@@ -39,7 +39,19 @@ export function registrantActivities(settings: WorkflowSettings) {
     scheduleToCloseTimeout: settings.callbackRetryWindowMs,
     retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '5 minutes' },
   });
-  return { lookupRegistrant, cancelInZoom, deleteDeniedRegistrant, notifyApp };
+  // An email is retried as long as a callback would be, unless the mail server refuses it for good (a 5xx).
+  const { emailRegistrant } = proxyActivities<Activities>({
+    startToCloseTimeout: '2 minutes',
+    heartbeatTimeout: '10 seconds',
+    scheduleToCloseTimeout: settings.callbackRetryWindowMs,
+    retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '5 minutes' },
+  });
+  // An alert is worth a few tries, not a day's: an operator still finds the case in the Web UI.
+  const { alertOperators } = proxyActivities<Activities>({
+    startToCloseTimeout: '30 seconds',
+    retry: { initialInterval: '2 seconds', backoffCoefficient: 2, maximumAttempts: 5 },
+  });
+  return { lookupRegistrant, cancelInZoom, deleteDeniedRegistrant, notifyApp, emailRegistrant, alertOperators };
 }
 
 export type RegistrantActivities = ReturnType<typeof registrantActivities>;

@@ -20,6 +20,7 @@ import { cancelOnBehalf } from './cancel-on-behalf';
 import { currentDetails } from './details';
 import type { RedriveResult, RegistrantView, RegistrantWorkflowInput, ResolveResult } from './messages';
 import { loadSettings, registrantActivities, type RegistrantActivities } from './proxies';
+import { RegistrantNotifier } from './notify';
 import { settleCancellation } from './settle-cancellation';
 import { searchAttributes, zoomEventAttributes } from './names';
 import type { RegistrantState } from './state';
@@ -28,6 +29,8 @@ export class RegistrantRun {
   /** Set by `load`, before the loop takes its first event; the handlers need neither. */
   settings!: WorkflowSettings;
   activities!: RegistrantActivities;
+  /** The registrant's emails and the operators' alerts, beside the callbacks. */
+  notify!: RegistrantNotifier;
   /**
    * Held while a callback is delivered (`await this.deliver`): the loop's events and the settlements tell the app
    * from two places, and without it a callback could overtake one that waits for the app, or for a re-drive.
@@ -44,6 +47,7 @@ export class RegistrantRun {
   async load(): Promise<void> {
     this.settings = await loadSettings();
     this.activities = registrantActivities(this.settings);
+    this.notify = new RegistrantNotifier(this.registrant, this.settings, this.activities);
   }
 
   get view(): RegistrantView {
@@ -107,9 +111,9 @@ export class RegistrantRun {
       const arrived = await condition(() => registrant.hasWork || nothingToKeep(), this.settings.dedupWindowMs);
       if (nothingToKeep()) return false;
       if (arrived) return true;
-      if (!registrant.isSettling) return false;
-      // An unsettled case keeps the workflow open; the de-duplication window starts again once it is settled.
-      await condition(() => !registrant.isSettling || registrant.hasWork);
+      if (!registrant.isBusy) return false;
+      // An unsettled case (or a notice on its way) keeps the workflow open; the window starts again after it.
+      await condition(() => !registrant.isBusy || registrant.hasWork);
     }
   }
 
@@ -126,7 +130,7 @@ export class RegistrantRun {
   shouldContinueAsNew(): boolean {
     const info = workflowInfo();
     const historyIsLong = info.continueAsNewSuggested || info.historyLength > this.settings.maxHistoryEvents;
-    return historyIsLong && !this.registrant.isSettling && !this.registrant.requests.pending;
+    return historyIsLong && !this.registrant.isBusy && !this.registrant.requests.pending;
   }
 
   /** One cancellation at a time, and none of a registrant already cancelled. */
@@ -223,11 +227,10 @@ export class RegistrantRun {
         break;
       } catch (err) {
         if (!(err instanceof ActivityFailure)) throw err;
-        const asked = callbacks.refused(outbound, errorMessage(err));
-        const { type } = outbound.callback;
-        setCurrentDetails(
-          currentDetails.callbackRefused(type, outbound.webhookId, errorMessage(err), zoomEvent, registrantId),
-        );
+        const [error, { type, data }] = [errorMessage(err), outbound.callback];
+        const asked = callbacks.refused(outbound, error);
+        setCurrentDetails(currentDetails.callbackRefused(type, outbound.webhookId, error, zoomEvent, registrantId));
+        this.notify.alert('callback_waiting', data.event_ts, `the app refused ${type}: ${error}`, `waiting_${type}`);
         await condition(() => callbacks.redrivenSince(asked));
         callbacks.redriven(outbound.webhookId);
       }
@@ -245,6 +248,7 @@ export class RegistrantRun {
   }
 
   private showIdle(): void {
-    setCurrentDetails(currentDetails.idle(this.view.state, this.settings.dedupWindowMs));
+    const { notices } = this.registrant;
+    setCurrentDetails(currentDetails.idle(this.view.state, this.settings.dedupWindowMs, notices.failedEmails));
   }
 }

@@ -17,6 +17,7 @@ import {
   type CancellationDecision,
 } from '../../domain/decision';
 import type { LookupEvidence } from '../../domain/evidence';
+import { emailKindOf } from '../../domain/notices';
 import type { RegistrationEvent } from '../../domain/registration';
 import { errorMessage } from '../../errors';
 import { ZOOM_FAILURES } from '../topology';
@@ -83,6 +84,7 @@ export async function settleCancellation(run: RegistrantRun, cancel: Registratio
     // Opened before the state says so, so that a verdict given during the callback counts.
     registrant.openReview(decision.reason);
     run.enter('needs_review', cancel.eventTs, true);
+    run.notify.alert('needs_review', cancel.eventTs, decision.reason);
     const evidence = registrant.caseEvidence;
     await run.tell(callbackAbout(subject(), { type: 'registrant.needs_review', evidence }, cancel.correlationId));
     while (decision.kind === 'needs_review') {
@@ -97,6 +99,7 @@ export async function settleCancellation(run: RegistrantRun, cancel: Registratio
   if (decision.kind === 'reinstated') {
     registrant.settle(null);
     run.enter('approved', registrant.events.latestAppliedTs, true);
+    run.notify.email('reinstated', subject(), null);
     await run.tell(callbackAbout(subject(), { type: 'registrant.reinstated' }, cancel.correlationId));
   } else if (decision.kind === 'cancelled') {
     const settled =
@@ -114,6 +117,7 @@ export async function settleCancellation(run: RegistrantRun, cancel: Registratio
     // A later deny is Zoom confirming an admin's cancel: the settled outcome is the more precise state.
     const laterDeny = evidence.follow_ups.some((f) => f.event === 'denied');
     run.enter(settled.cancelledBy === 'registrant' ? 'self_cancelled' : 'admin_cancelled', cancel.eventTs, laterDeny);
+    run.notify.email(emailKindOf(outcome, false), subject(), outcome);
     await run.tell(callbackAbout(subject(), { type: 'registrant.cancelled', outcome, evidence }, cancel.correlationId));
   }
 }

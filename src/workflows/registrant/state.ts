@@ -18,6 +18,7 @@ import { Echoes } from './echoes';
 import { EventLog } from './event-log';
 import { noFactsYet, type CarriedState, type RegistrantFacts } from './facts';
 import { isRegistrationEvent, isResolution } from './guards';
+import { NoticeLedger } from './notices';
 import { Settlements } from './settlements';
 import type { RegistrantView, RegistrantWorkflowInput } from './messages';
 
@@ -35,6 +36,8 @@ export class RegistrantState {
   readonly settlements = new Settlements();
   /** Zoom's events for the registrant, waiting and applied. */
   readonly events: EventLog;
+  /** The emails to the registrant and the alerts to operators. */
+  readonly notices: NoticeLedger;
   private facts: RegistrantFacts;
 
   private constructor(
@@ -47,6 +50,7 @@ export class RegistrantState {
     this.callbacks = new CallbackLedger(carried?.callbacks);
     this.requests = new AppRequests(carried?.requests);
     this.echoes = new Echoes(carried?.echoes);
+    this.notices = new NoticeLedger(carried?.notices);
   }
 
   static start({ zoomEvent, registrantId, carried }: RegistrantWorkflowInput): RegistrantState {
@@ -60,6 +64,7 @@ export class RegistrantState {
       callbacks: this.callbacks.carry(),
       requests: this.requests.carry(),
       echoes: this.echoes.carry(),
+      notices: this.notices.carry(),
     };
   }
 
@@ -87,6 +92,7 @@ export class RegistrantState {
       outcome: f.outcome,
       cancellations: this.requests.view(),
       echoes_absorbed: this.echoes.absorbed,
+      ...this.notices.view(),
     };
   }
 
@@ -153,6 +159,11 @@ export class RegistrantState {
     return this.settlements.any;
   }
 
+  /** A cancellation is being settled, or a notice is on its way: the run stays open, and does not continue as new. */
+  get isBusy(): boolean {
+    return this.isSettling || this.notices.pending;
+  }
+
   /**
    * The `RegistrationState` search attribute: `settling` while a cancellation's outcome is undecided (and no
    * operator is needed), then the state it settled on, even while the app is still being told.
@@ -164,7 +175,7 @@ export class RegistrantState {
   /** Only the app's requests ever reached this run, all refused: it knows no registrant, so it ends. */
   get heldOnlyRefusals(): boolean {
     const knowsNothing = this.facts.state === null && this.events.appliedCount === 0;
-    return knowsNothing && !this.hasWork && !this.isSettling && this.requests.allRefused;
+    return knowsNothing && !this.hasWork && !this.isBusy && this.requests.allRefused;
   }
 
   /** Zoom's own record of the person, read while acting for them. */
