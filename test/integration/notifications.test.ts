@@ -9,7 +9,7 @@ import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { eventually } from '../../tools/eventually';
-import { SmtpCatcher, type CaughtEmail } from '../helpers/smtp-catcher';
+import { SmtpCatcher, type CaughtEmail } from '../../tools/smtp-catcher';
 import { callApi, callbacksAbout, settled, startWorld, type World } from '../helpers/world';
 
 const WINDOWS = { FOLLOW_UP_WINDOW: '2s', LOOKUP_TIMEOUT: '1m', DEDUP_WINDOW: '1h' };

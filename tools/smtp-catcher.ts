@@ -1,4 +1,4 @@
-// A real SMTP server (the smtp-server package, on a real port) that keeps what it is sent, parsed by mailparser,
+// A real SMTP server for tests and the chaos run (the smtp-server package, on a real port) that keeps what it is sent, parsed by mailparser,
 // and answers as a test scripts it: a temporary refusal (4xx), a permanent one (5xx), an address refused.
 import { simpleParser, type ParsedMail } from 'mailparser';
 import { SMTPServer, type SMTPServerDataStream, type SMTPServerSession } from 'smtp-server';
