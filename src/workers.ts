@@ -25,6 +25,8 @@ export interface RegistrationWorkersOptions {
   workflowBundle?: WorkerOptions['workflowBundle'];
   /** Continue-as-new threshold; tests lower it to exercise continue-as-new. */
   maxHistoryEvents?: number;
+  /** Built before connecting (`npm run worker`), so that a broken template stops the start at once. */
+  mailer?: RegistrantMailer | null;
 }
 
 /**
@@ -48,6 +50,7 @@ export async function createRegistrationWorkers({
   temporal: { connection, namespace, dataConverter },
   workflowBundle,
   maxHistoryEvents = DEFAULT_MAX_HISTORY_EVENTS,
+  mailer = mailerOf(config),
 }: RegistrationWorkersOptions) {
   const budget = new SharedZoomBudget(
     new Client({ connection, namespace, dataConverter }),
@@ -142,7 +145,7 @@ export async function createRegistrationWorkers({
 }
 
 /** The registrant's mailer when SMTP_URL is set, its templates compiled and tried now (a ConfigError otherwise). */
-function mailerOf(config: WorkerConfig): RegistrantMailer | null {
+export function mailerOf(config: WorkerConfig): RegistrantMailer | null {
   if (!config.SMTP_URL || !config.NOTIFY_FROM) return null;
   const templates = EmailTemplates.load(config.NOTIFY_TEMPLATES_DIR ?? null);
   return new RegistrantMailer(

@@ -9,19 +9,20 @@ import { errorMessage } from '../errors';
 import { ensureReconciliationSchedule } from '../temporal/reconciliation-schedule';
 import { logger } from '../logger';
 import { connectWorker, describeTarget } from '../temporal/connection';
-import { createRegistrationWorkers } from '../workers';
+import { createRegistrationWorkers, mailerOf } from '../workers';
 import { failedToStart } from './start-up';
 
 async function main(): Promise<void> {
   const config = loadConfigOrExit(workerConfigSchema);
   installRuntime(config);
+  const mailer = mailerOf(config);
   const temporal = await connectWorker(config);
   const { connection, namespace, dataConverter, target } = temporal;
   try {
     // Built by `npm run build` next to the compiled code; under tsx (npm run worker) the worker bundles at start.
     const bundle = path.join(__dirname, '..', WORKFLOW_BUNDLE_FILE);
     const workflowBundle = existsSync(bundle) ? { codePath: bundle } : undefined;
-    const workers = await createRegistrationWorkers({ config, temporal, workflowBundle });
+    const workers = await createRegistrationWorkers({ config, temporal, workflowBundle, mailer });
     logger.info({ taskQueue: config.TEMPORAL_TASK_QUEUE, ...describeTarget(target) }, 'worker started');
     await keepReconciliationSchedule(config, new Client({ connection, namespace, dataConverter }));
     await Promise.all(workers.map((worker) => worker.run()));

@@ -64,7 +64,7 @@ export class EmailTemplates {
           try {
             byKind[kind][part](variables);
           } catch (err) {
-            throw new ConfigError(`${fileOf(kind, part, overrides)}: ${errorMessage(err).split('\n')[0]}`);
+            throw new ConfigError(`${fileOf(kind, part, overrides)}: ${templateProblem(err)}`);
           }
         }
       }
@@ -94,8 +94,19 @@ function compile(kind: EmailKind, part: Part, overrides: string | null): Handleb
     // Only the HTML is escaped: a subject or a plain-text body shows `<` as `<`.
     return Handlebars.compile<EmailVariables>(readFileSync(file, 'utf8'), { strict: true, noEscape: part !== 'html' });
   } catch (err) {
-    throw new ConfigError(`${file}: ${errorMessage(err).split('\n')[0]}`);
+    throw new ConfigError(`${file}: ${templateProblem(err)}`);
   }
+}
+
+/** Handlebars' words, said for a person who edits a template: which variable, or what the parser expected. */
+function templateProblem(err: unknown): string {
+  const message = errorMessage(err);
+  const unknown = /^"(.+)" not defined in .* - (\d+):(\d+)$/.exec(message);
+  if (unknown) {
+    return `{{${unknown[1]}}} is not one of the variables (line ${unknown[2]}, column ${Number(unknown[3]) + 1}); README, "Notifications", lists them`;
+  }
+  const lines = message.split('\n');
+  return lines.length > 1 ? `${lines[0]} ${lines.at(-1)}` : message;
 }
 
 const SAMPLE: EmailVariables = {

@@ -1,6 +1,9 @@
 // Mistakes a person makes when starting a process get one line that says what was wrong, with the wrong value, and
 // what to do: the entry points run as real child processes.
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { createServer, type AddressInfo } from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
 import { runScript } from '../helpers/run-script';
 
 // Nothing listens here: connecting is refused at once.
@@ -25,6 +28,24 @@ test('the worker with a wrong TEMPORAL_ADDRESS says so in one line, without a st
     /^cannot reach Temporal at 127\.0\.0\.1:1 \(TEMPORAL_ADDRESS, plaintext\): connection refused\./,
   );
   expect(line.err).toBeUndefined();
+});
+
+test('the worker with a broken email template names the file in one line, before it connects', async () => {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'templates-'));
+  mkdirSync(path.join(dir, 'reinstated'));
+  writeFileSync(path.join(dir, 'reinstated', 'text.hbs'), 'Hello {{frist_name}}');
+  const run = await runScript('src/bin/worker.ts', [], {
+    TEMPORAL_ADDRESS: NOWHERE,
+    ...ZOOM,
+    SMTP_URL: 'smtp://127.0.0.1:1',
+    NOTIFY_FROM: 'events@example.com',
+    NOTIFY_TEMPLATES_DIR: dir,
+  });
+  expect(run.code).toBe(1);
+  const line = JSON.parse(run.stdout.trim().split('\n').at(-1) ?? '{}') as { msg?: string };
+  expect(line.msg).toBe(
+    `${path.join(dir, 'reinstated', 'text.hbs')}: {{frist_name}} is not one of the variables (line 1, column 9); README, "Notifications", lists them`,
+  );
 });
 
 test('the worker whose metrics port is taken says so in one line, before it connects', async () => {
