@@ -94,7 +94,7 @@ export async function createRegistrationWorkers({
     notifier,
     notify: {
       zoom,
-      mailer: mailerOf(config),
+      mailer,
       alerts: config.OPS_ALERT_WEBHOOK_URL
         ? new OperatorAlerts({ url: config.OPS_ALERT_WEBHOOK_URL, uiUrl: config.TEMPORAL_UI_URL ?? null })
         : null,
