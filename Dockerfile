@@ -26,5 +26,7 @@ ENV MALLOC_ARENA_MAX=2
 COPY --from=build /app/package.json ./
 COPY --from=build /app/node_modules ./node_modules
 COPY --from=build /app/lib ./lib
+# The emails' own templates (README, "Notifications"), read from beside lib/.
+COPY templates ./templates
 USER node
 CMD ["node", "--max-old-space-size=256", "--max-semi-space-size=1", "lib/bin/worker.js"]
