@@ -150,6 +150,15 @@ test('a permanent refusal (550 on the address) is recorded, and the app is still
     { id: expect.any(String), kind: 'self_cancelled', status: 'failed', error: expect.stringMatching(/550/) },
   ]);
   expect(smtp.to('nobody@example.com')).toEqual([]);
+  // The Web UI's current details say it, once the run is idle again.
+  const handle = world.client.workflow.getHandle(`zoom-registrant/${webinar.id}/${registrantId}`);
+  const details = await eventually(async () => {
+    const { currentDetails } = await handle.query<{ currentDetails?: string }>('__temporal_workflow_metadata');
+    return currentDetails?.includes('did not reach') ? currentDetails : undefined;
+  });
+  expect(details).toMatch(
+    /The self_cancelled email did not reach the registrant: the mail server refused it for good: 550/,
+  );
   // The API's read shows it too.
   const read = await callApi(world, 'GET', `/api/v1/webinars/${webinar.id}/registrants/${registrantId}`);
   expect(read.body).toMatchObject({ emails: [{ status: 'failed' }] });

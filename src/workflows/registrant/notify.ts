@@ -18,6 +18,8 @@ export class RegistrantNotifier {
     private readonly registrant: RegistrantState,
     private readonly settings: WorkflowSettings,
     private readonly activities: RegistrantActivities,
+    /** Told when a notice has failed: the Web UI's details say which email did not reach the person. */
+    private readonly failed: () => void,
   ) {}
 
   /** The registrant's email about an outcome decided at `subject.eventTs`, when NOTIFY_EMAILS includes its kind. */
@@ -53,6 +55,7 @@ export class RegistrantNotifier {
       if (!(err instanceof ActivityFailure)) throw err;
       log.warn('notice not delivered', { id, error: errorMessage(err) });
       this.registrant.notices.failed(id, errorMessage(err));
+      this.failed();
     }
   }
 }

@@ -47,7 +47,9 @@ export class RegistrantRun {
   async load(): Promise<void> {
     this.settings = await loadSettings();
     this.activities = registrantActivities(this.settings);
-    this.notify = new RegistrantNotifier(this.registrant, this.settings, this.activities);
+    this.notify = new RegistrantNotifier(this.registrant, this.settings, this.activities, () => {
+      if (!this.registrant.isSettling) this.showIdle();
+    });
   }
 
   get view(): RegistrantView {
