@@ -8,6 +8,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
+import { resolveUpdate } from '../../src/workflows/registrant/messages';
 import { eventually } from '../../tools/eventually';
 import { SmtpCatcher, type CaughtEmail } from '../../tools/smtp-catcher';
 import { callApi, callbacksAbout, settled, startWorld, type World } from '../helpers/world';
@@ -51,6 +52,7 @@ beforeAll(async () => {
       NOTIFY_REPLY_TO: 'help@example.com',
       OPS_ALERT_WEBHOOK_URL: alertUrl,
       TEMPORAL_UI_URL: 'http://localhost:8233',
+      NOTIFY_REGISTRATION_URL_PATTERN: 'https://events.example.com/{kind}s/{id}/register',
     },
   });
 });
@@ -197,9 +199,37 @@ test('a needs_review case posts one alert naming the webinar, the registrant, wh
   );
   const view = await world.state(webinar.id, registrantId);
   expect(view.alerts).toEqual([{ id: expect.any(String), kind: 'needs_review', status: 'sent', error: null }]);
-  // No email: nothing is settled until an operator decides.
+  // No email: nothing is settled until an operator decides; then the outcome's email.
   expect(smtp.to('rosalind@example.com')).toEqual([]);
+  await world.client.workflow
+    .getHandle(`zoom-registrant/${webinar.id}/${registrantId}`)
+    .executeUpdate(resolveUpdate, { args: [{ cancelled_by: 'admin' }] });
+  const [email] = (await emailsTo('rosalind@example.com')) as [CaughtEmail];
+  expect(email.subject).toBe('Your registration for Analytical engines was cancelled by the organiser');
   expect(alerts.texts.filter((t) => t.includes(registrantId))).toHaveLength(1);
+});
+
+test("a meeting's registrant: Zoom's registration_url when its GET gives one, else the team's pattern", async () => {
+  const emailAfterSelfCancel = async (email: string) => {
+    const meeting = world.emulator.addMeeting({ topic: 'Office hours' });
+    const { registrant, event } = world.emulator.register(meeting.id, { email, first_name: 'Ken' });
+    await world.deliver(event);
+    await world.deliver(world.emulator.cancelAsRegistrant(meeting.id, registrant.id));
+    const [sent] = (await emailsTo(email)) as [CaughtEmail];
+    return { meeting, sent };
+  };
+  // Zoom's reference lists no registration_url for GET meeting (UNCONFIRMED): the emulator leaves it out by default.
+  const patterned = await emailAfterSelfCancel('ken@example.com');
+  expect(patterned.sent.text).toContain(
+    `You may register again: https://events.example.com/meetings/${patterned.meeting.id}/register`,
+  );
+  await world.emulator.configure({ meetingRegistrationUrl: 'returned' });
+  try {
+    const fromZoom = await emailAfterSelfCancel('kenneth@example.com');
+    expect(fromZoom.sent.text).toContain(`You may register again: ${fromZoom.meeting.registrationUrl}`);
+  } finally {
+    await world.emulator.configure({ meetingRegistrationUrl: 'absent' });
+  }
 });
 
 describe('templates a team overrides', () => {
