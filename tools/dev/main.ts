@@ -1,8 +1,10 @@
 // `npm run dev`: a whole local world with no Zoom account: a Temporal dev server with its Web UI, the Zoom emulator
 // (delivering its webhooks to the gateway as Zoom would, retries included), a worker and the gateway, wired
-// together. It seeds webinar 81234567890 with the same registrants on every start and plays one case of each kind
-// through the real path (Zoom's webhook → gateway → workflow → lookup against the emulator), so that the README's
-// commands and the Web UI have something real to show. `npm run simulate` and `npm run demo` act on the same world.
+// together, with an SMTP catcher that keeps the registrants' emails and a stand-in for the operators' alert channel.
+// It seeds webinar 81234567890 with the same registrants on every start and plays one case of each kind through the
+// real path (Zoom's webhook → gateway → workflow → lookup against the emulator), so that the README's commands, the
+// Web UI and the catcher's page have something real to show. `npm run simulate` and `npm run demo` act on the same
+// world.
 import { createHash } from 'node:crypto';
 import { parseArgs } from 'node:util';
 import { Client } from '@temporalio/client';
@@ -33,7 +35,10 @@ import {
   seedDemoWebinar,
   type DemoPerson,
 } from '../sandbox/seed';
+import { AlertHook, printedAlert } from './alert-hook';
 import { AppReceiver } from './app-receiver';
+import { describeCaught } from './caught-emails';
+import { MailCatcher } from './mail-catcher';
 import { portsInUse } from './ports';
 import { startTemporalDevServer } from './temporal-server';
 import { zoomWebinar } from '../../src/domain/zoom-event';
@@ -45,12 +50,18 @@ const DEV = {
     'the Zoom emulator': 9090,
     'the gateway': 3000,
     'the stand-in app': 3001,
+    "the operators' alert hook": 3002,
+    'the SMTP catcher': 1025,
+    "the SMTP catcher's web page": 1080,
   },
   codecServerPort: 8888,
   /** A key for this world only, the same on every start so that `ops` and the demo in another terminal can read. */
   payloadKeys: `dev:${createHash('sha256').update('zoom-registrations dev world').digest('base64')}`,
   webhookSecret: 'sandbox-webhook-secret',
   zoom: { accountId: 'sandbox-account', clientId: 'sandbox-client', clientSecret: 'sandbox-secret' },
+  /** Addresses of no one: the catcher keeps every email anyway. */
+  notifyFrom: 'Sandbox Events <events@sandbox.example>',
+  notifyReplyTo: 'help@sandbox.example',
 };
 const host = '127.0.0.1';
 /** The emulator as the worker reaches it once started: checked with the rest of the settings before it listens. */
@@ -101,6 +112,12 @@ async function main(): Promise<void> {
   // Short windows so that every case settles within a minute; override them like any variable.
   const appUrlGiven = Boolean(process.env.APP_CALLBACK_URL);
   const app = new AppReceiver();
+  const mail = new MailCatcher(
+    { smtp: DEV.ports['the SMTP catcher'], web: DEV.ports["the SMTP catcher's web page"] },
+    host,
+  );
+  const alerts = new AlertHook();
+  const uiUrl = `http://localhost:${DEV.ports['its Web UI']}`;
   const env: NodeJS.ProcessEnv = {
     FOLLOW_UP_WINDOW: '20s',
     LOOKUP_TIMEOUT: '2m',
@@ -109,6 +126,8 @@ async function main(): Promise<void> {
     RECONCILE_INTERVAL: '2m',
     RECONCILE_GRACE: '5s',
     API_TOKEN: 'dev-api-token',
+    NOTIFY_FROM: DEV.notifyFrom,
+    NOTIFY_REPLY_TO: DEV.notifyReplyTo,
     ...(appUrlGiven
       ? {}
       : { APP_CALLBACK_URL: app.urlOn(DEV.ports['the stand-in app'], host), APP_CALLBACK_SECRET: app.secret }),
@@ -121,6 +140,10 @@ async function main(): Promise<void> {
       ZOOM_WEBHOOK_SECRET_TOKEN: DEV.webhookSecret,
       PORT: String(DEV.ports['the gateway']),
       HOST: host,
+      // Its own catcher and alert hook, whatever the shell says: a dev world mails no one and posts to no real channel.
+      SMTP_URL: mail.smtpUrl,
+      OPS_ALERT_WEBHOOK_URL: alerts.urlOn(DEV.ports["the operators' alert hook"], host),
+      TEMPORAL_UI_URL: uiUrl,
       ...(encrypt ? { PAYLOAD_CODEC_KEYS: process.env.PAYLOAD_CODEC_KEYS ?? DEV.payloadKeys } : {}),
     }),
   };
@@ -135,6 +158,15 @@ async function main(): Promise<void> {
         `(or find it with \`lsof -i :${taken[0]?.port}\`), then start again.`,
     );
   }
+
+  // First, so that it is stopped last: the worker's emails in flight as it stops still land in it.
+  mail.onEmail = (email) => say(`  emailed: ${describeCaught(email)}`);
+  mail.onError = (err) => log.warn(`the SMTP catcher: ${errorMessage(err)}`);
+  await mail.start();
+  started.push(() => mail.stop());
+  alerts.onAlert = (text) => say(printedAlert(text).replace(/^/gm, '  '));
+  await alerts.start(DEV.ports["the operators' alert hook"], host);
+  started.push(() => alerts.stop());
 
   say('starting the Temporal dev server…');
   const temporal = await startTemporalDevServer({
@@ -257,6 +289,8 @@ async function main(): Promise<void> {
   say(
     `  app callbacks     ${workerConfig.APP_CALLBACK_URL ?? ''}${appUrlGiven ? '' : ' (a stand-in app that prints them here)'}`,
   );
+  say(`  emails            ${mail.webUrl}  (an SMTP catcher on ${mail.smtpUrl}: what the worker sent, to anyone)`);
+  say(`  operator alerts   ${workerConfig.OPS_ALERT_WEBHOOK_URL ?? ''}  (a stand-in channel that prints them here)`);
   say();
   say(`  Webinar ${DEMO_WEBINAR_ID} (the same on every start):`);
   for (const person of Object.values(DEMO_PEOPLE)) say(`    ${person.first_name.padEnd(10)} ${person.id}`);

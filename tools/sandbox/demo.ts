@@ -1,6 +1,7 @@
 // `npm run demo`: plays the seed scenarios end to end against `npm run dev`'s world, in a new webinar and meeting. People act through the
 // sandbox's control API (so Zoom's webhooks go to the gateway as in production); what the app was told is read back
-// from the gateway's API. Prints progress while they run and, for each, what the app was told.
+// from the gateway's API, and what the registrants were emailed from the dev world's SMTP catcher. Prints progress
+// while they run and, for each, what the app was told and which email went out (or that none did).
 import type { Client } from '@temporalio/client';
 import axios, { type AxiosInstance } from 'axios';
 import ms from 'ms';
@@ -11,6 +12,7 @@ import { sweepNow } from '../../src/temporal/reconciliation-schedule';
 import type { RegistrantView } from '../../src/workflows/registrant/messages';
 import { errorMessage } from '../../src/errors';
 import { unreachableDetail } from '../../src/http';
+import { caughtEmailsTo, describeCaught, noticeIdOf, type CaughtEmail } from '../dev/caught-emails';
 import {
   ZOOM_EVENT_KINDS,
   zoomEventOf,
@@ -22,6 +24,8 @@ import {
 const envSchema = temporalSchema.extend({
   SANDBOX_URL: z.url({ error: 'must be an http(s) URL' }).default('http://127.0.0.1:9090'),
   GATEWAY_URL: z.url({ error: 'must be an http(s) URL' }).default('http://127.0.0.1:3000'),
+  // The web side of npm run dev's SMTP catcher (maildev), whose REST API lists what the worker sent.
+  SMTP_CATCHER_URL: z.url({ error: 'must be an http(s) URL' }).default('http://127.0.0.1:1080'),
   API_TOKEN: z.string().min(1).default('dev-api-token'),
   DEMO_TIMEOUT_S: z.coerce.number({ error: 'must be seconds' }).int().positive().default(120),
   // As npm run dev sets it for its worker: a sweep counts only what changed longer ago than this.
@@ -100,15 +104,83 @@ class Demo {
   async until(registrantId: string, done: (view: RegistrantView) => boolean): Promise<RegistrantView> {
     const deadline = Date.now() + env.DEMO_TIMEOUT_S * 1000;
     for (;;) {
-      const answer = await this.gateway.get<RegistrantView>(`${this.path}/registrants/${registrantId}`);
-      if (answer.status === 200 && done(answer.data)) return answer.data;
+      const view = await this.read(registrantId);
+      if (view && done(view)) return view;
       if (Date.now() > deadline) {
-        throw new Error(
-          `no outcome after ${env.DEMO_TIMEOUT_S}s (state: ${answer.status === 200 ? answer.data.state : 'no workflow'})`,
-        );
+        throw new Error(`no outcome after ${env.DEMO_TIMEOUT_S}s (state: ${view ? view.state : 'no workflow'})`);
       }
-      await new Promise((resolve) => setTimeout(resolve, 500));
+      await sleep(500);
     }
+  }
+
+  /** The registrant through the gateway's API; null when it has no workflow. */
+  private async read(registrantId: string): Promise<RegistrantView | null> {
+    const answer = await this.gateway.get<RegistrantView>(`${this.path}/registrants/${registrantId}`);
+    return answer.status === 200 ? answer.data : null;
+  }
+
+  /**
+   * What a settled registrant was emailed, as the SMTP catcher holds it (to their address, and sent for one of their
+   * outcomes: the same address gets the emails of earlier demos too), or plainly that none was sent.
+   */
+  async emailed(registrantId: string): Promise<string> {
+    // Sent beside the app's callback, not before it: the callback may come first.
+    const deadline = Date.now() + EMAIL_WAIT_S * 1000;
+    let view = await this.read(registrantId);
+    while (view?.emails.some((e) => e.status === 'sending') && Date.now() < deadline) {
+      await sleep(500);
+      view = await this.read(registrantId);
+    }
+    if (!view) return `none: registrant ${registrantId} has no workflow`;
+    const onItsWay = view.emails.filter((e) => e.status === 'sending').map((e) => e.kind);
+    if (onItsWay.length > 0) {
+      return `the ${onItsWay.join(', ')} email still on its way after ${EMAIL_WAIT_S}s: the mail server has not taken it yet`;
+    }
+    const address = view.registrant?.email ?? null;
+    const alerted = view.alerts.map((a) => a.kind).join(', ');
+    if (view.emails.length === 0) {
+      const to = address ?? `registrant ${registrantId}`;
+      return `none sent to ${to}${alerted ? `: the operators were alerted instead (${alerted})` : ''}`;
+    }
+    const lines = view.emails
+      .filter((e) => e.status === 'failed')
+      .map((e) => `the ${e.kind} email failed: ${e.error ?? 'no reason given'}`);
+    const sent = view.emails.filter((e) => e.status === 'sent');
+    if (sent.length > 0 && address) {
+      try {
+        const caught = await caughtFor(address, new Set(sent.map((e) => e.id)));
+        for (const record of sent) {
+          const email = caught.find((c) => noticeIdOf(c) === record.id);
+          lines.push(
+            email
+              ? `${describeCaught(email)} (${record.kind})`
+              : `the ${record.kind} email was sent, but the SMTP catcher at ${env.SMTP_CATCHER_URL} has no such email ` +
+                  '(does the worker send elsewhere? SMTP_URL)',
+          );
+        }
+      } catch (err) {
+        const why = axios.isAxiosError(err) ? unreachableDetail(err) : errorMessage(err);
+        const kinds = sent.map((e) => e.kind).join(', ');
+        lines.push(`sent (${kinds}), but the SMTP catcher at ${env.SMTP_CATCHER_URL} could not be read: ${why}`);
+      }
+    }
+    if (alerted) lines.push(`the operators were alerted too (${alerted})`);
+    return lines.join('; ');
+  }
+}
+
+/** How long a settled registrant's email may take to leave before the demo says it has not. */
+const EMAIL_WAIT_S = 15;
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** The emails to `address` sent for the notices `ids`, waiting briefly for those the catcher has yet to list. */
+async function caughtFor(address: string, ids: Set<string>): Promise<CaughtEmail[]> {
+  // maildev lists an email once it has parsed it, a moment after it answered the worker's SMTP.
+  const deadline = Date.now() + 3_000;
+  for (;;) {
+    const mine = (await caughtEmailsTo(env.SMTP_CATCHER_URL, address)).filter((e) => ids.has(noticeIdOf(e)));
+    if (mine.length >= ids.size || Date.now() > deadline) return mine;
+    await sleep(200);
   }
 }
 
@@ -121,12 +193,19 @@ const told = (view: RegistrantView) => {
 };
 const hasCallback = (type: string) => (view: RegistrantView) => view.callbacks.some((c) => c.type === type);
 
+/** How a scenario ended: what the app was told, and about whom. */
+interface Played {
+  told: string;
+  /** The registrants whose emails are shown. */
+  registrants: string[];
+}
+
 interface Scenario {
   name: string;
   /** Played in the demo's webinar, unless it is about a meeting. */
   in?: ZoomEventKind;
-  /** Plays it; `step` reports progress; returns what the app was told. */
-  play(demo: Demo, step: (what: string) => void): Promise<string>;
+  /** Plays it; `step` reports progress. */
+  play(demo: Demo, step: (what: string) => void): Promise<Played>;
 }
 
 /** Someone registers, then uses the cancel link in their confirmation: the lookup finds them removed, no wait. */
@@ -138,7 +217,7 @@ const selfCancel = (name: string, kind: ZoomEventKind, firstName: string): Scena
     step(`${firstName} uses the cancel link in the ${kind}'s confirmation email`);
     await demo.act('cancel-as-registrant', id);
     step(`waiting for the outcome (looked up under /${kind}s: found removed, no wait)`);
-    return told(await demo.until(id, hasCallback('registrant.cancelled')));
+    return { told: told(await demo.until(id, hasCallback('registrant.cancelled'))), registrants: [id] };
   },
 });
 
@@ -152,7 +231,7 @@ const scenarios: Scenario[] = [
       step('the host cancels Grace');
       await demo.act('cancel-as-admin', id);
       step('Zoom says denied: waiting FOLLOW_UP_WINDOW for an approval that would reverse it');
-      return told(await demo.until(id, hasCallback('registrant.cancelled')));
+      return { told: told(await demo.until(id, hasCallback('registrant.cancelled'))), registrants: [id] };
     },
   },
   {
@@ -164,7 +243,7 @@ const scenarios: Scenario[] = [
       await demo.until(id, (view) => view.evidence?.lookup === 'denied');
       step('the host changes their mind and approves Lin again, within the window');
       await demo.act('approve', id);
-      return told(await demo.until(id, hasCallback('registrant.reinstated')));
+      return { told: told(await demo.until(id, hasCallback('registrant.reinstated'))), registrants: [id] };
     },
   },
   {
@@ -177,7 +256,10 @@ const scenarios: Scenario[] = [
       step('Max registers again with the same email');
       const second = await demo.register('max.demo@example.com', 'Max');
       const again = await demo.until(second, hasCallback('registrant.created'));
-      return `${told(cancelled)}; then, as registrant ${second}: ${told(again)}`;
+      return {
+        told: `${told(cancelled)}; then, as registrant ${second}: ${told(again)}`,
+        registrants: [first, second],
+      };
     },
   },
 ];
@@ -195,7 +277,7 @@ const lostWebhook: Scenario = {
     step("a reconciliation sweep reads Zoom's listings (npm run ops -- reconcile does the same)");
     await demo.sweep();
     const view = await demo.until(id, hasCallback('registrant.cancelled'));
-    return `${told(view)}, from evidence source ${view.evidence?.source ?? 'none'}`;
+    return { told: `${told(view)}, from evidence source ${view.evidence?.source ?? 'none'}`, registrants: [id] };
   },
 };
 
@@ -209,14 +291,15 @@ const duplicateDelivery: Scenario = {
       const id = await demo.registered('kim.demo@example.com', 'Kim');
       await demo.act('cancel-as-registrant', id);
       const view = await demo.until(id, (v) => hasCallback('registrant.cancelled')(v) && v.duplicates_ignored >= 2);
-      return `${told(view)}; ${view.duplicates_ignored} duplicate deliveries ignored`;
+      return { told: `${told(view)}; ${view.duplicates_ignored} duplicate deliveries ignored`, registrants: [id] };
     } finally {
       await demo.settings({ duplicateRate: before.duplicateRate });
     }
   },
 };
 
-type Status = { state: 'running' | 'done' | 'failed'; detail: string; startedAt: number };
+/** `notes`: lines under the scenario's own (the emails it sent). */
+type Status = { state: 'running' | 'done' | 'failed'; detail: string; notes: string[]; startedAt: number };
 
 class Progress {
   private readonly statuses = new Map<string, Status>();
@@ -230,11 +313,11 @@ class Progress {
     if (this.tty) this.timer = setInterval(() => this.draw(), 200);
   }
 
-  update(name: string, state: Status['state'], detail: string): void {
+  update(name: string, state: Status['state'], detail: string, notes: string[] = []): void {
     const startedAt = this.statuses.get(name)?.startedAt ?? Date.now();
-    this.statuses.set(name, { state, detail, startedAt });
-    // Without a terminal to redraw, each change is one line.
-    if (!this.tty) process.stdout.write(`${this.line(name)}\n`);
+    this.statuses.set(name, { state, detail, notes, startedAt });
+    // Without a terminal to redraw, each change is printed once.
+    if (!this.tty) process.stdout.write(`${this.lines(name).join('\n')}\n`);
   }
 
   stop(): void {
@@ -242,18 +325,19 @@ class Progress {
     if (this.tty) this.draw();
   }
 
-  private line(name: string): string {
+  private lines(name: string): string[] {
     const s = this.statuses.get(name)!;
     const spinner = this.tty ? this.frames[this.tick % this.frames.length] : '…';
     const icon = s.state === 'done' ? '✔' : s.state === 'failed' ? '✘' : spinner;
     const seconds = Math.round((Date.now() - s.startedAt) / 1000);
-    return `${icon} ${name.padEnd(34)} ${s.state === 'running' ? `${seconds}s ` : ''}${s.detail}`;
+    const line = `${icon} ${name.padEnd(34)} ${s.state === 'running' ? `${seconds}s ` : ''}${s.detail}`;
+    return [line, ...s.notes.map((note) => `  ${' '.repeat(34)} ${note}`)];
   }
 
   private draw(): void {
     this.tick += 1;
     if (this.drawn > 0) process.stdout.write(`\x1b[${this.drawn}A`);
-    const lines = [...this.statuses.keys()].map((name) => `\x1b[2K${this.line(name)}`);
+    const lines = [...this.statuses.keys()].flatMap((name) => this.lines(name)).map((line) => `\x1b[2K${line}`);
     process.stdout.write(`${lines.join('\n')}\n`);
     this.drawn = lines.length;
   }
@@ -263,8 +347,18 @@ async function run(demos: Record<ZoomEventKind, Demo>, scenario: Scenario, progr
   progress.update(scenario.name, 'running', 'starting');
   try {
     const demo = demos[scenario.in ?? 'webinar'];
-    const result = await scenario.play(demo, (what) => progress.update(scenario.name, 'running', what));
-    progress.update(scenario.name, 'done', `app told: ${result}`);
+    const played = await scenario.play(demo, (what) => progress.update(scenario.name, 'running', what));
+    progress.update(scenario.name, 'running', 'settled; reading what was emailed from the SMTP catcher');
+    const { registrants } = played;
+    const emailed = await Promise.all(registrants.map((id) => demo.emailed(id)));
+    // Named by id when there are several: they may share an address (a re-registration).
+    const label = (i: number) => (registrants.length > 1 ? `email, registrant ${registrants[i]}: ` : 'email: ');
+    progress.update(
+      scenario.name,
+      'done',
+      `app told: ${played.told}`,
+      emailed.map((what, i) => `${label(i)}${what}`),
+    );
     return true;
   } catch (err) {
     progress.update(scenario.name, 'failed', err instanceof Error ? err.message : String(err));
@@ -288,7 +382,7 @@ async function main(): Promise<void> {
   const alone = [lostWebhook, duplicateDelivery];
   process.stdout.write(
     `Playing ${scenarios.length + alone.length} scenarios in webinar ${demos.webinar.zoomEvent.id} and meeting ` +
-      `${demos.meeting.zoomEvent.id}; watch them in the Web UI too.\n\n`,
+      `${demos.meeting.zoomEvent.id}; watch them in the Web UI too, and the emails at ${env.SMTP_CATCHER_URL}.\n\n`,
   );
   const progress = new Progress();
   progress.start();
