@@ -134,6 +134,12 @@ test('two temporary refusals (451), then delivered once, with the same Message-I
   const refusedBefore = smtp.refusals.length;
   smtp.refuse(2, 451, '4.7.1 greylisted, try again later');
   await world.deliver(world.emulator.cancelAsRegistrant(webinar.id, registrantId));
+  // The app is told at once: the email retries beside the callbacks, never in front of them.
+  await eventually(async () => {
+    const view = await world.state(webinar.id, registrantId);
+    const told = view.callbacks.some((c) => c.type === 'registrant.cancelled');
+    return told && view.emails[0]?.status === 'sending' ? view : undefined;
+  });
   await emailsTo('joan@example.com');
   expect(smtp.refusals.slice(refusedBefore)).toEqual([451, 451]);
   const view = await emailSettled(webinar.id, registrantId);
