@@ -107,6 +107,14 @@ test('the List Filter queries are valid visibility queries', async () => {
   }
 });
 
+test("the dev world's operator alerts reach its stand-in channel, which prints them", () => {
+  // Hedy's and Rosalind's cases wait for an operator, Joan's callback for a re-drive: each posts one alert.
+  expect(worldOutput).toMatch(/\[ops alert\] \*Needs review\*: webinar 81234567890, registrant HQpvrVIqxKx_L9mpHqurdw/);
+  expect(worldOutput).toMatch(
+    /\[ops alert\] \*A callback waits for a re-drive\*: webinar 81234567890, registrant 9DZVQJGVoIIdCI3WLpAikw/,
+  );
+});
+
 test('the dev world stops everything it started, and says so', async () => {
   const exited = new Promise<number | null>((resolve) => world.once('exit', resolve));
   world.kill('SIGTERM');
