@@ -3,6 +3,7 @@
 // temporary refusals tried again, a permanent one recorded while the app is still told; names that cannot inject.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
+import axios from 'axios';
 import { mkdtempSync, mkdirSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -10,6 +11,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { resolveUpdate } from '../../src/workflows/registrant/messages';
 import { eventually } from '../../tools/eventually';
+import { freePort } from '../../tools/dev/temporal-server';
 import { SmtpCatcher, type CaughtEmail } from '../../tools/smtp-catcher';
 import { callApi, callbacksAbout, settled, startWorld, type World } from '../helpers/world';
 
@@ -273,16 +275,18 @@ describe('a worker killed between the decision and the send', () => {
   let killed: World;
   const killedSmtp = new SmtpCatcher();
   const children: ChildProcess[] = [];
+  let metrics = '';
   const startWorker = () => {
     const child = spawn(process.execPath, ['--import', 'tsx', 'src/bin/worker.ts'], {
       cwd: ROOT,
-      env: { ...process.env, ...killed.env, LOG_LEVEL: 'warn' },
+      env: { ...process.env, ...killed.env, LOG_LEVEL: 'warn', WORKER_METRICS_ADDRESS: metrics },
       stdio: ['ignore', 'ignore', 'inherit'],
     });
     children.push(child);
     return child;
   };
   beforeAll(async () => {
+    metrics = `127.0.0.1:${await freePort()}`;
     const smtpUrl = await killedSmtp.start();
     killed = await startWorld({
       inProcessWorkers: false,
@@ -354,5 +358,12 @@ describe('a worker killed between the decision and the send', () => {
     const messageIds = killedSmtp.emails.map((e) => e.messageId);
     expect(new Set(messageIds).size).toBe(cases.length);
     expect(messageIds).toHaveLength(cases.length);
+    // The last worker sent the reinstatement's email: counted once, by kind and outcome, and nothing personal in it.
+    const { data: exposition } = await axios.get<string>(`http://${metrics}/metrics`);
+    const sent = exposition.split('\n').filter((l) => l.startsWith('zoom_registrant_emails_total{'));
+    expect(sent.filter((l) => l.includes('email_kind="reinstated"') && l.includes('outcome="sent"'))).toEqual([
+      expect.stringMatching(/ 1$/),
+    ]);
+    expect(exposition).not.toContain('@example.com');
   });
 });
