@@ -1,5 +1,7 @@
 // Everything an integration test needs, all real: the dev server started by global-setup, the Zoom emulator,
 // the gateway on a real port, the registration workers, and an app receiving callbacks.
+import { spawn, type ChildProcess } from 'node:child_process';
+import path from 'node:path';
 import type { Client } from '@temporalio/client';
 import { DefaultLogger, Runtime, type Worker } from '@temporalio/worker';
 import axios from 'axios';
@@ -166,6 +168,18 @@ export async function startWorld({
   };
   if (inProcessWorkers) await world.startWorkers();
   return world;
+}
+
+/**
+ * The world's worker as production runs it, in a process of its own (`npm run worker`), for a test to SIGKILL:
+ * started with `inProcessWorkers: false`. Its metrics are off unless `metricsAddress` says where.
+ */
+export function spawnWorker(world: World, metricsAddress = 'off'): ChildProcess {
+  return spawn(process.execPath, ['--import', 'tsx', 'src/bin/worker.ts'], {
+    cwd: path.resolve(__dirname, '..', '..'),
+    env: { ...process.env, ...world.env, LOG_LEVEL: 'warn', WORKER_METRICS_ADDRESS: metricsAddress },
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
 }
 
 /** Waits until the app has been told `count` distinct callbacks about a registrant. */

@@ -1,7 +1,7 @@
 // Emails to registrants and alerts to operators, on the real dev server, through a real SMTP server (smtp-server on
 // a real port) and a real HTTP receiver: one email per outcome, with a Message-ID that stays the same on every try;
 // temporary refusals tried again, a permanent one recorded while the app is still told; names that cannot inject.
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import axios from 'axios';
 import { mkdtempSync, mkdirSync, writeFileSync } from 'node:fs';
@@ -13,7 +13,7 @@ import { resolveUpdate } from '../../src/workflows/registrant/messages';
 import { eventually } from '../../tools/eventually';
 import { freePort } from '../../tools/dev/temporal-server';
 import { SmtpCatcher, type CaughtEmail } from '../../tools/smtp-catcher';
-import { callApi, callbacksAbout, settled, startWorld, type World } from '../helpers/world';
+import { callApi, callbacksAbout, settled, spawnWorker, startWorld, type World } from '../helpers/world';
 
 const WINDOWS = { FOLLOW_UP_WINDOW: '2s', LOOKUP_TIMEOUT: '1m', DEDUP_WINDOW: '1h' };
 const FROM = 'Example Events <events@example.com>';
@@ -271,17 +271,12 @@ describe('templates a team overrides', () => {
 });
 
 describe('a worker killed between the decision and the send', () => {
-  const ROOT = path.resolve(__dirname, '..', '..');
   let killed: World;
   const killedSmtp = new SmtpCatcher();
   const children: ChildProcess[] = [];
   let metrics = '';
   const startWorker = () => {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'src/bin/worker.ts'], {
-      cwd: ROOT,
-      env: { ...process.env, ...killed.env, LOG_LEVEL: 'warn', WORKER_METRICS_ADDRESS: metrics },
-      stdio: ['ignore', 'ignore', 'inherit'],
-    });
+    const child = spawnWorker(killed, metrics);
     children.push(child);
     return child;
   };

@@ -1,26 +1,20 @@
 // The worker process is killed (SIGKILL, no chance to clean up) while a cancellation waits for follow-ups; a new
 // worker process picks the workflow up from Temporal, and the app is told exactly once. And stopped as a deploy
 // stops it (SIGTERM) while a Zoom call is in flight: the call finishes and counts, and the worker exits 0.
-import { spawn, type ChildProcess } from 'node:child_process';
-import path from 'node:path';
+import type { ChildProcess } from 'node:child_process';
 import axios from 'axios';
 import { FINDINGS } from '../../src/domain/reconciliation';
 import { sweepNow } from '../../src/temporal/reconciliation-schedule';
 import { freePort } from '../../tools/dev/temporal-server';
-import { callbacksAbout, settled, startWorld, type World } from '../helpers/world';
+import { callbacksAbout, settled, spawnWorker, startWorld, type World } from '../helpers/world';
 import { eventually } from '../../tools/eventually';
 import { zoomWebinar } from '../../src/domain/zoom-event';
 
-const ROOT = path.resolve(__dirname, '..', '..');
 let world: World;
 const children: ChildProcess[] = [];
 
 function startWorkerProcess(metricsAddress = 'off'): ChildProcess {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/bin/worker.ts'], {
-    cwd: ROOT,
-    env: { ...process.env, ...world.env, LOG_LEVEL: 'warn', WORKER_METRICS_ADDRESS: metricsAddress },
-    stdio: ['ignore', 'ignore', 'inherit'],
-  });
+  const child = spawnWorker(world, metricsAddress);
   children.push(child);
   return child;
 }
