@@ -66,6 +66,15 @@ test('the image starts the worker with its process settings', () => {
   for (const [key, value] of Object.entries(WORKER_PROCESS.env)) expect(dockerfile).toContain(`ENV ${key}=${value}`);
 });
 
+test('npm run start:worker (production without Docker) starts the worker with the same process settings', () => {
+  const scripts = (JSON.parse(readFileSync(path.join(__dirname, '..', 'package.json'), 'utf8')) as {
+    scripts: Record<string, string>;
+  }).scripts;
+  const env = Object.entries(WORKER_PROCESS.env).map(([key, value]) => `${key}=${value}`);
+  expect(scripts['start:worker']).toBe([...env, 'node', ...WORKER_PROCESS.nodeFlags, 'lib/bin/worker.js'].join(' '));
+  expect(scripts['start:gateway']).toBe('node lib/bin/gateway.js');
+});
+
 test('the setup container registers every search attribute the workflow sets', () => {
   const command = compose.services['temporal-setup']?.command?.join(' ') ?? '';
   for (const key of Object.values(searchAttributes)) expect(command).toContain(`--name ${key.name} --type Keyword`);

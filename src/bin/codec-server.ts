@@ -1,4 +1,5 @@
 // `npm run codec-server`: decrypts payloads for the Temporal Web UI and CLI (README, "Personal data in Temporal").
+import './dot-env';
 import { codecServerConfigSchema, loadConfigOrExit } from '../config';
 import { listenOrExplain } from '../http';
 import { buildCodecServer } from '../codec-server/server';

@@ -1,4 +1,5 @@
 // `npm run gateway`.
+import './dot-env';
 import { gatewayConfigSchema, loadConfigOrExit } from '../config';
 import { listenOrExplain } from '../http';
 import { logger } from '../logger';

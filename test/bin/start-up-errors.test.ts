@@ -48,6 +48,31 @@ test('the worker with a broken email template names the file in one line, before
   );
 });
 
+test('the worker reads the .env of the folder it starts in, and the environment wins over it', async () => {
+  const folder = mkdtempSync(path.join(os.tmpdir(), 'dot-env-'));
+  writeFileSync(
+    path.join(folder, '.env'),
+    ['# as .env.example has it', 'TEMPORAL_ADDRESS=127.0.0.1:1', 'WORKER_METRICS_ADDRESS=nowhere', 'SMTP_URL='].join(
+      '\n',
+    ),
+  );
+  const { WORKER_METRICS_ADDRESS: inTheShell, ...zoomOnly } = ZOOM;
+  const fromFile = await runScript('src/bin/worker.ts', [], zoomOnly, folder);
+  expect(fromFile.code).toBe(1);
+  expect(fromFile.stderr).toBe(
+    'configuration error: WORKER_METRICS_ADDRESS must be host:port, like 0.0.0.0:9464, or off\n',
+  );
+  const shellWins = await runScript(
+    'src/bin/worker.ts',
+    [],
+    { ...zoomOnly, WORKER_METRICS_ADDRESS: inTheShell },
+    folder,
+  );
+  expect(shellWins.code).toBe(1);
+  const line = JSON.parse(shellWins.stdout.trim().split('\n').at(-1) ?? '{}') as { msg?: string };
+  expect(line.msg).toMatch(/^cannot reach Temporal at 127\.0\.0\.1:1 \(TEMPORAL_ADDRESS, plaintext\)/);
+});
+
 test('the worker whose metrics port is taken says so in one line, before it connects', async () => {
   const taken = createServer();
   await new Promise<void>((resolve) => taken.listen(0, '127.0.0.1', resolve));
