@@ -1,7 +1,8 @@
 // The registration workers: two on one connection. The main queue runs the registrant workflows (and the Zoom API
 // budget they share) and the app callbacks; the Zoom queue runs the Zoom API calls, each paced by that budget.
 import { Client } from '@temporalio/client';
-import { Worker, type WorkerOptions } from '@temporalio/worker';
+import { Runtime, Worker, type TelemetryOptions, type WorkerOptions } from '@temporalio/worker';
+import type { MetricMeter } from '@temporalio/common';
 import { SharedZoomBudget } from './zoom/shared-budget';
 import { createActivities } from './activities';
 import { countZoomRateLimited } from './activities/metrics';
@@ -13,6 +14,7 @@ import type { ZoomBudget } from './zoom/budget';
 import { ZoomClient } from './zoom/client';
 import { ZoomCapture } from './zoom/capture';
 import { logger } from './logger';
+import { COUNTERS, labelSets } from './metrics';
 import { EmailTemplates } from './notifications/email-templates';
 import { RegistrantMailer } from './notifications/mailer';
 import { OperatorAlerts } from './notifications/operator-alerts';
@@ -52,6 +54,7 @@ export async function createRegistrationWorkers({
   maxHistoryEvents = DEFAULT_MAX_HISTORY_EVENTS,
   mailer = mailerOf(config),
 }: RegistrationWorkersOptions) {
+  startBusinessCounters(Runtime.instance().metricMeter);
   const budget = new SharedZoomBudget(
     new Client({ connection, namespace, dataConverter }),
     config.TEMPORAL_TASK_QUEUE,
@@ -152,4 +155,25 @@ export function mailerOf(config: WorkerConfig): RegistrantMailer | null {
     { url: config.SMTP_URL, from: config.NOTIFY_FROM, replyTo: config.NOTIFY_REPLY_TO ?? null },
     templates,
   );
+}
+
+/**
+ * The SDK's metrics (task latencies, slots, polls, activity failures) and the business counters at `bindAddress`,
+ * named as Prometheus names metrics: counters end in _total, durations in seconds, with their unit.
+ */
+export function prometheusTelemetry(bindAddress: string): TelemetryOptions {
+  return {
+    metrics: {
+      prometheus: { bindAddress, countersTotalSuffix: true, unitSuffix: true, useSecondsForDurations: true },
+    },
+  };
+}
+
+/** Every business counter's series of a known label set, at 0: dashboards and alert rules find them from the start. */
+function startBusinessCounters(meter: MetricMeter): void {
+  for (const { name, unit, description, labels } of Object.values(COUNTERS)) {
+    if (!labels) continue;
+    const counter = meter.createCounter(name, unit, description);
+    for (const set of labelSets(labels)) counter.add(0, set);
+  }
 }

@@ -161,6 +161,7 @@ describe('the observability profile', () => {
       'src/activities/metrics.ts',
       'src/workflows/registrant/metrics.ts',
       'src/workflows/reconciliation/metrics.ts',
+      'src/metrics.ts',
     ]
       .map(read)
       .join('\n');

@@ -10,7 +10,7 @@ import { errorMessage } from '../errors';
 import { ensureReconciliationSchedule } from '../temporal/reconciliation-schedule';
 import { logger } from '../logger';
 import { connectWorker, describeTarget } from '../temporal/connection';
-import { createRegistrationWorkers, mailerOf } from '../workers';
+import { createRegistrationWorkers, mailerOf, prometheusTelemetry } from '../workers';
 import { failedToStart } from './start-up';
 
 async function main(): Promise<void> {
@@ -46,22 +46,7 @@ function installRuntime(config: WorkerConfig): void {
       }),
       // Workers drain and stop on these; run() then resolves.
       shutdownSignals: ['SIGINT', 'SIGTERM'],
-      // The SDK's metrics (task latencies, slots, polls, activity failures) and the business counters, named as
-      // Prometheus names metrics: counters end in _total, durations in seconds, with their unit.
-      ...(metrics
-        ? {
-            telemetryOptions: {
-              metrics: {
-                prometheus: {
-                  bindAddress: metrics,
-                  countersTotalSuffix: true,
-                  unitSuffix: true,
-                  useSecondsForDurations: true,
-                },
-              },
-            },
-          }
-        : {}),
+      ...(metrics ? { telemetryOptions: prometheusTelemetry(metrics) } : {}),
     });
   } catch (err) {
     throw new ConfigError(

@@ -4,6 +4,7 @@
 import type { ChildProcess } from 'node:child_process';
 import axios from 'axios';
 import { FINDINGS } from '../../src/domain/reconciliation';
+import { COUNTERS, labelSets } from '../../src/metrics';
 import { sweepNow } from '../../src/temporal/reconciliation-schedule';
 import { freePort } from '../../tools/dev/temporal-server';
 import { callbacksAbout, settled, spawnWorker, startWorld, type World } from '../helpers/world';
@@ -83,6 +84,18 @@ test('worker killed during the follow-up wait and started again: exactly one reg
     /^zoom_cancellations_settled_total\{[^}]*cancelled_by="admin"[^}]*resolved_by="evidence"[^}]*\} 1$/m,
   );
   for (const secret of [person.id, 'ada@example.com', 'Ada']) expect(exposition).not.toContain(secret);
+  // Every business counter of a known label set has its series from the start, at 0 where nothing happened.
+  const lines = exposition.split('\n');
+  const series = Object.values(COUNTERS).flatMap(({ name, labels }) =>
+    labels ? labelSets(labels).map((set) => ({ name, pairs: Object.entries(set).map(([l, v]) => `${l}="${v}"`) })) : [],
+  );
+  const missing = series
+    .filter(
+      ({ name, pairs }) => !lines.some((l) => l.startsWith(`${name}_total{`) && pairs.every((p) => l.includes(p))),
+    )
+    .map(({ name, pairs }) => `${name}_total{${pairs.join(',')}}`);
+  expect(missing).toEqual([]);
+  expect(exposition).toMatch(/^zoom_operator_alerts_total\{alert_kind="callback_waiting",outcome="refused"\} 0$/m);
 
   // SIGTERM drains the workers and exits cleanly.
   const exit = new Promise<number | null>((resolve) => second.once('exit', (code) => resolve(code)));

@@ -22,7 +22,7 @@ import { connectWorker } from '../../src/temporal/connection';
 import { AesGcmPayloadCodec } from '../../src/temporal/payload-codec';
 import { ensureReconciliationSchedule } from '../../src/temporal/reconciliation-schedule';
 import type { RegistrantView } from '../../src/workflows/registrant/messages';
-import { createRegistrationWorkers } from '../../src/workers';
+import { createRegistrationWorkers, prometheusTelemetry } from '../../src/workers';
 import { eventually } from '../eventually';
 import { ZoomEmulator } from '../sandbox/emulator';
 import { emulatorWorkerEnv } from '../sandbox/worker-env';
@@ -51,6 +51,7 @@ const DEV = {
     'the gateway': 3000,
     'the stand-in app': 3001,
     "the operators' alert hook": 3002,
+    "the worker's metrics": 9464,
     'the SMTP catcher': 1025,
     "the SMTP catcher's web page": 1080,
   },
@@ -189,7 +190,9 @@ async function main(): Promise<void> {
     started.push(() => app.stop());
   }
 
-  Runtime.install({ logger: sdkWarnings, shutdownSignals: [] });
+  // The worker's Prometheus endpoint, as production serves it (README, "Metrics").
+  const workerMetrics = `${host}:${DEV.ports["the worker's metrics"]}`;
+  Runtime.install({ logger: sdkWarnings, shutdownSignals: [], telemetryOptions: prometheusTelemetry(workerMetrics) });
   const temporalForWorkers = await connectWorker(workerConfig);
   const nativeConnection = temporalForWorkers.connection;
   started.push(() => nativeConnection.close());
@@ -291,6 +294,7 @@ async function main(): Promise<void> {
   );
   say(`  emails            ${mail.webUrl}  (an SMTP catcher on ${mail.smtpUrl}: what the worker sent, to anyone)`);
   say(`  operator alerts   ${workerConfig.OPS_ALERT_WEBHOOK_URL ?? ''}  (a stand-in channel that prints them here)`);
+  say(`  worker metrics    http://${workerMetrics}/metrics  (the gateway's: ${gatewayUrl}/metrics)`);
   say();
   say(`  Webinar ${DEMO_WEBINAR_ID} (the same on every start):`);
   for (const person of Object.values(DEMO_PEOPLE)) say(`    ${person.first_name.padEnd(10)} ${person.id}`);

@@ -2,9 +2,11 @@
 // workflow metrics only when the code runs for the first time, never on replay, so each counts once.
 import { metricMeter } from '@temporalio/workflow';
 import type { CancelledBy } from '../../domain/registration';
+import { COUNTERS } from '../../metrics';
 
 export function countSettledCancellation(cancelledBy: CancelledBy, byOperator: boolean): void {
+  const { name, unit, description } = COUNTERS.cancellationsSettled;
   metricMeter
-    .createCounter('zoom_cancellations_settled', 'cancellations', 'Cancellations settled, by who cancelled')
+    .createCounter(name, unit, description)
     .add(1, { cancelled_by: cancelledBy, resolved_by: byOperator ? 'operator' : 'evidence' });
 }
