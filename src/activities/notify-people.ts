@@ -2,6 +2,7 @@
 // operators' alert about a case that needs them. The workflow builds each notice; these read what the message says
 // (the webinar's or meeting's topic and start, the person's join link), render it and send it.
 import { Context, heartbeat, log } from '@temporalio/activity';
+import { ApplicationFailure } from '@temporalio/common';
 import type { AlertNotice, EmailNotice } from '../domain/notices';
 import { describeZoomEvent, zoomEventKey, type ZoomEvent } from '../domain/zoom-event';
 import type { EmailVariables } from '../notifications/email-templates';
@@ -46,7 +47,8 @@ export function emailRegistrant(deps: NotifyDeps, notice: EmailNotice): Promise<
 }
 
 async function sendEmail(deps: NotifyDeps, notice: EmailNotice): Promise<void> {
-  if (!deps.mailer) throw new Error('emailRegistrant needs SMTP_URL');
+  // Queued while SMTP_URL was set, taken by a worker started without it: said once, not retried for a day.
+  if (!deps.mailer) throw ApplicationFailure.nonRetryable('SMTP_URL is not set on the worker that took this email');
   // Zoom busy: tried again. Zoom refusing the read for good: the email goes out without what it would have said.
   const withoutIt = () => null;
   const read = await withZoomRefusals(() => deps.zoom.describeZoomEvent(notice.zoomEvent), withoutIt);
@@ -64,7 +66,9 @@ async function sendEmail(deps: NotifyDeps, notice: EmailNotice): Promise<void> {
 }
 
 export async function alertOperators(deps: NotifyDeps, alert: AlertNotice): Promise<void> {
-  if (!deps.alerts) throw new Error('alertOperators needs OPS_ALERT_WEBHOOK_URL');
+  if (!deps.alerts) {
+    throw ApplicationFailure.nonRetryable('OPS_ALERT_WEBHOOK_URL is not set on the worker that took this alert');
+  }
   const { namespace, workflowExecution } = Context.current().info;
   try {
     await deps.alerts.post(alert, { namespace, workflowId: workflowExecution?.workflowId ?? null });
