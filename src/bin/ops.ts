@@ -37,6 +37,7 @@ import {
 
 const USAGE = `usage: npm run ops -- <command>
 
+  help, --help, -h                            this usage
   needs-review <webinarId>                    registrants whose cancellation awaits an operator
   list <webinarId> <state>                    registrants in a state (${LISTED_STATES.join(', ')})
   show <webinarId> <registrantId>             state, evidence, callbacks and API cancellations, as JSON
@@ -101,16 +102,19 @@ const commandSchema = z.discriminatedUnion('command', [
   }),
 ]);
 type Command = z.infer<typeof commandSchema>;
+/** Asked for, the usage is an answer (stdout, exit 0), not a mistake (stderr, exit 2). */
+type Parsed = Command | { command: 'help' };
 
 class UsageError extends Error {}
 class OpsError extends Error {}
 
 const say = (line: string) => process.stdout.write(`${line}\n`);
 
-function parseCommand(argv: string[]): Command {
+function parseCommand(argv: string[]): Parsed {
   const { positionals, values } = parseOptions(argv);
   const [command, ...args] = positionals;
-  if (!command || values.help) throw new UsageError('');
+  if (values.help || command === 'help') return { command: 'help' };
+  if (!command) throw new UsageError('');
   const parsed = commandSchema.safeParse({ command, args, canReregister: values['can-reregister'], note: values.note });
   if (parsed.success) return parsed.data;
   const known = commandSchema.options.map((o) => o.shape.command.value);
@@ -341,16 +345,18 @@ async function run(client: Client, cmd: Command, config: ReconcileScheduleConfig
           `re-driving ${c.type} (${c.webhook_id}): ${c.delivered ? 'delivered' : `refused again: ${c.error ?? '?'}`}`,
         );
       }
-      if (results.some((c) => !c.delivered))
-        throw new OpsError('not all were delivered: fix the app, then redrive again');
-      say('delivered');
+      const refused = results.filter((c) => !c.delivered).length;
+      if (refused > 0) {
+        throw new OpsError(`${refused} of ${results.length} refused again: fix the app, then redrive again`);
+      }
+      say(results.length === 1 ? 'the app accepted it' : `the app accepted all ${results.length}`);
       return;
     }
   }
 }
 
 async function main(): Promise<void> {
-  let cmd: Command;
+  let cmd: Parsed;
   try {
     cmd = parseCommand(process.argv.slice(2));
   } catch (err) {
@@ -358,6 +364,11 @@ async function main(): Promise<void> {
     if (err.message) process.stderr.write(`ops: ${err.message}\n\n`);
     process.stderr.write(`${USAGE}\n`);
     process.exit(2);
+  }
+  // Before the configuration is read: the usage needs no Temporal, and a shell without its settings may ask for it.
+  if (cmd.command === 'help') {
+    say(USAGE);
+    return;
   }
   const config = loadConfigOrExit(reconcileScheduleSchema);
   const { client, connection } = await connectClient(config);

@@ -161,7 +161,7 @@ test('what a terminal and the Web UI read of a sweep', () => {
     ]),
   );
   expect(summariseFindings(sweep.report)).toEqual([
-    'webinar 111: 3 listed; 1 agreeing, 2 missed cancellations (2 Zoom calls)',
+    'webinar 111: 3 registrants, all listed by Zoom; 1 agreeing, 2 missed cancellations (2 Zoom calls)',
   ]);
   const details = describeSweep(sweep.report, webinar);
   expect(details).toContain('Sweeping webinar **111**: its pending listing (webinar 1 of this sweep).');
@@ -169,8 +169,38 @@ test('what a terminal and the Web UI read of a sweep', () => {
   sweep.fail(webinar, 'Zoom answered 400 (code 4711)');
   sweep.finishCurrent();
   expect(summariseFindings(sweep.report)[0]).toBe(
-    'webinar 111: 3 listed; 1 agreeing, 2 missed cancellations (2 Zoom calls); not swept to the end: Zoom answered 400 (code 4711)',
+    'webinar 111: 3 registrants, all listed by Zoom; 1 agreeing, 2 missed cancellations (2 Zoom calls); not swept to the end: Zoom answered 400 (code 4711)',
   );
+});
+
+test("a terminal's line adds up: the registrants no listing showed are counted beside those listed", () => {
+  const { sweep, webinar } = begin();
+  sweep.scheduleKnown(webinar, listed(null));
+  const agreeing = ['a', 'b', 'c', 'd', 'e'].map((id): [string, Finding] => [id, 'agreeing']);
+  sweep.pageRead(webinar, page([...agreeing, ['f', 'open_case']]));
+  sweep.pageRead(webinar, page([]));
+  sweep.pageRead(webinar, page([]));
+  // Held as registered, in no listing: Zoom never told us of the cancellation.
+  sweep.heldRead(webinar, null, [['g', 'missed_cancellation']]);
+  expect(summariseFindings(sweep.report)).toEqual([
+    'webinar 111: 7 registrants, 6 listed by Zoom and 1 in none of its listings; 5 agreeing, 1 open case, ' +
+      '1 missed cancellation (4 Zoom calls)',
+  ]);
+
+  const { sweep: gone, webinar: nobodyListed } = begin();
+  gone.scheduleKnown(nobodyListed, listed(null));
+  gone.heldRead(nobodyListed, null, [
+    ['g', 'missed_cancellation'],
+    ['h', 'ended'],
+  ]);
+  expect(summariseFindings(gone.report)[0]).toBe(
+    "webinar 111: 2 registrants, none in Zoom's listings; 1 missed cancellation, 1 unlisted after the end (1 Zoom call)",
+  );
+
+  const { sweep: empty, webinar: nobody } = begin();
+  empty.scheduleKnown(nobody, listed(null));
+  empty.heldRead(nobody, null, []);
+  expect(summariseFindings(empty.report)[0]).toBe('webinar 111: no registrants; nothing found (1 Zoom call)');
 });
 
 test('a schedule with nothing left to list (every occurrence past) goes straight to the held registrants', () => {

@@ -58,10 +58,11 @@ class Demo {
     });
   }
 
-  static async create(temporal: Client, kind: ZoomEventKind): Promise<Demo> {
+  /** A new webinar or meeting in the sandbox, for the demo's people to register in. */
+  static async host(kind: ZoomEventKind): Promise<ZoomEvent> {
     const sandbox = axios.create({ baseURL: `${env.SANDBOX_URL}/_sandbox`, timeout: 10_000 });
     const hosted = await sandbox.post<{ id: string }>(`/${kind}s`, { topic: 'npm run demo' });
-    return new Demo(zoomEventOf(kind, hosted.data.id), temporal);
+    return zoomEventOf(kind, hosted.data.id);
   }
 
   /** Zoom loses the next webhook, whoever's it is. */
@@ -369,14 +370,17 @@ async function run(demos: Record<ZoomEventKind, Demo>, scenario: Scenario, progr
 async function main(): Promise<void> {
   let demos: Record<ZoomEventKind, Demo>;
   try {
+    // The sandbox before Temporal: only npm run dev serves it, so its silence means there is no dev world, whatever
+    // else listens on 7233. Temporal's own message already says what to do about an address that does not answer.
+    const hosted = await Promise.all(ZOOM_EVENT_KINDS.map((kind) => Demo.host(kind)));
     const { client } = await connectClient(env);
-    const created = await Promise.all(ZOOM_EVENT_KINDS.map((kind) => Demo.create(client, kind)));
-    demos = Object.fromEntries(created.map((demo) => [demo.zoomEvent.kind, demo])) as Record<ZoomEventKind, Demo>;
+    const played = hosted.map((zoomEvent) => [zoomEvent.kind, new Demo(zoomEvent, client)] as const);
+    demos = Object.fromEntries(played) as Record<ZoomEventKind, Demo>;
   } catch (err) {
     const detail = axios.isAxiosError(err)
-      ? `the sandbox at ${env.SANDBOX_URL} is not reachable (${unreachableDetail(err)})`
+      ? `the sandbox at ${env.SANDBOX_URL} is not reachable (${unreachableDetail(err)}): start npm run dev first`
       : errorMessage(err);
-    process.stderr.write(`demo: ${detail}: start npm run dev first\n`);
+    process.stderr.write(`demo: ${detail}\n`);
     process.exit(1);
   }
   const alone = [lostWebhook, duplicateDelivery];

@@ -1,6 +1,6 @@
 // What operators read about a sweep in the Temporal Web UI's current details: where it is, and what it found so far
 // per webinar. Workflow code imports this, so it stays free of I/O.
-import type { SweepReport } from './messages';
+import type { SweepReport, ZoomEventFindings } from './messages';
 import type { ZoomEventSweep } from './sweep';
 import { describeZoomEvent, zoomEventOfIdField } from '../../domain/zoom-event';
 import { LISTED_STATUSES } from './sweep';
@@ -51,12 +51,27 @@ function whereIn(target: ZoomEventSweep): string {
   return `Sweeping ${name}: its ${status} listing${occurrence ? ` of occurrence ${occurrence}` : ''}`;
 }
 
-/** One line per webinar, for a terminal: "webinar 812…: 7 listed; 5 agreeing, 1 missed cancellation (8 Zoom calls)". */
+/**
+ * One line per webinar, for a terminal: "webinar 812…: 7 registrants, 6 listed by Zoom and 1 in none of its listings;
+ * 5 agreeing, 1 open case, 1 missed cancellation (8 Zoom calls)". The findings count each registrant once, those Zoom
+ * listed and those we hold as registered whom no listing showed: the line says how many of each, so that it adds up.
+ */
 export function summariseFindings(report: SweepReport): string[] {
   return report.webinars.map((w) => {
     const found = FINDINGS.filter(([key]) => w[key] > 0).map(([key, one, many]) => counted(w[key], one, many));
     const errors = w.errors.length > 0 ? `; not swept to the end: ${w.errors.join('; ')}` : '';
     const calls = counted(w.zoom_calls, 'Zoom call', 'Zoom calls');
-    return `${describeZoomEvent(zoomEventOfIdField(w))}: ${w.listed} listed; ${found.join(', ') || 'nothing found'} (${calls})${errors}`;
+    return `${describeZoomEvent(zoomEventOfIdField(w))}: ${whoWasCounted(w)}; ${found.join(', ') || 'nothing found'} (${calls})${errors}`;
   });
+}
+
+function whoWasCounted(w: ZoomEventFindings): string {
+  const total = FINDINGS.reduce((n, [key]) => n + w[key], 0);
+  if (total === 0) return 'no registrants';
+  const registrants = counted(total, 'registrant', 'registrants');
+  const unlisted = total - w.listed;
+  if (unlisted === 0) return `${registrants}, ${total === 1 ? '' : 'all '}listed by Zoom`;
+  if (w.listed === 0)
+    return `${registrants}, ${total === 1 ? "in none of Zoom's listings" : "none in Zoom's listings"}`;
+  return `${registrants}, ${w.listed} listed by Zoom and ${unlisted} in none of its listings`;
 }
