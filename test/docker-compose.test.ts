@@ -67,9 +67,11 @@ test('the image starts the worker with its process settings', () => {
 });
 
 test('npm run start:worker (production without Docker) starts the worker with the same process settings', () => {
-  const scripts = (JSON.parse(readFileSync(path.join(__dirname, '..', 'package.json'), 'utf8')) as {
-    scripts: Record<string, string>;
-  }).scripts;
+  const scripts = (
+    JSON.parse(readFileSync(path.join(__dirname, '..', 'package.json'), 'utf8')) as {
+      scripts: Record<string, string>;
+    }
+  ).scripts;
   const env = Object.entries(WORKER_PROCESS.env).map(([key, value]) => `${key}=${value}`);
   expect(scripts['start:worker']).toBe([...env, 'node', ...WORKER_PROCESS.nodeFlags, 'lib/bin/worker.js'].join(' '));
   expect(scripts['start:gateway']).toBe('node lib/bin/gateway.js');

@@ -1,5 +1,6 @@
 // `npm run ops -- <command>`: what an operator does to registrant workflows, from a terminal. It talks to Temporal
 // as the API does (src/temporal/registrant-reads.ts), so it works wherever the gateway works, Web UI or not.
+import './dot-env';
 import { parseArgs } from 'node:util';
 import {
   WorkflowFailedError,
