@@ -52,7 +52,11 @@ export class SmtpCatcher {
     });
   }
 
+  /** A client's connection ended badly (a sender SIGKILLed mid-session): told here instead of ending the process. */
+  onConnectionError: (err: NodeJS.ErrnoException) => void = () => undefined;
+
   async start(): Promise<string> {
+    this.server.on('error', (err: NodeJS.ErrnoException) => this.onConnectionError(err));
     await new Promise<void>((resolve) => this.server.listen(0, '127.0.0.1', resolve));
     const { port } = this.server.server.address() as AddressInfo;
     return `smtp://127.0.0.1:${port}`;

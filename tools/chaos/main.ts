@@ -1,10 +1,11 @@
 // `npm run chaos [-- --quick] [--seed N]`: registrations played through the Zoom emulator's real webhook delivery
 // (Zoom's retries included) into the compiled gateway and worker, on a dev server that keeps its state in a file,
 // while faults are injected: SIGKILLs of the worker and the gateway, the dev server killed and restarted, Zoom
-// answering 5xx, 429 and not at all and expiring its tokens, the app down for an hour of scaled time. Then every
-// registrant's callbacks are judged against what happened on Zoom, a hundred thousand bad bodies go to the running
-// gateway, and every log line is searched for personal data and secrets. Prints a summary table (the long run also
-// writes it to bench/results/chaos.md) and exits 1 when any zero-loss figure is not zero.
+// answering 5xx, 429 and not at all and expiring its tokens, the app down for an hour of scaled time, the mail server
+// refusing messages for now. Then every registrant's callbacks, and the emails a real SMTP server took for them, are
+// judged against what happened on Zoom, a hundred thousand bad bodies go to the running gateway, and every log line
+// is searched for personal data and secrets. Prints a summary table (the long run also writes it to
+// bench/results/chaos.md) and exits 1 when any zero-loss figure is not zero.
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { cpus, tmpdir } from 'node:os';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
@@ -24,8 +25,21 @@ import { ZoomEmulator } from '../sandbox/emulator';
 import { registrationEventName } from '../sandbox/webhooks';
 import { peakPerSecond } from '../sandbox/rate-limits';
 import { emulatorWorkerEnv } from '../sandbox/worker-env';
+import { SmtpCatcher } from '../smtp-catcher';
+import { messageIdOf } from '../../src/notifications/mailer';
 import { sendBadInput } from './bad-input';
-import { judge, settled, STORIES, waitForOutcomes, type Story, type Verdict } from './outcomes';
+import {
+  emailsSettled,
+  expectedEmails,
+  judge,
+  judgeEmails,
+  settled,
+  STORIES,
+  waitForOutcomes,
+  type EmailVerdict,
+  type Story,
+  type Verdict,
+} from './outcomes';
 import { compiledEntry, rssMb, Supervised } from './supervisor';
 import { zoomWebinar } from '../../src/domain/zoom-event';
 
@@ -63,8 +77,24 @@ if (!read.args) {
 const { quick: QUICK, seed: SEED } = read.args;
 
 const PLAN = QUICK
-  ? { registrants: 60, streamSeconds: 40, workerKills: 5, gatewayKills: 5, temporalKills: 1, tokenExpiries: 2 }
-  : { registrants: 600, streamSeconds: 480, workerKills: 100, gatewayKills: 100, temporalKills: 3, tokenExpiries: 6 };
+  ? {
+      registrants: 60,
+      streamSeconds: 40,
+      workerKills: 5,
+      gatewayKills: 5,
+      temporalKills: 1,
+      tokenExpiries: 2,
+      mailRefusals: 2,
+    }
+  : {
+      registrants: 600,
+      streamSeconds: 480,
+      workerKills: 100,
+      gatewayKills: 100,
+      temporalKills: 3,
+      tokenExpiries: 6,
+      mailRefusals: 8,
+    };
 const FUZZ_BODIES = QUICK ? 10_000 : 100_000;
 /** After the stream, how long the run waits for every outcome before it counts what is missing as lost. */
 const SETTLE_DEADLINE_MS = (QUICK ? 120 : 300) * 1000;
@@ -79,6 +109,12 @@ const TIME_SCALE = 300;
 const APP_DOWN_MS = 3_600_000 / TIME_SCALE;
 const TEMPORAL_DOWN_MS = 2_000;
 const ZOOM_FAULTS = { serverErrorRate: 0.3, rateLimitedRate: 0.1, timeoutRate: 0.05, timeoutMs: 12_000 };
+/**
+ * Each time the mail server refuses for now (451, as a greylisting or busy server does, after the whole message was
+ * sent), it refuses this many messages in a row: enough for one email to meet a second refusal on its retry.
+ */
+const MAIL_REFUSED_IN_A_ROW = 3;
+const NOTIFY_FROM = 'Chaos Events <events@chaos.example>';
 /** Our share of the account's Light budget (the emulated Pro plan allows 30 per second). */
 const LIGHT_BUDGET = 10;
 const WEBINAR_ID = '81234567890';
@@ -167,6 +203,14 @@ async function main(): Promise<void> {
   app.onRefused = (received) => refusedByApp.add(received.webhookId);
   app.answerDelayMs = 20;
 
+  const mail = new SmtpCatcher();
+  // A worker SIGKILLed with a connection of its pool open resets it, and the SMTP server emits that as an 'error',
+  // which would end this run where nothing listens for it (SmtpCatcher does not): the sender's loss, counted.
+  const mailConnectionErrors: string[] = [];
+  mail.onConnectionError = (err) => mailConnectionErrors.push(err.code ?? err.message);
+  const smtpUrl = await mail.start();
+  cleanups.push(() => mail.stop());
+
   const zoom = new ZoomEmulator({
     accountId: 'chaos-account',
     clientId: 'chaos-client',
@@ -208,6 +252,8 @@ async function main(): Promise<void> {
         RECONCILE_GRACE: '20s',
         RECONCILE_WEBINARS: WEBINAR_ID,
         WORKER_METRICS_ADDRESS: 'off',
+        SMTP_URL: smtpUrl,
+        NOTIFY_FROM,
       },
     ),
     path.join(work, 'worker.log'),
@@ -313,6 +359,13 @@ async function main(): Promise<void> {
   for (const at of momentsIn(PLAN.tokenExpiries, 1_000, streamMs)) {
     steps.push({ at, what: 'expire tokens', run: () => zoom.expireTokens() });
   }
+  for (const at of momentsIn(PLAN.mailRefusals, 5_000, streamMs)) {
+    steps.push({
+      at,
+      what: 'mail server refuses',
+      run: () => mail.refuse(MAIL_REFUSED_IN_A_ROW, 451, '4.3.0 try again later'),
+    });
+  }
   const appDownAt = streamMs * 0.4;
   steps.push({ at: appDownAt, what: 'app down', run: () => void (app.refuses = () => true) });
   steps.push({ at: appDownAt + APP_DOWN_MS, what: 'app up', run: () => void (app.refuses = () => false) });
@@ -351,11 +404,17 @@ async function main(): Promise<void> {
         { createdPassedOver: createdPassedOver(p.id) },
       ),
     );
+  const emailsDue = (p: Person) =>
+    new Set(mail.to(p.email).map((e) => e.messageId)).size < expectedEmails(p.story).length;
   const waitedForRetries = await waitForOutcomes({
-    unsettled: () =>
-      verdicts(() => true)
-        .filter((v) => !settled(v))
-        .map((v) => v.registrantId),
+    unsettled: () => [
+      ...new Set([
+        ...verdicts(() => true)
+          .filter((v) => !settled(v))
+          .map((v) => v.registrantId),
+        ...people.filter(emailsDue).map((p) => p.id),
+      ]),
+    ],
     stillRetrying: async (ids) => {
       for (const id of ids) {
         const described = await registrantWorkflow(id)
@@ -390,6 +449,25 @@ async function main(): Promise<void> {
       }),
   );
   const judged = verdicts((id) => notTold.has(id) || createdNeverDelivered.has(id));
+  // Each registrant's emails against the Message-IDs its workflow recorded (asked only of those with a story that
+  // emails or an email taken), and any email to nobody in the run; before the bad input, whose signed bodies may
+  // settle outcomes of their own.
+  const emailVerdicts: EmailVerdict[] = [];
+  for (const p of people) {
+    const taken = mail.to(p.email).map((e) => e.messageId);
+    const view =
+      taken.length > 0 || expectedEmails(p.story).length > 0
+        ? await registrantWorkflow(p.id)
+            .query(stateQuery)
+            .catch(() => null)
+        : null;
+    const recorded = (view?.emails ?? []).map((r) => ({ kind: r.kind, messageId: messageIdOf(r.id, NOTIFY_FROM) }));
+    emailVerdicts.push(judgeEmails(p.id, p.story, taken, recorded));
+  }
+  const addresses = new Set(people.map((p) => p.email.toLowerCase()));
+  const emailsToNobody = mail.emails.filter((e) => !e.recipients.some((r) => addresses.has(r))).length;
+  const emailsTaken = mail.emails.length;
+  const mailRefused = mail.refusals.length;
 
   // Bad input against the running gateway, from a process of its own, in tenths, its memory read after each.
   const rss: number[] = [];
@@ -430,11 +508,19 @@ async function main(): Promise<void> {
   const leaks = lines.filter((line) => forbidden.some((secret) => line.includes(secret)));
 
   // --- the figures ------------------------------------------------------------------------------------------------
-  const sum = (vs: Verdict[], f: (v: Verdict) => number) => vs.reduce((n, v) => n + f(v), 0);
+  const sum = <V>(vs: V[], f: (v: V) => number) => vs.reduce((n, v) => n + f(v), 0);
   const lost = sum(judged, (v) => v.lost.length);
   const duplicated = sum(judged, (v) => v.duplicated.length);
   const wrong = sum(judged, (v) => v.wrong.length);
   const outOfOrder = judged.filter((v) => v.outOfOrder).length;
+  const emailsOwed = sum(people, (p) => expectedEmails(p.story).length);
+  const owedBy = STORIES.filter((s) => expectedEmails(s).length > 0)
+    .map((s) => `${expectedEmails(s).join(', ')} per ${s}`)
+    .join(', ');
+  const emailsLost = sum(emailVerdicts, (v) => v.lost.length);
+  const emailsDuplicated = sum(emailVerdicts, (v) => v.duplicated.length);
+  const emailCopies = sum(emailVerdicts, (v) => v.copies);
+  const emailsWrong = sum(emailVerdicts, (v) => v.wrong.length) + emailsToNobody;
   const accepted = new Set(app.deliveries.map((d) => d.webhookId));
   const refusedNeverDelivered = [...refusedByApp].filter((id) => !accepted.has(id)).length;
   const originals = zoom.deliveries.filter((d) => d.duplicate_of === null);
@@ -454,6 +540,9 @@ async function main(): Promise<void> {
     ['0 wrong outcomes', wrong === 0],
     ['callbacks in order per registrant', outOfOrder === 0],
     ['every callback the app refused delivered later, same webhook-id', refusedNeverDelivered === 0],
+    ['0 lost emails (each under the Message-ID its workflow recorded)', emailsLost === 0],
+    ['0 duplicated emails (one Message-ID per outcome)', emailsDuplicated === 0],
+    ['0 wrong emails', emailsWrong === 0],
     [`Zoom Light calls never above the budget (${LIGHT_BUDGET}/s)`, lightPeak <= LIGHT_BUDGET],
     ['bad input: 0 server errors', fuzz.serverErrors === 0],
     ['bad input: 0 gateway crashes', gatewayCrashes === 0],
@@ -499,6 +588,10 @@ async function main(): Promise<void> {
       `${APP_DOWN_MS / 1000} s; ${refusedByApp.size} callbacks refused, ${refusedNeverDelivered} never delivered`,
     ],
     [
+      'mail server',
+      `${PLAN.mailRefusals} times refused ${MAIL_REFUSED_IN_A_ROW} messages in a row for now (451): ${mailRefused} refused; ${mailConnectionErrors.length} connection errors (${[...new Set(mailConnectionErrors)].join(', ') || 'none'})`,
+    ],
+    [
       'registrants',
       `${people.length} (${STORIES.map((s) => `${judged.filter((v) => v.story === s).length} ${s}`).join(', ')})`,
     ],
@@ -509,6 +602,10 @@ async function main(): Promise<void> {
     [
       'outcomes',
       `${judged.filter(settled).length} as expected, ${lost} lost, ${duplicated} duplicated, ${wrong} wrong, ${outOfOrder} out of order; created not told for ${judged.filter((v) => v.createdSuperseded).length} (${notTold.size} arrived after a later callback, ${judged.filter((v) => v.createdSuperseded && createdNeverDelivered.has(v.registrantId)).length} never delivered by Zoom); ${sum(judged, (v) => v.redelivered)} redeliveries of a callback already accepted`,
+    ],
+    [
+      'emails',
+      `${emailsTaken} taken by the mail server, ${emailsOwed} owed (${owedBy}, none for the others): ${emailsLost} lost, ${emailsDuplicated} duplicated, ${emailsWrong} wrong (${emailsToNobody} to nobody in the run); ${emailCopies} copies of a Message-ID already taken (a worker killed between the server's taking it and its answer)`,
     ],
     [
       'all settled',
@@ -544,6 +641,11 @@ async function main(): Promise<void> {
   for (const v of judged.filter((x) => !settled(x) || x.outOfOrder).slice(0, 20)) {
     say(
       `  ${v.registrantId} (${v.story}): lost ${v.lost.join(',') || '-'}, duplicated ${v.duplicated.join(',') || '-'}, wrong ${v.wrong.join(',') || '-'}${v.outOfOrder ? ', out of order' : ''}`,
+    );
+  }
+  for (const v of emailVerdicts.filter((x) => !emailsSettled(x)).slice(0, 20)) {
+    say(
+      `  ${v.registrantId} (${v.story}) emails: lost ${v.lost.join(',') || '-'}, duplicated ${v.duplicated.join(',') || '-'}, wrong ${v.wrong.join(',') || '-'}`,
     );
   }
   // What failed, against when the faults landed.

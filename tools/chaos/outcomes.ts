@@ -1,7 +1,8 @@
-// What each registrant's story must end in, the judgement of what the app was told against it, and how long to wait
-// for it. Pure: the chaos run calls them with the app receiver's deliveries and Temporal's answers; the tests with
-// made-up ones.
-import type { AppCallback } from '../../src/domain/callbacks';
+// What each registrant's story must end in, the judgement of what the app was told and what the registrant was
+// emailed against it, and how long to wait for it. Pure: the chaos run calls them with the app receiver's deliveries,
+// the mail server's messages and Temporal's answers; the tests with made-up ones.
+import type { AppCallback, CancellationOutcome } from '../../src/domain/callbacks';
+import { emailKindOf, type EmailKind } from '../../src/domain/notices';
 import type { CancelledBy } from '../../src/domain/registration';
 import type { ReceivedCallback } from '../dev/app-receiver';
 
@@ -29,6 +30,22 @@ export function expectedCallbacks(story: Story): ExpectedCallback[] {
     case 'stays':
       return [created];
   }
+}
+
+/**
+ * The emails a story must send the registrant, read off its callbacks so that the two cannot disagree: the workflow
+ * emails where it settles a cancellation (by who cancelled: the run cancels nothing through the API) or a
+ * reinstatement, and nowhere else (a case in review sends none until it is resolved).
+ */
+export function expectedEmails(story: Story): EmailKind[] {
+  return expectedCallbacks(story).flatMap(({ type, cancelledBy }): EmailKind[] => {
+    if (type === 'registrant.reinstated') return ['reinstated'];
+    // emailKindOf reads only who cancelled; the rest of the outcome is Zoom's word, which no story fixes.
+    if (type === 'registrant.cancelled' && cancelledBy) {
+      return [emailKindOf({ cancelled_by: cancelledBy } as CancellationOutcome, false)];
+    }
+    return [];
+  });
 }
 
 export interface Verdict {
@@ -92,6 +109,58 @@ export function judge(
 }
 
 export const settled = (v: Verdict) => v.lost.length === 0 && v.duplicated.length === 0 && v.wrong.length === 0;
+
+/** An email the workflow recorded in its state, under the Message-ID its id becomes. */
+export interface RecordedEmail {
+  kind: EmailKind;
+  messageId: string;
+}
+
+export interface EmailVerdict {
+  registrantId: string;
+  story: Story;
+  /** Emails the story must send (by kind) that the mail server never took under the Message-ID the workflow recorded. */
+  lost: EmailKind[];
+  /** Kinds the story owes once that went out under more than one Message-ID: two emails about one outcome. */
+  duplicated: EmailKind[];
+  /**
+   * Copies of a Message-ID the server had taken already, as callbacks count redeliveries of a webhook-id: a worker
+   * killed after the server took a message and before it said so sends it again, which SMTP cannot rule out; the
+   * same Message-ID lets a mail program show one.
+   */
+  copies: number;
+  /**
+   * Emails that should not exist: of a kind the story has no place for, a second one of its kind (another outcome),
+   * or under a Message-ID the workflow never recorded.
+   */
+  wrong: string[];
+}
+
+/**
+ * Judges the emails the mail server took for one registrant (`messageIds`, every copy, in arrival order) against the
+ * story and the emails the workflow recorded.
+ */
+export function judgeEmails(
+  registrantId: string,
+  story: Story,
+  messageIds: readonly string[],
+  recorded: readonly RecordedEmail[],
+): EmailVerdict {
+  const expected = expectedEmails(story);
+  const owed = expected.flatMap((kind) => recorded.find((r) => r.kind === kind) ?? []);
+  const lost = expected.filter((kind) => !owed.some((r) => r.kind === kind && messageIds.includes(r.messageId)));
+  const distinct = [...new Set(messageIds)];
+  const kindOf = (id: string) => recorded.find((r) => r.messageId === id)?.kind;
+  const duplicated = expected.filter((kind) => distinct.filter((id) => kindOf(id) === kind).length > 1);
+  const copies = messageIds.length - distinct.length;
+  const wrong = distinct
+    .filter((id) => !owed.some((r) => r.messageId === id))
+    .map((id) => kindOf(id) ?? `unrecorded ${id}`);
+  return { registrantId, story, lost, duplicated, copies, wrong };
+}
+
+export const emailsSettled = (v: EmailVerdict) =>
+  v.lost.length === 0 && v.duplicated.length === 0 && v.wrong.length === 0;
 
 export interface OutcomeWait {
   /** The registrants whose outcomes are not all in yet. */

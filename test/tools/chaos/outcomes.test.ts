@@ -2,7 +2,15 @@
 // told twice, wrong or out of order is named, and redeliveries of one webhook-id are at-least-once, not duplicates.
 import type { AppCallback } from '../../../src/domain/callbacks';
 import type { ReceivedCallback } from '../../../tools/dev/app-receiver';
-import { judge as judgeWith, settled, waitForOutcomes, type Story } from '../../../tools/chaos/outcomes';
+import {
+  emailsSettled,
+  expectedEmails,
+  judge as judgeWith,
+  judgeEmails,
+  settled,
+  waitForOutcomes,
+  type Story,
+} from '../../../tools/chaos/outcomes';
 
 const judge = (id: string, story: Story, deliveries: ReceivedCallback[]) =>
   judgeWith(id, story, deliveries, { createdPassedOver: false });
@@ -114,5 +122,40 @@ describe('waiting for the outcomes', () => {
     const w = world({ r1: Infinity }, () => true);
     await expect(w.wait).resolves.toBe(1);
     expect(w.at()).toBe(70_000);
+  });
+});
+
+describe('emails', () => {
+  const self = { kind: 'self_cancelled' as const, messageId: '<zr_1_r1_5_self_cancelled@chaos.example>' };
+
+  test('owed by the stories that settle a cancellation, read off their callbacks', () => {
+    expect(expectedEmails('self-cancel')).toEqual(['self_cancelled']);
+    expect(expectedEmails('admin-cancel')).toEqual(['admin_cancelled']);
+    expect(expectedEmails('approved')).toEqual([]);
+    expect(expectedEmails('stays')).toEqual([]);
+  });
+
+  test('one under the recorded Message-ID: settled; the same Message-ID again is a copy, not a duplicate', () => {
+    const once = judgeEmails('r1', 'self-cancel', [self.messageId], [self]);
+    expect(emailsSettled(once)).toBe(true);
+    const twice = judgeEmails('r1', 'self-cancel', [self.messageId, self.messageId], [self]);
+    expect(twice).toMatchObject({ lost: [], duplicated: [], wrong: [], copies: 1 });
+    expect(emailsSettled(twice)).toBe(true);
+  });
+
+  test('lost when the server never took it; wrong when nothing owes it or the workflow never recorded it', () => {
+    expect(judgeEmails('r1', 'self-cancel', [], [self])).toMatchObject({ lost: ['self_cancelled'] });
+    expect(judgeEmails('r1', 'self-cancel', [self.messageId], [])).toMatchObject({
+      lost: ['self_cancelled'],
+      wrong: [`unrecorded ${self.messageId}`],
+    });
+    expect(emailsSettled(judgeEmails('r1', 'stays', [self.messageId], [self]))).toBe(false);
+  });
+
+  test('two Message-IDs for one outcome the story owes once: duplicated', () => {
+    const other = { kind: 'self_cancelled' as const, messageId: '<zr_1_r1_9_self_cancelled@chaos.example>' };
+    const verdict = judgeEmails('r1', 'self-cancel', [self.messageId, other.messageId], [self, other]);
+    expect(verdict.duplicated).toEqual(['self_cancelled']);
+    expect(emailsSettled(verdict)).toBe(false);
   });
 });
