@@ -55,13 +55,11 @@ async function sendEmail(deps: NotifyDeps, notice: EmailNotice): Promise<void> {
   const event = read?.found ? read : null;
   const joinUrl =
     notice.kind === 'reinstated' ? await withZoomRefusals(() => joinUrlOf(deps.zoom, notice), withoutIt) : null;
-  try {
-    await deps.mailer.send(notice, emailVariables(notice, event, joinUrl, deps));
-  } catch (err) {
-    countNotice('email', notice.kind, err);
-    throw err;
-  }
-  countNotice('email', notice.kind, null);
+  const { mailer } = deps;
+  await counted(
+    () => mailer.send(notice, emailVariables(notice, event, joinUrl, deps)),
+    (err) => countNotice('email', notice.kind, err),
+  );
   log.info('registrant emailed', { id: notice.id, kind: notice.kind });
 }
 
@@ -70,13 +68,22 @@ export async function alertOperators(deps: NotifyDeps, alert: AlertNotice): Prom
     throw ApplicationFailure.nonRetryable('OPS_ALERT_WEBHOOK_URL is not set on the worker that took this alert');
   }
   const { namespace, workflowExecution } = Context.current().info;
+  const { alerts } = deps;
+  await counted(
+    () => alerts.post(alert, { namespace, workflowId: workflowExecution?.workflowId ?? null }),
+    (err) => countNotice('alert', alert.kind, err),
+  );
+}
+
+/** Runs one try of a notice, counting it as sent (`count(null)`) or by its failure, which it rethrows. */
+async function counted(attempt: () => Promise<void>, count: (err: unknown) => void): Promise<void> {
   try {
-    await deps.alerts.post(alert, { namespace, workflowId: workflowExecution?.workflowId ?? null });
+    await attempt();
   } catch (err) {
-    countNotice('alert', alert.kind, err);
+    count(err);
     throw err;
   }
-  countNotice('alert', alert.kind, null);
+  count(null);
 }
 
 /** The registrant's own join link, as Zoom has it now: a reinstatement's email gives it. */
@@ -96,18 +103,17 @@ export function emailVariables(
   now = Date.now(),
 ): EmailVariables {
   const { zoomEvent, registrant, occurrenceId, outcome } = notice;
-  const known = event;
-  const startTime = known ? startOf(known.sessions, occurrenceId, now) : null;
+  const startTime = event ? startOf(event.sessions, occurrenceId, now) : null;
   return {
     first_name: oneLine(registrant.first_name),
     last_name: oneLine(registrant.last_name),
     email: registrant.email,
     kind: zoomEvent.kind,
     event_id: zoomEvent.id,
-    topic: known?.topic ?? describeZoomEvent(zoomEvent),
-    starts_at: startTime ? formatStart(startTime, known?.timezone ?? null) : null,
-    timezone: known?.timezone ?? null,
-    registration_url: known?.registrationUrl ?? configuredLink(zoomEvent, links),
+    topic: event?.topic ?? describeZoomEvent(zoomEvent),
+    starts_at: startTime ? formatStart(startTime, event?.timezone ?? null) : null,
+    timezone: event?.timezone ?? null,
+    registration_url: event?.registrationUrl ?? configuredLink(zoomEvent, links),
     join_url: joinUrl,
     reply_to: replyTo,
     cancelled_by: outcome?.cancelled_by ?? null,

@@ -117,10 +117,8 @@ export class ZoomClient {
   private readonly http: AxiosInstance;
   private token: { value: string; expiresAt: number } | null = null;
   private tokenInFlight: Promise<string> | null = null;
-  /** Each webinar's or meeting's registration scope, by zoomEventKey. */
-  private readonly scopes = new Map<string, RegistrationScope>();
-  /** Each webinar's or meeting's last read, by zoomEventKey (describeZoomEvent). */
-  private readonly descriptions = new Map<string, { at: number; lookup: ZoomEventLookup }>();
+  /** Each webinar's or meeting's last read, by zoomEventKey: its scope (occurrenceFor) and description share it. */
+  private readonly reads = new Map<string, { at: number; lookup: ZoomEventLookup }>();
 
   constructor(private readonly options: ZoomClientOptions) {
     this.http = axios.create({ timeout: options.timeoutMs ?? 10_000, validateStatus: () => true });
@@ -199,13 +197,8 @@ export class ZoomClient {
    * The webinar or meeting as its registrants' emails describe it: read once and kept for DESCRIPTION_KEPT_MS, so
    * that a season of emails costs one call per event, and a renamed topic shows within the hour.
    */
-  async describeZoomEvent(zoomEvent: ZoomEvent): Promise<ZoomEventLookup> {
-    const key = zoomEventKey(zoomEvent);
-    const kept = this.descriptions.get(key);
-    if (kept && Date.now() - kept.at < DESCRIPTION_KEPT_MS) return kept.lookup;
-    const lookup = await this.getZoomEvent(zoomEvent);
-    if (lookup.found) this.descriptions.set(key, { at: Date.now(), lookup });
-    return lookup;
+  describeZoomEvent(zoomEvent: ZoomEvent): Promise<ZoomEventLookup> {
+    return this.keptRead(zoomEvent, DESCRIPTION_KEPT_MS);
   }
 
   /**
@@ -215,15 +208,18 @@ export class ZoomClient {
    */
   async occurrenceFor(zoomEvent: ZoomEvent, occurrenceId: string | null): Promise<string | null> {
     if (!occurrenceId) return null;
+    const read = await this.keptRead(zoomEvent, Infinity);
+    return read.found ? occurrenceParam(read.scope, occurrenceId) : null;
+  }
+
+  /** The webinar's or meeting's last read when younger than `maxAgeMs`, else a new one (kept when Zoom knows it). */
+  private async keptRead(zoomEvent: ZoomEvent, maxAgeMs: number): Promise<ZoomEventLookup> {
     const key = zoomEventKey(zoomEvent);
-    let scope = this.scopes.get(key);
-    if (!scope) {
-      const found = await this.getZoomEvent(zoomEvent);
-      if (!found.found) return null;
-      scope = found.scope;
-      this.scopes.set(key, scope);
-    }
-    return occurrenceParam(scope, occurrenceId);
+    const kept = this.reads.get(key);
+    if (kept && Date.now() - kept.at < maxAgeMs) return kept.lookup;
+    const lookup = await this.getZoomEvent(zoomEvent);
+    if (lookup.found) this.reads.set(key, { at: Date.now(), lookup });
+    return lookup;
   }
 
   private async occurrenceQuery(zoomEvent: ZoomEvent, occurrenceId: string | null) {

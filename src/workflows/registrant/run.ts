@@ -47,9 +47,7 @@ export class RegistrantRun {
   async load(): Promise<void> {
     this.settings = await loadSettings();
     this.activities = registrantActivities(this.settings);
-    this.notify = new RegistrantNotifier(this.registrant, this.settings, this.activities, () => {
-      if (!this.registrant.isSettling) this.showIdle();
-    });
+    this.notify = new RegistrantNotifier(this.registrant, this.settings, this.activities, () => this.showIdle());
   }
 
   get view(): RegistrantView {
@@ -108,7 +106,7 @@ export class RegistrantRun {
   async somethingArrived(): Promise<boolean> {
     const { registrant } = this;
     for (;;) {
-      if (!registrant.isSettling) this.showIdle();
+      this.showIdle();
       const nothingToKeep = () => registrant.heldOnlyRefusals;
       const arrived = await condition(() => registrant.hasWork || nothingToKeep(), this.settings.dedupWindowMs);
       if (nothingToKeep()) return false;
@@ -215,7 +213,7 @@ export class RegistrantRun {
       } finally {
         registrant.settlements.end();
         this.showState();
-        if (!registrant.isSettling) this.showIdle();
+        this.showIdle();
       }
     });
   }
@@ -249,8 +247,10 @@ export class RegistrantRun {
     ]);
   }
 
+  /** The idle details, unless a cancellation is being settled (its own details stand then). */
   private showIdle(): void {
-    const { notices } = this.registrant;
+    const { notices, isSettling } = this.registrant;
+    if (isSettling) return;
     setCurrentDetails(currentDetails.idle(this.view.state, this.settings.dedupWindowMs, notices.failedEmails));
   }
 }
