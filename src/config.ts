@@ -5,7 +5,7 @@ import { z } from 'zod';
 import { ZOOM_EVENT_ID_PATTERN, zoomEventArgSchema } from './domain/ids';
 import { EMAIL_KINDS, type EmailKind } from './domain/notices';
 import { zoomEventKey, zoomEventOf, type ZoomEventKind } from './domain/zoom-event';
-import { describeSetting } from './errors';
+import { describeSettings } from './errors';
 import type { ZoomRateLimits } from './zoom/budget';
 
 function durationMs(text: string, ctx: z.RefinementCtx, orOff = ''): number {
@@ -319,13 +319,22 @@ export class ConfigError extends Error {
   override name = 'ConfigError';
 }
 
-/** Parses `env`; on failure throws a ConfigError whose message is one line naming the variable. */
-export function parseConfig<S extends z.ZodType>(schema: S, env: NodeJS.ProcessEnv): z.output<S> {
+/** Parses `env`: the settings, or every variable's problem, one line each naming it. */
+export function readSettings<S extends z.ZodType>(
+  schema: S,
+  env: NodeJS.ProcessEnv,
+): { ok: true; settings: z.output<S> } | { ok: false; problems: string[] } {
   // An empty variable means "not set", as in most shells' `VAR= cmd`.
   const present = Object.fromEntries(Object.entries(env).filter(([, value]) => value !== ''));
   const result = schema.safeParse(present);
-  if (result.success) return result.data;
-  throw new ConfigError(describeSetting(result.error));
+  return result.success ? { ok: true, settings: result.data } : { ok: false, problems: describeSettings(result.error) };
+}
+
+/** Parses `env`; on failure throws a ConfigError whose message is one line naming the (first) variable. */
+export function parseConfig<S extends z.ZodType>(schema: S, env: NodeJS.ProcessEnv): z.output<S> {
+  const read = readSettings(schema, env);
+  if (read.ok) return read.settings;
+  throw new ConfigError(read.problems[0] ?? 'the environment is invalid');
 }
 
 /** For process entry points: a bad variable stops the process with one line on stderr. */

@@ -23,10 +23,9 @@ export function describeProblem(
   return `${place || whole}: ${message}`;
 }
 
-/** For environment variables, whose messages read as predicates: "ZOOM_CLIENT_ID is required". */
-export function describeSetting(error: z.ZodError): string {
-  const issue = error.issues[0];
-  return `${issue?.path.join('.') || 'environment'} ${issue ? wording(issue) : 'is invalid'}`;
+/** For environment variables, whose messages read as predicates: "ZOOM_CLIENT_ID is required", one per problem. */
+export function describeSettings(error: z.ZodError): string[] {
+  return error.issues.map((issue) => `${issue.path.join('.') || 'environment'} ${wording(issue)}`);
 }
 
 /** For a command line parsed as a tuple: a wrong count says so; otherwise the first issue's own words. */

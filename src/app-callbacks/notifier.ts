@@ -39,10 +39,7 @@ export class AppNotifier {
     try {
       const response = await this.http.post(this.target.url, body, {
         headers: {
-          'content-type': 'application/json',
-          'webhook-id': webhookId,
-          'webhook-timestamp': String(Math.floor(sentAt.getTime() / 1000)),
-          'webhook-signature': this.signer.sign(webhookId, sentAt, body),
+          ...signedCallbackHeaders(this.signer, webhookId, sentAt, body),
           ...(correlationId === undefined ? {} : { 'x-correlation-id': correlationId }),
         },
       });
@@ -59,4 +56,14 @@ export class AppNotifier {
     }
     log.info('app notified', ids);
   }
+}
+
+/** A callback's Standard Webhooks headers: its id, when it was sent, and the signature over both and the body. */
+export function signedCallbackHeaders(signer: Webhook, webhookId: string, sentAt: Date, body: string) {
+  return {
+    'content-type': 'application/json',
+    'webhook-id': webhookId,
+    'webhook-timestamp': String(Math.floor(sentAt.getTime() / 1000)),
+    'webhook-signature': signer.sign(webhookId, sentAt, body),
+  };
 }

@@ -65,3 +65,14 @@ export interface Outbound {
   /** The webhook's (or API request's) correlation id: logged with the delivery, sent as `X-Correlation-Id`. */
   correlationId?: string;
 }
+
+/**
+ * The callback `npm run doctor` sends to check that the app takes signed callbacks: signed like the others, about
+ * no registrant. An app answers it 2xx and does nothing.
+ */
+export const testCallbackSchema = z.object({
+  type: z.literal('test'),
+  timestamp: z.iso.datetime(),
+  data: z.object({ message: z.string() }),
+});
+export type TestCallback = z.infer<typeof testCallbackSchema>;

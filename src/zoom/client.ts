@@ -115,7 +115,8 @@ const TOKEN_RENEWAL_MARGIN_MS = 60_000;
 
 export class ZoomClient {
   private readonly http: AxiosInstance;
-  private token: { value: string; expiresAt: number } | null = null;
+  /** `scopes`: what Zoom said the token allows, or null when its answer did not say. */
+  private token: { value: string; expiresAt: number; scopes: string[] | null } | null = null;
   private tokenInFlight: Promise<string> | null = null;
   /** Each webinar's or meeting's last read, by zoomEventKey: its scope (occurrenceFor) and description share it. */
   private readonly reads = new Map<string, { at: number; lookup: ZoomEventLookup }>();
@@ -314,6 +315,12 @@ export class ZoomClient {
     return response;
   }
 
+  /** The scopes of the app's token (requested now if none is held), or null when Zoom's answer did not say. */
+  async grantedScopes(): Promise<string[] | null> {
+    await this.accessToken();
+    return this.token?.scopes ?? null;
+  }
+
   /** One token request in flight at a time; the token is reused until 60 s before it expires. */
   private accessToken(): Promise<string> {
     if (this.token && Date.now() < this.token.expiresAt - TOKEN_RENEWAL_MARGIN_MS) {
@@ -344,7 +351,11 @@ export class ZoomClient {
     }
     const parsed = zoomTokenResponseSchema.safeParse(response.data);
     if (!parsed.success) throw new ZoomApiError('auth', `Zoom's OAuth answer is not a token: ${parsed.error.message}`);
-    this.token = { value: parsed.data.access_token, expiresAt: Date.now() + parsed.data.expires_in * 1000 };
+    this.token = {
+      value: parsed.data.access_token,
+      expiresAt: Date.now() + parsed.data.expires_in * 1000,
+      scopes: parsed.data.scope?.split(' ').filter(Boolean) ?? null,
+    };
     return this.token.value;
   }
 }

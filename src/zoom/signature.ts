@@ -24,6 +24,16 @@ export function zoomSignature(secret: string, timestamp: string, rawBody: string
   return `v0=${hmacHex(secret, `v0:${timestamp}:${body}`)}`;
 }
 
+/** The headers Zoom signs a request with: the timestamp (Unix seconds) and the signature over it and the body. */
+export function zoomSignatureHeaders(
+  secret: string,
+  rawBody: string,
+  timestampSeconds = Math.floor(Date.now() / 1000),
+): Record<string, string> {
+  const timestamp = String(timestampSeconds);
+  return { [TIMESTAMP_HEADER]: timestamp, [SIGNATURE_HEADER]: zoomSignature(secret, timestamp, rawBody) };
+}
+
 /** Answer to `endpoint.url_validation`. */
 export function urlValidationAnswer(
   secret: string,

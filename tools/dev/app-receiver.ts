@@ -4,7 +4,7 @@ import { randomBytes } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Webhook } from 'standardwebhooks';
-import { appCallbackSchema, type AppCallback } from '../../src/domain/callbacks';
+import { appCallbackSchema, testCallbackSchema, type AppCallback } from '../../src/domain/callbacks';
 
 export interface ReceivedCallback {
   webhookId: string;
@@ -23,6 +23,9 @@ export class AppReceiver {
   refuses: (callback: AppCallback) => boolean = () => false;
   /** Called with each verified, accepted delivery. */
   onCallback: (received: ReceivedCallback) => void = () => {};
+  /** The webhook-ids of the test callbacks (`npm run doctor`) it took: answered 204, about no registrant. */
+  readonly tests: string[] = [];
+  onTest: (webhookId: string) => void = () => {};
   /** Called with each verified delivery the receiver answered with an error. */
   onRefused: (received: ReceivedCallback, status: number) => void = () => {};
   /** How long it takes to answer a callback it accepts (an app's own work). */
@@ -46,7 +49,14 @@ export class AppReceiver {
           res.writeHead(401).end();
           return;
         }
-        const callback = appCallbackSchema.parse(JSON.parse(body));
+        const json: unknown = JSON.parse(body);
+        if (testCallbackSchema.safeParse(json).success) {
+          this.tests.push(String(req.headers['webhook-id']));
+          this.onTest(String(req.headers['webhook-id']));
+          res.writeHead(204).end();
+          return;
+        }
+        const callback = appCallbackSchema.parse(json);
         const correlation = req.headers['x-correlation-id'];
         const received = {
           webhookId: String(req.headers['webhook-id']),

@@ -6,6 +6,8 @@
 // Web UI and the catcher's page have something real to show. `npm run simulate` and `npm run demo` act on the same
 // world.
 import { createHash } from 'node:crypto';
+import { writeFileSync } from 'node:fs';
+import { rm } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { Client } from '@temporalio/client';
 import { DefaultLogger, Runtime } from '@temporalio/worker';
@@ -44,6 +46,7 @@ import { startTemporalDevServer } from './temporal-server';
 import { zoomWebinar } from '../../src/domain/zoom-event';
 
 const DEV = {
+  envFile: '.dev-world.env',
   ports: {
     'the Temporal dev server': 7233,
     'its Web UI': 8233,
@@ -160,6 +163,10 @@ async function main(): Promise<void> {
     );
   }
 
+  // Its settings for `npm run doctor -- --settings`, as a deployment keeps them in .env; gone when it stops.
+  writeFileSync(DEV.envFile, worldEnvFile(env));
+  started.push(() => rm(DEV.envFile, { force: true }));
+
   // First, so that it is stopped last: the worker's emails in flight as it stops still land in it.
   mail.onEmail = (email) => say(`  emailed: ${describeCaught(email)}`);
   mail.onError = (err) => log.warn(`the SMTP catcher: ${errorMessage(err)}`);
@@ -240,6 +247,7 @@ async function main(): Promise<void> {
       type === 'registrant.cancelled' ? ` cancelled_by=${data.cancelled_by} can_reregister=${data.can_reregister}` : '';
     say(`  app told: ${type} (${nameOf(data.registrant.id) ?? data.registrant.email})${detail}`);
   };
+  app.onTest = () => say('  app told: test (a signed test callback, from npm run doctor)');
   app.onRefused = ({ callback }, status) =>
     say(
       `  app REFUSED: ${callback.type} (${nameOf(callback.data.registrant.id) ?? callback.data.registrant.id}) with HTTP ${status}`,
@@ -295,6 +303,7 @@ async function main(): Promise<void> {
   say(`  emails            ${mail.webUrl}  (an SMTP catcher on ${mail.smtpUrl}: what the worker sent, to anyone)`);
   say(`  operator alerts   ${workerConfig.OPS_ALERT_WEBHOOK_URL ?? ''}  (a stand-in channel that prints them here)`);
   say(`  worker metrics    http://${workerMetrics}/metrics  (the gateway's: ${gatewayUrl}/metrics)`);
+  say(`  its settings      ${DEV.envFile}  (npm run doctor -- --settings ${DEV.envFile} checks them)`);
   say();
   say(`  Webinar ${DEMO_WEBINAR_ID} (the same on every start):`);
   for (const person of Object.values(DEMO_PEOPLE)) say(`    ${person.first_name.padEnd(10)} ${person.id}`);
@@ -319,6 +328,13 @@ async function main(): Promise<void> {
   say('  Ctrl-C stops everything.');
   say();
   say('ready');
+}
+
+/** The settings the world's worker and gateway run with (of all the shell's variables, only theirs), as .env lines. */
+function worldEnvFile(env: NodeJS.ProcessEnv): string {
+  const names = new Set([...Object.keys(workerConfigSchema.shape), ...Object.keys(gatewayConfigSchema.shape)]);
+  const lines = [...names].filter((name) => env[name]).map((name) => `${name}=${JSON.stringify(env[name])}`);
+  return `# npm run dev's settings, for npm run doctor -- --settings ${DEV.envFile}; removed when it stops\n${lines.join('\n')}\n`;
 }
 
 class DevWorldError extends Error {}

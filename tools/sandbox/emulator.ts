@@ -8,6 +8,7 @@ import Fastify, { type FastifyInstance, type FastifyReply } from 'fastify';
 import { z } from 'zod';
 import { describeIssue } from '../../src/errors';
 import { ZOOM_CODES } from '../../src/zoom/rest';
+import { classicScope, granularScope, WORKER_ZOOM_CALLS, type ZoomCall } from '../../src/zoom/scopes';
 import type { RegistrationKind } from '../../src/domain/registration';
 import { ZOOM_EVENT_KINDS, type ZoomEventKind } from '../../src/domain/zoom-event';
 import { LaggingView } from './consistency';
@@ -78,18 +79,23 @@ export interface InjectedFaults {
   timeouts: number;
 }
 
+/** The worker's calls (src/zoom/scopes.ts) and the one it never makes: adding a registrant, as a person registering does. */
+const KIND_ROUTES: readonly ZoomCall[] = [
+  ...WORKER_ZOOM_CALLS,
+  { route: 'POST /:eventId/registrants', classic: 'write', granular: 'write:registrant', purpose: 'registering' },
+];
+
 /**
- * Each registrant route's rate-limit label (zoom-platform.md 6; the same for meetings, zoom-meetings.md M1) and the
- * scope it needs, classic and granular (zoom-platform.md 5; the granular mapping is partly UNCONFIRMED), by Fastify's
- * route pattern under a kind's path (`:eventId` is the webinar's or meeting's id).
+ * Each registrant route's rate-limit label (zoom-platform.md 6; the same for meetings, zoom-meetings.md M1), by
+ * Fastify's route pattern under a kind's path (`:eventId` is the webinar's or meeting's id).
  */
-const KIND_ROUTES: Record<string, { label: RateLimitLabel; classic: 'read' | 'write'; granular: string }> = {
-  'GET /:eventId': { label: 'Light', classic: 'read', granular: 'read:{kind}' },
-  'GET /:eventId/registrants/:registrantId': { label: 'Light', classic: 'read', granular: 'read:registrant' },
-  'GET /:eventId/registrants': { label: 'Medium', classic: 'read', granular: 'read:list_registrants' },
-  'POST /:eventId/registrants': { label: 'Light', classic: 'write', granular: 'write:registrant' },
-  'PUT /:eventId/registrants/status': { label: 'Medium', classic: 'write', granular: 'update:registrant_status' },
-  'DELETE /:eventId/registrants/:registrantId': { label: 'Light', classic: 'write', granular: 'delete:registrant' },
+const KIND_ROUTE_LABELS: Record<string, RateLimitLabel> = {
+  'GET /:eventId': 'Light',
+  'GET /:eventId/registrants/:registrantId': 'Light',
+  'GET /:eventId/registrants': 'Medium',
+  'POST /:eventId/registrants': 'Light',
+  'PUT /:eventId/registrants/status': 'Medium',
+  'DELETE /:eventId/registrants/:registrantId': 'Light',
 };
 
 const routeKey = (kind: ZoomEventKind, pattern: string) => {
@@ -98,14 +104,15 @@ const routeKey = (kind: ZoomEventKind, pattern: string) => {
 };
 
 const ROUTE_LABELS: Record<string, RateLimitLabel> = Object.fromEntries(
-  ZOOM_EVENT_KINDS.flatMap((kind) => Object.entries(KIND_ROUTES).map(([p, r]) => [routeKey(kind, p), r.label])),
+  ZOOM_EVENT_KINDS.flatMap((kind) => Object.entries(KIND_ROUTE_LABELS).map(([p, label]) => [routeKey(kind, p), label])),
 );
 
+/** The scope each route needs, classic and granular (the granular mapping is partly UNCONFIRMED). */
 const ROUTE_SCOPES: Record<string, Record<SandboxSettings['tokenScopes'], string>> = Object.fromEntries(
   ZOOM_EVENT_KINDS.flatMap((kind) =>
-    Object.entries(KIND_ROUTES).map(([p, r]) => [
-      routeKey(kind, p),
-      { classic: `${kind}:${r.classic}:admin`, granular: `${kind}:${r.granular.replace('{kind}', kind)}:admin` },
+    KIND_ROUTES.map((call) => [
+      routeKey(kind, call.route),
+      { classic: classicScope(kind, call), granular: granularScope(kind, call) },
     ]),
   ),
 );

@@ -1,7 +1,7 @@
 // Webhooks as Zoom builds, signs and sends them (zoom-platform.md sections 2 to 4).
 import { randomBytes } from 'node:crypto';
 import axios from 'axios';
-import { SIGNATURE_HEADER, TIMESTAMP_HEADER, zoomSignature } from '../../src/zoom/signature';
+import { zoomSignatureHeaders } from '../../src/zoom/signature';
 import type { RegistrationKind } from '../../src/domain/registration';
 import type { ZoomEventKind } from '../../src/domain/zoom-event';
 import type { HostedEvent, Registrant } from './world';
@@ -112,14 +112,12 @@ export function signedRequest(
   opts: { timestampSeconds?: number } = {},
 ): { headers: Record<string, string>; rawBody: string } {
   const rawBody = JSON.stringify(body);
-  const timestamp = String(opts.timestampSeconds ?? Math.floor(Date.now() / 1000));
   return {
     rawBody,
     headers: {
       'content-type': 'application/json; charset=utf-8',
       'user-agent': 'Zoom Marketplace/1.0a',
-      [TIMESTAMP_HEADER]: timestamp,
-      [SIGNATURE_HEADER]: zoomSignature(secret, timestamp, rawBody),
+      ...zoomSignatureHeaders(secret, rawBody, opts.timestampSeconds),
       'x-zm-trackingid': `v=2.0;clid=us06;rid=WEB_${randomBytes(16).toString('hex')}`,
     },
   };
