@@ -1,6 +1,9 @@
 // The worker's business counters (README, "Metrics"), defined once: the activities and the workflows count into them
 // through their own metric meters, and the worker creates every series of a known label set at 0 when it starts, so
-// that a dashboard or an alert rule finds each from the first scrape instead of after the first event. Labels are
+// that a dashboard or an alert rule finds each from the first scrape instead of after the first event. A workflow's
+// series are created with the tags its meter adds: `increase()` misses the first count of a series born at 1, and
+// one waiting callback must raise an alert. (An activity's meter adds its type too; its counters feed rates of
+// sustained trouble, where a first count matters less.) Labels are
 // kinds and categories, never ids or personal data. Plain values only: workflow code imports this.
 import { ALERT_KINDS, EMAIL_KINDS } from './domain/notices';
 import { FINDINGS } from './domain/reconciliation';
@@ -14,7 +17,14 @@ export interface CounterDefinition {
   description: string;
   /** Each label's values; a counter with open-ended labels (an HTTP status) has no series until it counts. */
   labels: Record<string, readonly string[]> | null;
+  /**
+   * The workflow type that counts it, whose metric meter adds its namespace, task queue and type to every series
+   * (so the series created at 0 carry them too); none: counted by the worker's code, with the labels alone.
+   */
+  countedBy?: 'registrantWorkflow' | 'reconciliationWorkflow';
 }
+
+const CALLBACK_TYPES = [...REGISTRATION_KINDS, 'reinstated', 'needs_review'].map((kind) => `registrant.${kind}`);
 
 const NOTICE_OUTCOMES = ['sent', 'deferred', 'refused'] as const;
 export type NoticeOutcome = (typeof NOTICE_OUTCOMES)[number];
@@ -25,14 +35,20 @@ export const COUNTERS = {
     unit: 'cancellations',
     description: 'Cancellations settled, by who cancelled',
     labels: { cancelled_by: CANCELLED_BY, resolved_by: ['evidence', 'operator'] },
+    countedBy: 'registrantWorkflow',
   },
   callbackFailures: {
     name: 'zoom_app_callback_failures',
     unit: 'attempts',
     description: 'Callbacks the app did not accept, by callback type',
-    labels: {
-      callback_type: [...REGISTRATION_KINDS, 'reinstated', 'needs_review'].map((kind) => `registrant.${kind}`),
-    },
+    labels: { callback_type: CALLBACK_TYPES },
+  },
+  callbacksWaiting: {
+    name: 'zoom_app_callbacks_waiting',
+    unit: 'callbacks',
+    description: "Callbacks the app did not take within CALLBACK_RETRY_WINDOW, left for an operator's re-drive",
+    labels: { callback_type: CALLBACK_TYPES },
+    countedBy: 'registrantWorkflow',
   },
   zoomRateLimited: {
     name: 'zoom_api_rate_limited',
@@ -63,12 +79,21 @@ export const COUNTERS = {
     unit: 'registrants',
     description: 'What the reconciliation sweeps found, by finding (agreeing, missed_cancellation, …)',
     labels: { finding: FINDINGS },
+    countedBy: 'reconciliationWorkflow',
+  },
+  reconciliationSweeps: {
+    name: 'zoom_reconciliation_sweeps',
+    unit: 'sweeps',
+    description: 'Reconciliation sweeps finished (scheduled or asked for): none for long means the schedule stopped',
+    labels: {},
+    countedBy: 'reconciliationWorkflow',
   },
   reconciliationWebinars: {
     name: 'zoom_reconciliation_webinars',
     unit: 'webinars',
     description: 'Webinars swept, by outcome (swept, or failed)',
     labels: { outcome: ['swept', 'failed'] },
+    countedBy: 'reconciliationWorkflow',
   },
 } as const satisfies Record<string, CounterDefinition>;
 

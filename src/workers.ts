@@ -14,7 +14,7 @@ import type { ZoomBudget } from './zoom/budget';
 import { ZoomClient } from './zoom/client';
 import { ZoomCapture } from './zoom/capture';
 import { logger } from './logger';
-import { COUNTERS, labelSets } from './metrics';
+import { COUNTERS, labelSets, type CounterDefinition } from './metrics';
 import { EmailTemplates } from './notifications/email-templates';
 import { RegistrantMailer } from './notifications/mailer';
 import { OperatorAlerts } from './notifications/operator-alerts';
@@ -54,7 +54,7 @@ export async function createRegistrationWorkers({
   maxHistoryEvents = DEFAULT_MAX_HISTORY_EVENTS,
   mailer = mailerOf(config),
 }: RegistrationWorkersOptions) {
-  startBusinessCounters(Runtime.instance().metricMeter);
+  startBusinessCounters(Runtime.instance().metricMeter, namespace, config.TEMPORAL_TASK_QUEUE);
   const budget = new SharedZoomBudget(
     new Client({ connection, namespace, dataConverter }),
     config.TEMPORAL_TASK_QUEUE,
@@ -170,10 +170,12 @@ export function prometheusTelemetry(bindAddress: string): TelemetryOptions {
 }
 
 /** Every business counter's series of a known label set, at 0: dashboards and alert rules find them from the start. */
-function startBusinessCounters(meter: MetricMeter): void {
-  for (const { name, unit, description, labels } of Object.values(COUNTERS)) {
+function startBusinessCounters(meter: MetricMeter, namespace: string, taskQueue: string): void {
+  for (const definition of Object.values(COUNTERS) as CounterDefinition[]) {
+    const { name, unit, description, labels, countedBy } = definition;
     if (!labels) continue;
+    const tags: Record<string, string> = countedBy ? { namespace, taskQueue, workflowType: countedBy } : {};
     const counter = meter.createCounter(name, unit, description);
-    for (const set of labelSets(labels)) counter.add(0, set);
+    for (const set of labelSets(labels)) counter.add(0, { ...tags, ...set });
   }
 }

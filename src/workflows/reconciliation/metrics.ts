@@ -13,3 +13,9 @@ export function countFindings(findings: ZoomEventFindings): void {
     .createCounter(swept.name, swept.unit, swept.description)
     .add(1, { outcome: findings.errors.length > 0 ? 'failed' : 'swept' });
 }
+
+/** A sweep finished: a steady rate of these is the schedule working. */
+export function countSweep(): void {
+  const { name, unit, description } = COUNTERS.reconciliationSweeps;
+  metricMeter.createCounter(name, unit, description).add(1);
+}

@@ -17,7 +17,7 @@ import { errorMessage } from '../../errors';
 import { ZOOM_FAILURES, zoomApiTaskQueue } from '../topology';
 import { progressQuery, type ReconciliationInput, type SweepReport } from './messages';
 import { describeSweep } from './details';
-import { countFindings } from './metrics';
+import { countFindings, countSweep } from './metrics';
 import { Sweep, type ZoomEventSweep } from './sweep';
 
 // Each page's result is in the history: start afresh well before it grows long (a webinar of 10,000 registrants
@@ -94,6 +94,7 @@ export async function reconciliationWorkflow({ zoomEvents, progress }: Reconcili
     sweep.finishCurrent();
   }
   sweep.finish(new Date().toISOString());
+  countSweep();
   setCurrentDetails(describeSweep(sweep.report, null));
   return sweep.report;
 }

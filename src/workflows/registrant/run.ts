@@ -22,6 +22,7 @@ import type { RedriveResult, RegistrantView, RegistrantWorkflowInput, ResolveRes
 import { loadSettings, registrantActivities, type RegistrantActivities } from './proxies';
 import { RegistrantNotifier } from './notify';
 import { settleCancellation } from './settle-cancellation';
+import { countCallbackWaiting } from './metrics';
 import { searchAttributes, zoomEventAttributes } from './names';
 import type { RegistrantState } from './state';
 
@@ -231,6 +232,7 @@ export class RegistrantRun {
         const asked = callbacks.refused(outbound, error);
         setCurrentDetails(currentDetails.callbackRefused(type, outbound.webhookId, error, zoomEvent, registrantId));
         this.notify.alert('callback_waiting', data.event_ts, `the app refused ${type}: ${error}`, `waiting_${type}`);
+        countCallbackWaiting(type);
         await condition(() => callbacks.redrivenSince(asked));
         callbacks.redriven(outbound.webhookId);
       }
