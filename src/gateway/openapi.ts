@@ -5,7 +5,7 @@ import type { FastifyPluginCallback } from 'fastify';
 import fp from 'fastify-plugin';
 import { jsonSchemaTransform } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { appCallbackSchema } from '../domain/callbacks';
+import { appCallbackSchema, testCallbackSchema } from '../domain/callbacks';
 
 export const OPENAPI_TAGS = { zoom: 'Zoom webhooks', api: 'The app’s API', operations: 'Operations' } as const;
 
@@ -36,6 +36,17 @@ const describe: FastifyPluginCallback = (app, _opts, done) => {
               content: { 'application/json': { schema: z.toJSONSchema(appCallbackSchema, { io: 'input' }) } },
             },
             responses: { '200': { description: 'Any 2xx: delivered; anything else is retried' } },
+          },
+        },
+        testCallback: {
+          post: {
+            summary: 'A test callback from `npm run doctor`: answer 2xx and do nothing',
+            description: 'Signed like the others, about no registrant: it checks that the app takes signed callbacks.',
+            requestBody: {
+              required: true,
+              content: { 'application/json': { schema: z.toJSONSchema(testCallbackSchema, { io: 'input' }) } },
+            },
+            responses: { '200': { description: 'Any 2xx: the app takes callbacks' } },
           },
         },
       } as unknown as OpenApiWebhooks,

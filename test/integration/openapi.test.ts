@@ -59,6 +59,8 @@ test('the description names the webhook, the API (with its bearer token) and the
   for (const field of ['webinar_id', 'meeting_id', 'registrant.cancelled', 'can_reregister']) {
     expect(callback).toContain(field);
   }
+  // And the doctor's test callback, which an app must take too.
+  expect(JSON.stringify(data.webhooks?.testCallback?.post?.requestBody)).toContain('"const":"test"');
 });
 
 test('schemathesis gets no server error from any operation', async () => {
