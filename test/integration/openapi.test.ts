@@ -2,12 +2,14 @@
 // generating requests from that description (valid ones and every kind of broken one), gets no server error from a
 // real gateway with real workers on the dev server.
 import { execFile } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import axios from 'axios';
 import { installedFromPyPI, pypiEnv } from '../../tools/dev/pypi';
+import { OPENAPI_FILE } from '../../tools/openapi';
 import { registrationEventName } from '../../tools/sandbox/webhooks';
 import { API_TOKEN, startWorld, type World } from '../helpers/world';
 
@@ -61,6 +63,11 @@ test('the description names the webhook, the API (with its bearer token) and the
   }
   // And the doctor's test callback, which an app must take too.
   expect(JSON.stringify(data.webhooks?.testCallback?.post?.requestBody)).toContain('"const":"test"');
+});
+
+test('the committed openapi.json is what a running gateway describes (npm run openapi writes it)', async () => {
+  const { data } = await axios.get<unknown>(`${world.gatewayUrl}/openapi.json`);
+  expect(JSON.parse(readFileSync(OPENAPI_FILE, 'utf8'))).toEqual(data);
 });
 
 test('schemathesis gets no server error from any operation', async () => {
