@@ -4,7 +4,7 @@ import eslint from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['node_modules/', 'lib/', 'coverage/', '.temporal/', '.schemathesis/'] },
+  { ignores: ['node_modules/', 'lib/', 'coverage/', '.temporal/', '.schemathesis/', 'packages/*/dist/'] },
   eslint.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,
   {

@@ -1,7 +1,7 @@
 // The app's side of the callbacks: a real HTTP server that verifies Standard Webhooks signatures and records what
 // it was told. Tests assert on it; `npm run dev` prints what it receives.
 import { randomBytes } from 'node:crypto';
-import { createServer, type Server } from 'node:http';
+import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Webhook } from 'standardwebhooks';
 import { appCallbackSchema, testCallbackSchema, type AppCallback } from '../../src/domain/callbacks';
@@ -17,6 +17,8 @@ export class AppReceiver {
   readonly secret = `whsec_${randomBytes(24).toString('base64')}`;
   /** Every verified delivery, retries included. */
   readonly deliveries: ReceivedCallback[] = [];
+  /** Every verified delivery as it came over the wire, for a test to verify again (the client package's). */
+  readonly wire: Array<{ body: string; headers: IncomingHttpHeaders }> = [];
   /** Answer this many deliveries with 500 before accepting. */
   failNext = 0;
   /** Answer 503 to the callbacks this picks (an app that is down for some of them). */
@@ -71,6 +73,7 @@ export class AppReceiver {
           return;
         }
         this.deliveries.push(received);
+        this.wire.push({ body, headers: req.headers });
         this.onCallback(received);
         if (this.answerDelayMs > 0) setTimeout(() => res.writeHead(204).end(), this.answerDelayMs);
         else res.writeHead(204).end();
