@@ -1,4 +1,4 @@
-// `npm run bench [-- --quick] [--phase ack|settle|budget|sweep|memory]`: the benchmark suite. It starts its own dev server, the compiled worker and gateway
+// `npm run bench [-- --quick] [--phase ack|settle|budget|sweep|memory|cost]`: the benchmark suite. It starts its own dev server, the compiled worker and gateway
 // (as production runs them) and the Zoom emulator, and reports every figure beside a baseline measured in the same
 // run, as a ratio: timings on a shared machine are noisy, ratios much less. Results go to bench/results/ as
 // Markdown and JSON, with a PNG of acknowledgement latency against offered rate. Asserts nothing. Each phase is in
@@ -11,9 +11,10 @@ import { parseArgs } from 'node:util';
 import { Client, Connection } from '@temporalio/client';
 import { DefaultLogger, Runtime } from '@temporalio/worker';
 import { AppReceiver } from '../tools/dev/app-receiver';
-import { startTemporalDevServer } from '../tools/dev/temporal-server';
+import { freePort, startTemporalDevServer } from '../tools/dev/temporal-server';
 import { benchAcknowledgements } from './phases/ack';
 import { benchBudget } from './phases/budget';
+import { benchCost } from './phases/cost';
 import { benchMemory } from './phases/memory';
 import { benchSettling, stopEmptyWorker } from './phases/settle';
 import { benchSweep } from './phases/sweep';
@@ -30,13 +31,15 @@ interface Figure {
 }
 const figures: Figure[] = [];
 const ackPoints: AckLatencyPoint[] = [];
+const details: Array<{ title: string; lines: string[]; data: unknown }> = [];
 
-const PHASES: Record<'ack' | 'settle' | 'budget' | 'sweep' | 'memory', (bench: Bench) => Promise<unknown>> = {
+const PHASES: Record<'ack' | 'settle' | 'budget' | 'sweep' | 'memory' | 'cost', (bench: Bench) => Promise<unknown>> = {
   ack: async (bench) => ackPoints.push(...(await benchAcknowledgements(bench))),
   settle: benchSettling,
   budget: benchBudget,
   sweep: benchSweep,
   memory: benchMemory,
+  cost: benchCost,
 };
 const PHASE_NAMES = Object.keys(PHASES);
 const { values: args } = parseArgs({
@@ -96,14 +99,20 @@ function markdown(date: string, machine: Record<string, string | number>): strin
         `| ${f.figure} | ${round(f.value)}${f.unit ? ` ${f.unit}` : ''} | ${f.baseline} | ${round(f.baselineValue)}${f.unit ? ` ${f.unit}` : ''} | ${(f.value / f.baselineValue).toFixed(2)} |`,
     ),
     '',
-    '## Acknowledgement latency against offered rate',
-    '',
-    '| offered | approach | p50 | p99 |',
-    '| ---: | --- | ---: | ---: |',
-    ...[...ackPoints]
-      .sort((a, b) => a.offeredRate - b.offeredRate || a.approach.localeCompare(b.approach))
-      .map((p) => `| ${p.offeredRate}/s | ${p.approach} | ${round(p.p50Ms)} ms | ${round(p.p99Ms)} ms |`),
-    '',
+    // Only when the ack phase ran (`--phase` may leave it out).
+    ...(ackPoints.length === 0
+      ? []
+      : [
+          '## Acknowledgement latency against offered rate',
+          '',
+          '| offered | approach | p50 | p99 |',
+          '| ---: | --- | ---: | ---: |',
+          ...[...ackPoints]
+            .sort((a, b) => a.offeredRate - b.offeredRate || a.approach.localeCompare(b.approach))
+            .map((p) => `| ${p.offeredRate}/s | ${p.approach} | ${round(p.p50Ms)} ms | ${round(p.p99Ms)} ms |`),
+          '',
+        ]),
+    ...details.flatMap((d) => [`## ${d.title}`, '', ...d.lines, '']),
   ];
   return lines.join('\n');
 }
@@ -112,14 +121,25 @@ async function main(): Promise<void> {
   const started = performance.now();
   // ERROR: the empty workflows' worker would warn that it has no activities.
   Runtime.install({ logger: new DefaultLogger('ERROR') });
-  const temporal = await startTemporalDevServer();
+  const metricsPort = await freePort();
+  const temporal = await startTemporalDevServer({ metricsPort });
   const connection = await Connection.connect({ address: temporal.address });
   const client = new Client({ connection });
   const app = new AppReceiver();
   const appUrl = await app.start();
   const record: Bench['record'] = (figure, value, unit, baseline, baselineValue) =>
     figures.push({ figure, value, unit, baseline, baselineValue });
-  const bench: Bench = { address: temporal.address, client, app, appUrl, plan: PLAN, progress, record };
+  const bench: Bench = {
+    address: temporal.address,
+    client,
+    app,
+    appUrl,
+    plan: PLAN,
+    progress,
+    record,
+    metricsUrl: `http://127.0.0.1:${metricsPort}/metrics`,
+    detail: (title, lines, data) => details.push({ title, lines, data }),
+  };
   try {
     for (const [name, phase] of Object.entries(PHASES)) {
       if (args.phase.includes(name)) await phase(bench);
@@ -145,7 +165,7 @@ async function main(): Promise<void> {
   await writeFile(path.join(RESULTS, `${name}.md`), table);
   await writeFile(
     path.join(RESULTS, `${name}.json`),
-    `${JSON.stringify({ date, quick: QUICK, machine, figures, ackLatency: ackPoints }, null, 2)}\n`,
+    `${JSON.stringify({ date, quick: QUICK, machine, figures, ackLatency: ackPoints, details }, null, 2)}\n`,
   );
   if (ackPoints.length > 0) {
     await plotAckLatency(ackPoints, path.join(RESULTS, `${name}-ack-latency.png`), `Webhook acknowledgement, ${date}`);

@@ -30,6 +30,10 @@ export interface Bench {
   progress: Progress;
   /** A figure of ours beside its baseline from the same run, for the results table. */
   record: (figure: string, value: number, unit: string, baseline: string, baselineValue: number) => void;
+  /** The dev server's Prometheus endpoint, where its `action` counter is (the cost phase reads it). */
+  metricsUrl: string;
+  /** A section of the results beyond the figures: Markdown lines under `title`, and `data` in the JSON. */
+  detail: (title: string, lines: string[], data: unknown) => void;
 }
 
 export const SECRET = 'bench-webhook-secret';

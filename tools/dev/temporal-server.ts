@@ -41,6 +41,11 @@ export interface DevServerOptions {
   dbFilename?: string;
   /** The codec server the Web UI decodes payloads with. */
   uiCodecEndpoint?: string;
+  /**
+   * Serve Prometheus metrics at http://127.0.0.1:<port>/metrics (the bench reads the server's `action` counter there);
+   * on a port the CLI picks and nobody reads when unset.
+   */
+  metricsPort?: number;
   log?: (line: string) => void;
 }
 
@@ -114,6 +119,7 @@ async function startCli(cli: string, port: number, options: DevServerOptions): P
   args.push(...(options.uiPort ? ['--ui-port', String(options.uiPort)] : ['--headless']));
   if (options.dbFilename) args.push('--db-filename', options.dbFilename);
   if (options.uiCodecEndpoint) args.push('--ui-codec-endpoint', options.uiCodecEndpoint);
+  if (options.metricsPort) args.push('--metrics-port', String(options.metricsPort));
   const child = spawn(cli, args, { stdio: ['ignore', 'ignore', 'pipe'] });
   // The server warns a lot on shutdown; keep its last words for when it fails to start.
   const recent: string[] = [];
@@ -155,6 +161,7 @@ async function startWithSdkDownload(options: DevServerOptions): Promise<DevServe
       uiPort: options.uiPort,
       dbFilename: options.dbFilename,
       searchAttributes: Object.values(searchAttributes),
+      extraArgs: options.metricsPort ? ['--metrics-port', String(options.metricsPort)] : undefined,
     },
   });
   const address = env.connection.options.address;

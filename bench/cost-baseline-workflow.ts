@@ -1,0 +1,107 @@
+// The cost phase's minimal baseline (issue 25): a registrant workflow that does the same external work as ours and
+// nothing else. Each Zoom webhook arrives by signal-with-start; a cancellation is looked up in Zoom once; a denied
+// registrant waits out the follow-up window on one timer; the app is told each outcome by one callback. No search
+// attributes, no settings read, no shared Zoom budget, no de-duplication window: it ends once its outcome is told
+// (after an API cancellation, once Zoom's echo of our write has arrived, with no timer in case it never does). A lower
+// bound for any design on Temporal doing the same work, which is what ours is compared with.
+// Workflow code: types only from outside, no I/O.
+import { condition, defineSignal, defineUpdate, proxyActivities, setHandler, workflowInfo } from '@temporalio/workflow';
+import type { AppCallback, CancellationOutcome, Outbound } from '../src/domain/callbacks';
+import type { Evidence, LookupEvidence } from '../src/domain/evidence';
+import type { CancelledBy, Registrant, RegistrationEvent } from '../src/domain/registration';
+import type { ZoomEvent } from '../src/domain/zoom-event';
+import type { BaselineActivities } from './cost-baseline';
+
+export interface BaselineInput {
+  zoomEvent: ZoomEvent;
+  registrantId: string;
+  followUpWindowMs: number;
+}
+
+export const baselineEventSignal = defineSignal<[RegistrationEvent]>('baselineEvent');
+/** The app's cancellation through the API: the baseline API signals-with-start it and waits for the result. */
+export const baselineRequestSignal = defineSignal<[{ by: CancelledBy }]>('baselineRequest');
+/** An operator's verdict on a case the evidence does not settle. */
+export const baselineResolveUpdate = defineUpdate<void, [CancelledBy]>('baselineResolve');
+
+// The same retries ours has for the same calls; none is expected in the bench.
+const { lookupRegistrant, cancelInZoom, notifyApp } = proxyActivities<BaselineActivities>({
+  startToCloseTimeout: '30 seconds',
+  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute' },
+});
+
+export async function baselineRegistrantWorkflow({
+  zoomEvent,
+  registrantId,
+  followUpWindowMs,
+}: BaselineInput): Promise<void> {
+  const events: RegistrationEvent[] = [];
+  const asked: { request: { by: CancelledBy } | null; verdict: CancelledBy | null } = { request: null, verdict: null };
+  setHandler(baselineEventSignal, (event) => void events.push(event));
+  setHandler(baselineRequestSignal, (request) => void (asked.request = request));
+  setHandler(baselineResolveUpdate, (verdict) => void (asked.verdict = verdict));
+
+  const tell = (
+    type: AppCallback['type'],
+    registrant: Registrant,
+    eventTs: number,
+    extra: Partial<CancellationOutcome & { evidence: Evidence }> = {},
+  ) => {
+    const callback = {
+      type,
+      timestamp: new Date().toISOString(),
+      data: { webinar_id: zoomEvent.id, occurrence_id: null, registrant, event_ts: eventTs, ...extra },
+    } as AppCallback;
+    const outbound: Outbound = { webhookId: `${workflowInfo().workflowId}/${type}/${eventTs}`, callback };
+    return notifyApp(outbound);
+  };
+  const evidence = (lookup: LookupEvidence, operator: CancelledBy): Evidence => ({
+    lookup,
+    operator,
+    follow_ups: [],
+  });
+
+  for (;;) {
+    await condition(() => events.length > 0 || asked.request !== null);
+    const { request } = asked;
+    if (request) {
+      // Zoom's write (its lookup, then DELETE or PUT cancel), the callback, and the echo Zoom sends of our own write,
+      // which must land here rather than start a run that would take it for a new cancellation.
+      const registrant = await cancelInZoom({ zoomEvent, registrantId, by: request.by });
+      const outcome: CancellationOutcome = {
+        cancelled_by: request.by,
+        can_reregister: request.by === 'registrant',
+        zoom_status: request.by === 'registrant' ? 'removed' : 'denied',
+      };
+      await tell('registrant.cancelled', registrant, Date.now(), { ...outcome, evidence: evidence(null, request.by) });
+      await condition(() => events.some((e) => e.kind === 'cancelled'));
+      return;
+    }
+    const event = events.shift() as RegistrationEvent;
+    if (event.kind !== 'cancelled') {
+      await tell(`registrant.${event.kind}`, event.registrant, event.eventTs);
+      continue;
+    }
+    const lookup = await lookupRegistrant({ zoomEvent, registrantId });
+    const cancelled = (by: CancelledBy, zoomStatus: CancellationOutcome['zoom_status'], seen: LookupEvidence) =>
+      tell('registrant.cancelled', event.registrant, event.eventTs, {
+        cancelled_by: by,
+        can_reregister: by === 'registrant',
+        zoom_status: zoomStatus,
+        evidence: evidence(seen, by),
+      });
+    if (lookup === 'not_found') return cancelled('registrant', 'removed', lookup);
+    if (lookup === 'denied') {
+      // The follow-up window: an approval within it reinstates the registrant.
+      const approved = await condition(() => events.some((e) => e.kind === 'approved'), followUpWindowMs);
+      if (!approved) return cancelled('admin', 'denied', lookup);
+      const approval = events.find((e) => e.kind === 'approved') as RegistrationEvent;
+      await tell('registrant.approved', approval.registrant, approval.eventTs);
+      return tell('registrant.reinstated', event.registrant, approval.eventTs);
+    }
+    // Zoom's answer settles nothing (the webinar is gone): an operator does.
+    await tell('registrant.needs_review', event.registrant, event.eventTs, { evidence: evidence(lookup, 'admin') });
+    await condition(() => asked.verdict !== null);
+    return cancelled(asked.verdict ?? 'admin', 'unknown', lookup);
+  }
+}

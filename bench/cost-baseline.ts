@@ -1,0 +1,134 @@
+// The minimal baseline's outside half (see cost-baseline-workflow.ts): its activities, which make the same Zoom calls
+// and callbacks as ours with the same clients, a webhook endpoint that hands each verified event over by
+// signal-with-start as our gateway does, and a worker in the bench process, as the empty workflows' baseline runs.
+import type { Client } from '@temporalio/client';
+import { NativeConnection, Worker } from '@temporalio/worker';
+import Fastify from 'fastify';
+import { AppNotifier } from '../src/app-callbacks/notifier';
+import type { Outbound } from '../src/domain/callbacks';
+import type { CancelledBy, Registrant } from '../src/domain/registration';
+import { zoomEventKey, type ZoomEvent } from '../src/domain/zoom-event';
+import { ZoomClient } from '../src/zoom/client';
+import { SIGNATURE_HEADER, TIMESTAMP_HEADER, urlValidationAnswer, verifyZoomSignature } from '../src/zoom/signature';
+import { registrationEventSchema } from '../src/zoom/webhook';
+import type { ZoomEmulator } from '../tools/sandbox/emulator';
+import {
+  baselineEventSignal,
+  baselineRegistrantWorkflow,
+  baselineRequestSignal,
+  type BaselineInput,
+} from './cost-baseline-workflow';
+
+/** What the lookup saw: removed, denied, or something no rule settles (the webinar gone). */
+export type BaselineLookup = 'not_found' | 'denied' | 'approved' | 'pending' | 'all' | 'webinar_not_found';
+
+export function baselineActivities(zoom: ZoomClient, app: AppNotifier) {
+  return {
+    async lookupRegistrant({ zoomEvent, registrantId }: { zoomEvent: ZoomEvent; registrantId: string }) {
+      const found = await zoom.getRegistrant(zoomEvent, registrantId);
+      if (found.found) return found.registrant.status as BaselineLookup;
+      return found.missing === 'registrant' ? 'not_found' : 'webinar_not_found';
+    },
+    /** Our write's least: read the registrant (a pending one is denied, not cancelled), then write once. */
+    async cancelInZoom(input: { zoomEvent: ZoomEvent; registrantId: string; by: CancelledBy }): Promise<Registrant> {
+      const { zoomEvent, registrantId, by } = input;
+      const found = await zoom.getRegistrant(zoomEvent, registrantId);
+      if (!found.found) throw new Error(`the baseline cannot cancel ${registrantId}: ${found.message}`);
+      const { email, first_name, last_name, status } = found.registrant;
+      if (by === 'registrant') await zoom.deleteRegistrant(zoomEvent, registrantId);
+      else await zoom.updateRegistrantStatus(zoomEvent, registrantId, status === 'pending' ? 'deny' : 'cancel');
+      return { id: registrantId, email, first_name, last_name: last_name ?? '' };
+    },
+    notifyApp: (outbound: Outbound) => app.notify(outbound),
+  };
+}
+export type BaselineActivities = ReturnType<typeof baselineActivities>;
+
+export const baselineWorkflowId = (zoomEvent: ZoomEvent, registrantId: string) =>
+  `cost-baseline/${zoomEventKey(zoomEvent)}/${registrantId}`;
+
+export interface BaselineWorld {
+  /** Where the baseline's emulator delivers its webhooks. */
+  webhookUrl: string;
+  /** The app's cancellation through the baseline's API: signal-with-start, then the workflow's result. */
+  cancelThroughApi(zoomEvent: ZoomEvent, registrantId: string, by: CancelledBy): Promise<void>;
+  stop(): Promise<void>;
+}
+
+/** Starts the baseline's worker and webhook endpoint in this process, against `zoom` and the bench's app. */
+export async function startBaseline(options: {
+  address: string;
+  client: Client;
+  taskQueue: string;
+  zoom: ZoomEmulator;
+  app: { url: string; secret: string };
+  webhookSecret: string;
+  followUpWindowMs: number;
+}): Promise<BaselineWorld> {
+  const { address, client, taskQueue, zoom, app, webhookSecret, followUpWindowMs } = options;
+  const zoomClient = new ZoomClient({ apiBaseUrl: zoom.apiBaseUrl, tokenUrl: zoom.tokenUrl, ...zoom.credentials });
+  const connection = await NativeConnection.connect({ address });
+  const worker = await Worker.create({
+    connection,
+    namespace: client.options.namespace,
+    taskQueue,
+    workflowsPath: require.resolve('./cost-baseline-workflow'),
+    activities: baselineActivities(zoomClient, new AppNotifier(app)),
+  });
+  const running = worker.run();
+  const input = (zoomEvent: ZoomEvent, registrantId: string): BaselineInput => ({
+    zoomEvent,
+    registrantId,
+    followUpWindowMs,
+  });
+
+  // Our gateway's path, and nothing else: verify, parse, signal-with-start, answer.
+  const server = Fastify();
+  server.removeAllContentTypeParsers();
+  server.addContentTypeParser('*', { parseAs: 'buffer' }, (_req, body, parsed) => parsed(null, body));
+  server.post('/zoom/webhook', async (request, reply) => {
+    const rawBody = request.body as Buffer;
+    const failure = verifyZoomSignature({
+      secret: webhookSecret,
+      signature: request.headers[SIGNATURE_HEADER] as string | undefined,
+      timestamp: request.headers[TIMESTAMP_HEADER] as string | undefined,
+      rawBody,
+      nowMs: Date.now(),
+    });
+    if (failure) return reply.code(401).send({ error: failure });
+    const json = JSON.parse(rawBody.toString('utf8')) as { event?: string; payload?: { plainToken?: string } };
+    if (json.event === 'endpoint.url_validation')
+      return urlValidationAnswer(webhookSecret, json.payload?.plainToken ?? '');
+    const event = registrationEventSchema.parse(json);
+    await client.workflow.signalWithStart(baselineRegistrantWorkflow, {
+      workflowId: baselineWorkflowId(event.zoomEvent, event.registrant.id),
+      taskQueue,
+      args: [input(event.zoomEvent, event.registrant.id)],
+      signal: baselineEventSignal,
+      signalArgs: [event],
+    });
+    return { status: 'accepted' };
+  });
+  const origin = await server.listen({ port: 0, host: '127.0.0.1' });
+
+  return {
+    webhookUrl: `${origin}/zoom/webhook`,
+    async cancelThroughApi(zoomEvent, registrantId, by) {
+      const handle = await client.workflow.signalWithStart(baselineRegistrantWorkflow, {
+        workflowId: baselineWorkflowId(zoomEvent, registrantId),
+        taskQueue,
+        args: [input(zoomEvent, registrantId)],
+        signal: baselineRequestSignal,
+        signalArgs: [{ by }],
+      });
+      // Waiting for a result is a long poll of the history: not an action.
+      await handle.result();
+    },
+    async stop() {
+      await server.close();
+      worker.shutdown();
+      await running;
+      await connection.close();
+    },
+  };
+}
