@@ -5,12 +5,14 @@ ARG NODE_VERSION=22
 FROM node:${NODE_VERSION}-bookworm-slim AS build
 WORKDIR /app
 COPY package.json package-lock.json ./
-# The client package is a workspace of the lockfile: npm ci wants its manifest, not its code (the image has no use for it).
+# The client package and the seat app are workspaces of the lockfile: npm ci wants their manifests, and
+# --workspaces=false keeps their code and dependencies (an embedded database, for one) out of the image.
 COPY packages/client/package.json ./packages/client/
-RUN npm ci --no-audit --no-fund
+COPY examples/seat-app/package.json ./examples/seat-app/
+RUN npm ci --no-audit --no-fund --workspaces=false
 COPY tsconfig.json tsconfig.build.json ./
 COPY src ./src
-RUN npm run build && npm prune --omit=dev
+RUN npm run build && npm prune --omit=dev --workspaces=false
 # The SDK ships its native core for five platforms; the image keeps this one's (about 110 MB less).
 RUN case "$(uname -m)" in \
       x86_64) keep=x86_64-unknown-linux-gnu ;; \

@@ -1,5 +1,5 @@
 // docker-compose.yml cannot run here (no Docker engine), so it is checked statically against the code it deploys.
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parse } from 'yaml';
 import { codecServerConfigSchema, gatewayConfigSchema, parseConfig, workerConfigSchema } from '../src/config';
@@ -64,6 +64,20 @@ test('the image starts the worker with its process settings', () => {
   const cmd = /^CMD (.+)$/m.exec(dockerfile)?.[1];
   expect(JSON.parse(cmd ?? 'null')).toEqual(['node', ...WORKER_PROCESS.nodeFlags, 'lib/bin/worker.js']);
   for (const [key, value] of Object.entries(WORKER_PROCESS.env)) expect(dockerfile).toContain(`ENV ${key}=${value}`);
+});
+
+test("the image's install has every workspace's manifest, which npm ci wants, and none of their dependencies", () => {
+  const dockerfile = readFileSync(path.join(__dirname, '..', 'Dockerfile'), 'utf8');
+  const root = path.join(__dirname, '..');
+  const { workspaces } = JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8')) as { workspaces: string[] };
+  const folders = workspaces.flatMap((pattern) => {
+    const parent = pattern.replace(/\/\*$/, '');
+    return readdirSync(path.join(root, parent)).map((name) => `${parent}/${name}`);
+  });
+  expect(folders).toEqual(expect.arrayContaining(['packages/client', 'examples/seat-app']));
+  for (const folder of folders) expect(dockerfile).toContain(`COPY ${folder}/package.json ./${folder}/`);
+  expect(dockerfile).toMatch(/^RUN npm ci .*--workspaces=false$/m);
+  expect(dockerfile).toMatch(/npm prune --omit=dev --workspaces=false$/m);
 });
 
 test('npm run start:worker (production without Docker) starts the worker with the same process settings', () => {

@@ -12,7 +12,7 @@ import { createGatewayClient } from '../../src/gateway/client';
 import { GatewayMetrics } from '../../src/gateway/metrics';
 import { connectClient, connectWorker, type WorkerTemporal } from '../../src/temporal/connection';
 import { ZoomEmulator, type ZoomEmulatorOptions } from '../../tools/sandbox/emulator';
-import { emulatorWorkerEnv } from '../../tools/sandbox/worker-env';
+import { emulatorWorkerEnv, type AppEndpoint } from '../../tools/sandbox/worker-env';
 import { registrantWorkflowId } from '../../src/workflows/registrant/names';
 import { stateQuery, type RegistrantView } from '../../src/workflows/registrant/messages';
 import { createRegistrationWorkers } from '../../src/workers';
@@ -69,6 +69,8 @@ export interface WorldOptions {
   emulator?: Partial<ZoomEmulatorOptions>;
   /** TEMPORAL_* settings for every process of the world (a TLS proxy's address and certificates). */
   temporal?: Record<string, string>;
+  /** Where the workers' callbacks go, and their secret: a real app's; by default `world.app`, the AppReceiver. */
+  app?: AppEndpoint;
 }
 
 export async function startWorld({
@@ -78,6 +80,7 @@ export async function startWorld({
   workers: workerCount = 1,
   emulator: emulatorOptions = {},
   temporal = {},
+  app: appEndpoint,
 }: WorldOptions = {}): Promise<World> {
   if (!runtimeInstalled) {
     Runtime.install({ logger: new DefaultLogger('ERROR') });
@@ -89,20 +92,16 @@ export async function startWorld({
   const app = new AppReceiver();
   const receiverUrl = await app.start();
   const taskQueue = `test-${Math.random().toString(36).slice(2, 10)}`;
-  const env = emulatorWorkerEnv(
-    emulator,
-    { url: receiverUrl, secret: app.secret },
-    {
-      TEMPORAL_ADDRESS: temporalAddress(),
-      TEMPORAL_TASK_QUEUE: taskQueue,
-      // Worker processes a test starts keep no schedule on the shared dev server; a test that wants one says so.
-      RECONCILE_INTERVAL: 'off',
-      // Worker processes a test starts serve no metrics unless the test asks (the port is the machine's).
-      WORKER_METRICS_ADDRESS: 'off',
-      ...windows,
-      ...temporal,
-    },
-  );
+  const env = emulatorWorkerEnv(emulator, appEndpoint ?? { url: receiverUrl, secret: app.secret }, {
+    TEMPORAL_ADDRESS: temporalAddress(),
+    TEMPORAL_TASK_QUEUE: taskQueue,
+    // Worker processes a test starts keep no schedule on the shared dev server; a test that wants one says so.
+    RECONCILE_INTERVAL: 'off',
+    // Worker processes a test starts serve no metrics unless the test asks (the port is the machine's).
+    WORKER_METRICS_ADDRESS: 'off',
+    ...windows,
+    ...temporal,
+  });
   const config = parseConfig(workerConfigSchema, env);
 
   // Every process of the world reaches Temporal as the real ones do, through the same settings.

@@ -46,7 +46,7 @@ let worldOutput = '';
 
 beforeAll(async () => {
   const env = { ...process.env };
-  // The world's own stand-in app, whatever the machine's environment says.
+  // The world's own app (the seat app), whatever the machine's environment says.
   delete env.APP_CALLBACK_URL;
   delete env.APP_CALLBACK_SECRET;
   world = spawn(process.execPath, ['--import', 'tsx', 'tools/dev/main.ts'], { cwd: ROOT, env });

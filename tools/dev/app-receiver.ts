@@ -1,5 +1,5 @@
 // The app's side of the callbacks: a real HTTP server that verifies Standard Webhooks signatures and records what
-// it was told. Tests assert on it; `npm run dev` prints what it receives.
+// it was told, for tests to assert on (`npm run dev` runs the seat app, examples/seat-app, instead).
 import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';

@@ -1,15 +1,17 @@
 // `npm run dev`: a whole local world with no Zoom account: a Temporal dev server with its Web UI, the Zoom emulator
 // (delivering its webhooks to the gateway as Zoom would, retries included), a worker and the gateway, wired
-// together, with an SMTP catcher that keeps the registrants' emails and a stand-in for the operators' alert channel.
+// together, with the reference seat app taking the callbacks, an SMTP catcher that keeps the registrants' emails and a
+// stand-in for the operators' alert channel.
 // It seeds webinar 81234567890 with the same registrants on every start and plays one case of each kind through the
 // real path (Zoom's webhook → gateway → workflow → lookup against the emulator), so that the README's commands, the
-// Web UI and the catcher's page have something real to show. `npm run simulate` and `npm run demo` act on the same
+// Web UI, the catcher's page and the seat app's page have something real to show. `npm run simulate` and `npm run demo` act on the same
 // world.
-import { createHash } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { Client } from '@temporalio/client';
+import { RegistrationsApi } from '@zoom-registrations/client';
 import { DefaultLogger, Runtime } from '@temporalio/worker';
 import pino from 'pino';
 import pinoPretty from 'pino-pretty';
@@ -38,12 +40,13 @@ import {
   type DemoPerson,
 } from '../sandbox/seed';
 import { AlertHook, printedAlert } from './alert-hook';
-import { AppReceiver } from './app-receiver';
 import { describeCaught } from './caught-emails';
 import { MailCatcher } from './mail-catcher';
 import { portsInUse } from './ports';
 import { startTemporalDevServer } from './temporal-server';
 import { zoomWebinar } from '../../src/domain/zoom-event';
+import { buildSeatApp } from '../../examples/seat-app/src/app';
+import { SeatStore } from '../../examples/seat-app/src/store';
 
 const DEV = {
   envFile: '.dev-world.env',
@@ -52,7 +55,7 @@ const DEV = {
     'its Web UI': 8233,
     'the Zoom emulator': 9090,
     'the gateway': 3000,
-    'the stand-in app': 3001,
+    'the seat app': 3001,
     "the operators' alert hook": 3002,
     "the worker's metrics": 9464,
     'the SMTP catcher': 1025,
@@ -115,7 +118,7 @@ async function main(): Promise<void> {
   const codecUrl = `http://${host}:${DEV.codecServerPort}`;
   // Short windows so that every case settles within a minute; override them like any variable.
   const appUrlGiven = Boolean(process.env.APP_CALLBACK_URL);
-  const app = new AppReceiver();
+  const seatAppUrl = `http://${host}:${DEV.ports['the seat app']}`;
   const mail = new MailCatcher(
     { smtp: DEV.ports['the SMTP catcher'], web: DEV.ports["the SMTP catcher's web page"] },
     host,
@@ -134,7 +137,10 @@ async function main(): Promise<void> {
     NOTIFY_REPLY_TO: DEV.notifyReplyTo,
     ...(appUrlGiven
       ? {}
-      : { APP_CALLBACK_URL: app.urlOn(DEV.ports['the stand-in app'], host), APP_CALLBACK_SECRET: app.secret }),
+      : {
+          APP_CALLBACK_URL: `${seatAppUrl}/zoom-callbacks`,
+          APP_CALLBACK_SECRET: `whsec_${randomBytes(24).toString('base64')}`,
+        }),
     ...withoutTemporalConnection(process.env),
     // The emulator it starts, whatever the shell says; the app's settings are defaults above, which the shell's win.
     ...emulatorWorkerEnv(devEmulator, null, {
@@ -191,11 +197,6 @@ async function main(): Promise<void> {
   });
   await emulator.start(DEV.ports['the Zoom emulator'], host);
   started.push(() => emulator.stop());
-  // Stands in for the app unless APP_CALLBACK_URL points at a real one.
-  if (!appUrlGiven) {
-    await app.start(DEV.ports['the stand-in app'], host);
-    started.push(() => app.stop());
-  }
 
   // The worker's Prometheus endpoint, as production serves it (README, "Metrics").
   const workerMetrics = `${host}:${DEV.ports["the worker's metrics"]}`;
@@ -231,6 +232,34 @@ async function main(): Promise<void> {
     await codecServer.listen({ port: DEV.codecServerPort, host });
     started.push(() => codecServer.close());
   }
+  const everyone = [...Object.values(DEMO_PEOPLE), ...Object.values(DEMO_MEETING_PEOPLE)];
+  const nameOf = (id: string) => everyone.find((p) => p.id === id)?.first_name;
+  const { ada, grace, hedy, rosalind, joan } = DEMO_PEOPLE;
+  // The seat app refuses Joan's approval until her callback waits for an operator's re-drive: that case, played.
+  // Another app (APP_CALLBACK_URL) refuses nothing of ours.
+  let joanIsRefused = !appUrlGiven;
+  if (!appUrlGiven) {
+    const store = await SeatStore.open('memory', () => 100);
+    const seatApp = buildSeatApp({
+      store,
+      callbackSecret: env.APP_CALLBACK_SECRET ?? '',
+      api: new RegistrationsApi({ baseUrl: gatewayUrl, token: gatewayConfig.API_TOKEN ?? '' }),
+      refuses: (callback) =>
+        joanIsRefused && callback.type === 'registrant.approved' && callback.data.registrant.id === joan.id,
+      onCallback: ({ callback: { type, data }, result }) => {
+        const who = nameOf(data.registrant.id) ?? data.registrant.email;
+        if (result === 'refused') return say(`  app REFUSED: ${type} (${who}) with HTTP 503`);
+        const detail =
+          type === 'registrant.cancelled'
+            ? ` cancelled_by=${data.cancelled_by} can_reregister=${data.can_reregister}`
+            : '';
+        say(`  app told: ${type} (${who})${detail}${result === 'applied' ? '' : ` [${result}]`}`);
+      },
+    });
+    await seatApp.listen({ port: DEV.ports['the seat app'], host });
+    started.push(() => seatApp.close().then(() => store.close()));
+  }
+
   // Validated like Zoom validates an endpoint: the gateway answers the challenge.
   await emulator.configure({ webhookUrl: `${gatewayUrl}/zoom/webhook` });
 
@@ -239,25 +268,8 @@ async function main(): Promise<void> {
   for (const { id } of Object.values(DEMO_PEOPLE)) emulator.announce(webinar.id, id);
   const meeting = seedDemoMeeting(emulator);
   for (const { id } of Object.values(DEMO_MEETING_PEOPLE)) emulator.announce(meeting.id, id);
-  const everyone = [...Object.values(DEMO_PEOPLE), ...Object.values(DEMO_MEETING_PEOPLE)];
-  const nameOf = (id: string) => everyone.find((p) => p.id === id)?.first_name;
-  app.onCallback = ({ callback }) => {
-    const { type, data } = callback;
-    const detail =
-      type === 'registrant.cancelled' ? ` cancelled_by=${data.cancelled_by} can_reregister=${data.can_reregister}` : '';
-    say(`  app told: ${type} (${nameOf(data.registrant.id) ?? data.registrant.email})${detail}`);
-  };
-  app.onTest = () => say('  app told: test (a signed test callback, from npm run doctor)');
-  app.onRefused = ({ callback }, status) =>
-    say(
-      `  app REFUSED: ${callback.type} (${nameOf(callback.data.registrant.id) ?? callback.data.registrant.id}) with HTTP ${status}`,
-    );
 
   // One case of each kind, so that `ops`, the API and the Web UI have something to act on.
-  const { ada, grace, hedy, rosalind, joan } = DEMO_PEOPLE;
-  let joanIsRefused = true;
-  app.refuses = (callback) =>
-    joanIsRefused && callback.type === 'registrant.approved' && callback.data.registrant.id === joan.id;
   const cancelWhileWebinarLost = (id: string) => {
     emulator.scriptLookup(webinar.id, id, [{ respond: 'webinar_not_found' }]);
     return emulator.cancelAsAdmin(webinar.id, id);
@@ -267,7 +279,11 @@ async function main(): Promise<void> {
     ['grace', 'is cancelled by the host', () => emulator.cancelAsAdmin(webinar.id, grace.id)],
     ['hedy', "is cancelled by the host while Zoom's API has lost the webinar", () => cancelWhileWebinarLost(hedy.id)],
     ['rosalind', 'likewise', () => cancelWhileWebinarLost(rosalind.id)],
-    ['joan', 'is approved by the host; the app refuses to hear it', () => emulator.approve(webinar.id, joan.id)],
+    [
+      'joan',
+      `is approved by the host${joanIsRefused ? '; the app refuses to hear it' : ''}`,
+      () => emulator.approve(webinar.id, joan.id),
+    ],
   ];
   say();
   for (const [who, what, act] of plays)
@@ -279,11 +295,13 @@ async function main(): Promise<void> {
   const read = async (id: string): Promise<RegistrantView | null> =>
     (await readRegistrant(client, zoomWebinar(webinar.id), id).catch(() => null))?.view ?? null;
   for (const { id } of [hedy, rosalind]) await until(async () => (await read(id))?.state === 'needs_review');
-  await until(async () => ((await read(joan.id))?.failed_callbacks.length ?? 0) > 0);
-  joanIsRefused = false;
-  say(
-    `  Joan's callback now waits for a re-drive (CALLBACK_RETRY_WINDOW=${env.CALLBACK_RETRY_WINDOW}); the app is fixed.`,
-  );
+  if (joanIsRefused) {
+    await until(async () => ((await read(joan.id))?.failed_callbacks.length ?? 0) > 0);
+    joanIsRefused = false;
+    say(
+      `  Joan's callback now waits for a re-drive (CALLBACK_RETRY_WINDOW=${env.CALLBACK_RETRY_WINDOW}); the app is fixed.`,
+    );
+  }
 
   const ui = temporal.uiUrl ?? 'the Web UI';
   const api = `${gatewayUrl}/api/v1/webinars/${DEMO_WEBINAR_ID}/registrants`;
@@ -298,8 +316,10 @@ async function main(): Promise<void> {
   say(`  gateway           ${gatewayUrl}/zoom/webhook  (webhook secret: ${DEV.webhookSecret})`);
   say(`  app API           ${gatewayUrl}/api/v1  (Authorization: Bearer ${gatewayConfig.API_TOKEN ?? ''})`);
   say(
-    `  app callbacks     ${workerConfig.APP_CALLBACK_URL ?? ''}${appUrlGiven ? '' : ' (a stand-in app that prints them here)'}`,
+    `  app callbacks     ${workerConfig.APP_CALLBACK_URL ?? ''}${appUrlGiven ? '' : ' (the seat app, examples/seat-app)'}`,
   );
+  if (!appUrlGiven)
+    say(`  seat app          ${seatAppUrl}/events/webinar/${DEMO_WEBINAR_ID}  (its page: seats, outcomes)`);
   say(`  emails            ${mail.webUrl}  (an SMTP catcher on ${mail.smtpUrl}: what the worker sent, to anyone)`);
   say(`  operator alerts   ${workerConfig.OPS_ALERT_WEBHOOK_URL ?? ''}  (a stand-in channel that prints them here)`);
   say(`  worker metrics    http://${workerMetrics}/metrics  (the gateway's: ${gatewayUrl}/metrics)`);
@@ -312,7 +332,7 @@ async function main(): Promise<void> {
   say();
   say('  Try, in a second terminal (the README has more):');
   say(`    npm run ops -- resolve ${DEMO_WEBINAR_ID} ${hedy.id} admin`);
-  say(`    npm run ops -- redrive ${DEMO_WEBINAR_ID} ${joan.id}`);
+  if (!appUrlGiven) say(`    npm run ops -- redrive ${DEMO_WEBINAR_ID} ${joan.id}`);
   say(`    curl -sS --fail-with-body -X POST ${api}/${DEMO_PEOPLE.katherine.id}/cancellations \\`);
   say(
     `      -H 'Authorization: Bearer ${gatewayConfig.API_TOKEN ?? ''}' -H 'Content-Type: application/json' -d '{"by": "registrant"}'`,

@@ -3,7 +3,7 @@ import { createServer, type Server } from 'node:net';
 import { runScript } from '../../helpers/run-script';
 
 describe('npm run dev while a port is taken', () => {
-  // The stand-in app's, the SMTP catcher's web page and the alert hook's: each must be in the check.
+  // The seat app's, the SMTP catcher's web page and the alert hook's: each must be in the check.
   const taken = [3001, 1080, 3002];
   const squatters: Server[] = [];
   beforeAll(async () => {
@@ -19,7 +19,7 @@ describe('npm run dev while a port is taken', () => {
     const run = await runScript('tools/dev/main.ts');
     expect(run.code).toBe(1);
     expect(run.stderr).toMatch(
-      /^npm run dev: port .*3001 \(the stand-in app\).* already in use: is another `npm run dev` still running\?/,
+      /^npm run dev: port .*3001 \(the seat app\).* already in use: is another `npm run dev` still running\?/,
     );
     expect(run.stderr).toContain("1080 (the SMTP catcher's web page)");
     expect(run.stderr).toContain("3002 (the operators' alert hook)");
