@@ -4,9 +4,17 @@
 // own state when the event arrives (src/domain/reconciliation.ts), so a webhook that came meanwhile wins.
 import { Context, heartbeat } from '@temporalio/activity';
 import type { Client } from '@temporalio/client';
-import { HELD_AS_REGISTERED, couldHaveKnown, reconcile, type Finding } from '../domain/reconciliation';
+import {
+  HELD_AS_REGISTERED,
+  couldHaveKnown,
+  eventsMissed,
+  reconcile,
+  type Approval,
+  type Finding,
+  type MissedEvent,
+} from '../domain/reconciliation';
 import { absenceMeansCancelled, scheduleOf, type ZoomEventSchedule } from '../domain/occurrences';
-import type { ListedState, Registrant, RegistrationEvent, RegistrationKind, ZoomListing } from '../domain/registration';
+import type { ListedState, Registrant, RegistrationEvent, ZoomListing } from '../domain/registration';
 import { describeZoomEvent, distinctZoomEvents, type ZoomEvent } from '../domain/zoom-event';
 import {
   listRegistrants,
@@ -54,15 +62,15 @@ export async function planSweep(deps: ReconcileDeps, requested: ZoomEvent[] | nu
   return { zoomEvents, knownSince, graceMs: deps.graceMs };
 }
 
-/** What a webinar is read by (its listings), and whether it has ended (scheduleOf). */
+/** What a webinar is read by (its listings), whether it has ended (scheduleOf), and how it approves registrants. */
 export async function zoomEventSchedule(
   deps: ReconcileDeps,
   zoomEvent: ZoomEvent,
-): Promise<{ found: true; schedule: ZoomEventSchedule } | { found: false; reason: string }> {
+): Promise<{ found: true; schedule: ZoomEventSchedule; approval: Approval } | { found: false; reason: string }> {
   const found = await zoomCall(() => deps.zoom.getZoomEvent(zoomEvent));
   if (!found.found)
     return { found: false, reason: `Zoom does not know ${describeZoomEvent(zoomEvent)}: ${found.message}` };
-  return { found: true, schedule: scheduleOf(found.scope, found.sessions, Date.now()) };
+  return { found: true, schedule: scheduleOf(found.scope, found.sessions, Date.now()), approval: found.approval };
 }
 
 export interface ListingPageInput {
@@ -73,6 +81,7 @@ export interface ListingPageInput {
   /** What the sweep's events say happened by (epoch ms): when it began reading the webinar, less the grace. */
   observedAt: number;
   knownSince: number;
+  approval: Approval;
 }
 
 export type ListingPage =
@@ -83,7 +92,7 @@ export type ListingPage =
 
 /** One page of one listing: each registrant on it compared with what we hold, and what we missed handed over. */
 export async function reconcileListingPage(deps: ReconcileDeps, input: ListingPageInput): Promise<ListingPage> {
-  const { zoomEvent, occurrenceId, status, pageToken, observedAt, knownSince } = input;
+  const { zoomEvent, occurrenceId, status, pageToken, observedAt, knownSince, approval } = input;
   let page;
   try {
     page = await deps.zoom.listRegistrants(zoomEvent, { status, pageSize: LISTING_PAGE_SIZE, pageToken, occurrenceId });
@@ -120,15 +129,20 @@ export async function reconcileListingPage(deps: ReconcileDeps, input: ListingPa
       first_name: listed.first_name,
       last_name: listed.last_name ?? '',
     };
-    await handOver(client, deps.taskQueue, {
-      kind: missed,
-      zoomEvent,
-      occurrenceId,
-      registrant,
-      zoom: status,
-      held: ours,
-      observedAt,
-    });
+    const events = eventsMissed(missed, status, approval);
+    for (const [i, event] of events.entries()) {
+      // In order, a millisecond apart, the last at observedAt: the same moments on every retry of the page.
+      const eventTs = observedAt - (events.length - 1 - i);
+      await handOver(client, deps.taskQueue, {
+        event,
+        eventTs,
+        zoomEvent,
+        occurrenceId,
+        registrant,
+        zoom: status,
+        held: ours,
+      });
+    }
   }
   return { outcome: 'page', findings, nextPageToken: page.nextPageToken };
 }
@@ -178,38 +192,38 @@ export async function deliverMissedCancellations(
     findings.push([registrantId, finding]);
     if (!missed || !view?.registrant) continue;
     await handOver(client, deps.taskQueue, {
-      kind: missed,
+      event: { kind: missed, registrantStatus: null },
+      eventTs: input.observedAt,
       zoomEvent: input.zoomEvent,
       occurrenceId: view.occurrence_id,
       registrant: view.registrant,
       zoom: 'absent',
       held,
-      observedAt: input.observedAt,
     });
   }
   return findings;
 }
 
 interface Handover {
-  kind: RegistrationKind;
+  event: MissedEvent;
+  /** The same on every retry of the page, so that a repeat is a duplicate to the workflow. */
+  eventTs: number;
   zoomEvent: ZoomEvent;
   occurrenceId: string | null;
   registrant: Registrant;
   zoom: ZoomListing;
   held: ListedState | null;
-  observedAt: number;
 }
 
 /** Signals the event Zoom never sent to the registrant's workflow (starting one for a missed registration). */
 async function handOver(client: Client, taskQueue: string, h: Handover): Promise<void> {
   const event: RegistrationEvent = {
-    kind: h.kind,
-    // The same moment on every retry of the page, so that a repeat is a duplicate to the workflow.
-    eventTs: h.observedAt,
+    kind: h.event.kind,
+    eventTs: h.eventTs,
     zoomEvent: h.zoomEvent,
     occurrenceId: h.occurrenceId,
     registrant: h.registrant,
-    registrantStatus: h.kind === 'created' ? h.zoom : null,
+    registrantStatus: h.event.registrantStatus,
     operator: null,
     operatorId: null,
     observed: { source: 'reconciliation', zoom: h.zoom, held: h.held },

@@ -3,6 +3,13 @@
 // the inferred event arrives, so that whatever happened in between (a late webhook, a settling case) wins.
 import type { CancelledBy, ListedState, RegistrationEvent, RegistrationKind, ZoomListing } from './registration';
 
+/** How a webinar or meeting approves its registrants: Zoom's `settings.approval_type` 1 is by hand, 0 at once. */
+export type Approval = 'automatic' | 'manual';
+
+export function approvalOf(approvalType: number | null | undefined): Approval {
+  return approvalType === 1 ? 'manual' : 'automatic';
+}
+
 /** What we hold as a live registration: Zoom should list them as approved or pending. */
 export const HELD_AS_REGISTERED = ['registered', 'approved', 'pending'] as const satisfies ReadonlyArray<ListedState>;
 const REGISTERED: ReadonlyArray<ListedState | null> = HELD_AS_REGISTERED;
@@ -67,6 +74,28 @@ export function reconcile(
   if (missed) return { finding: FINDING_OF[missed], missed };
   if (held === 'settling' || held === 'needs_review') return { finding: 'open_case', missed: null };
   return { finding: held === null && zoom !== 'absent' ? 'untracked' : 'agreeing', missed: null };
+}
+
+/** A missed event as the sweep hands it to the registrant's workflow, with the status Zoom's payload would carry. */
+export interface MissedEvent {
+  kind: RegistrationKind;
+  registrantStatus: ZoomListing | null;
+}
+
+/**
+ * The events Zoom would have sent for what the sweep missed, in their order. A registration Zoom lists as approved
+ * where the host approves each one by hand was two: the registration (pending) and the host's approval; an app told
+ * only the first would wait for an approval that already happened.
+ */
+export function eventsMissed(missed: RegistrationKind, zoom: ZoomListing, approval: Approval): MissedEvent[] {
+  if (missed !== 'created') return [{ kind: missed, registrantStatus: null }];
+  if (zoom === 'approved' && approval === 'manual') {
+    return [
+      { kind: 'created', registrantStatus: 'pending' },
+      { kind: 'approved', registrantStatus: null },
+    ];
+  }
+  return [{ kind: 'created', registrantStatus: zoom }];
 }
 
 /** Who the sweep's evidence points at for a cancellation it inferred: the record gone, or denied. */

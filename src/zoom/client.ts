@@ -20,6 +20,7 @@ import {
   type ScheduledSession,
 } from '../domain/occurrences';
 import { unreachableDetail } from '../http';
+import { approvalOf, type Approval } from '../domain/reconciliation';
 import type { ZoomBudget, ZoomRateCategory } from './budget';
 import { zoomHeaders, type CapturedZoomAnswer } from './capture';
 
@@ -98,7 +99,8 @@ export interface ZoomEventDescription {
 
 /** When a webinar or meeting takes place (its occurrences when it recurs) and how one registers, or Zoom knows none. */
 export type ZoomEventLookup =
-  ({ found: true; scope: RegistrationScope; sessions: ScheduledSession[] } & ZoomEventDescription) | ZoomMissing;
+  | ({ found: true; scope: RegistrationScope; approval: Approval; sessions: ScheduledSession[] } & ZoomEventDescription)
+  | ZoomMissing;
 
 /** `Retry-After` is seconds for per-second limits and an ISO date for daily ones (zoom-platform.md section 6). */
 export function parseRetryAfter(header: string | undefined, nowMs: number): number | null {
@@ -187,6 +189,7 @@ export class ZoomClient {
     return {
       found: true,
       scope: registrationScope(details.settings?.registration_type),
+      approval: approvalOf(details.settings?.approval_type),
       sessions,
       topic: details.topic || null,
       timezone: details.timezone || null,

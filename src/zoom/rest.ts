@@ -43,7 +43,9 @@ export const zoomEventDetailsSchema = z.looseObject({
   registration_url: z.string().optional(),
   start_time: z.string().optional(),
   duration: z.number().optional(),
-  settings: z.looseObject({ registration_type: z.number().int().optional() }).optional(),
+  settings: z
+    .looseObject({ registration_type: z.number().int().optional(), approval_type: z.number().int().optional() })
+    .optional(),
   occurrences: z
     .array(
       z.looseObject({

@@ -17,6 +17,7 @@ const notice = (over: Partial<EmailNotice> = {}): EmailNotice => ({
 const described = {
   found: true as const,
   scope: 'whole' as const,
+  approval: 'automatic' as const,
   topic: 'Analytical engines',
   timezone: 'America/New_York',
   registrationUrl: null as string | null,

@@ -1,7 +1,9 @@
 // The reconciliation sweep's rule, table by table: what Zoom's listing against what we hold says we missed, what
 // the sweep counts, and when an inferred event or a late webhook adds nothing.
 import {
+  approvalOf,
   couldHaveKnown,
+  eventsMissed,
   missedEvent,
   observedCanceller,
   reconcile,
@@ -30,6 +32,37 @@ const TABLE: Array<[ListedState | null, Array<RegistrationKind | null>]> = [
   ['settling', [null, null, null, null]],
   ['needs_review', [null, null, null, null]],
 ];
+
+// What the sweep hands over for each missed event, by Zoom's listing and how the host approves registrants.
+test.each([
+  ['created', 'approved', 'automatic', [{ kind: 'created', registrantStatus: 'approved' }]],
+  ['created', 'pending', 'automatic', [{ kind: 'created', registrantStatus: 'pending' }]],
+  ['created', 'pending', 'manual', [{ kind: 'created', registrantStatus: 'pending' }]],
+  [
+    'created',
+    'approved',
+    'manual',
+    [
+      { kind: 'created', registrantStatus: 'pending' },
+      { kind: 'approved', registrantStatus: null },
+    ],
+  ],
+  ['approved', 'approved', 'manual', [{ kind: 'approved', registrantStatus: null }]],
+  ['denied', 'denied', 'manual', [{ kind: 'denied', registrantStatus: null }]],
+  ['cancelled', 'absent', 'automatic', [{ kind: 'cancelled', registrantStatus: null }]],
+] as const)('missed %s, Zoom lists %s, approval %s: handed over as %j', (missed, zoom, approval, events) => {
+  expect(eventsMissed(missed, zoom, approval)).toEqual(events);
+});
+
+test("Zoom's approval_type: 1 is the host's approval; 0, 2 or none approve at once", () => {
+  expect([1, 0, 2, undefined, null].map(approvalOf)).toEqual([
+    'manual',
+    'automatic',
+    'automatic',
+    'automatic',
+    'automatic',
+  ]);
+});
 
 test('the table covers every state we hold', () => {
   expect(TABLE.map(([held]) => held).sort()).toEqual([null, ...LISTED_STATES].sort());

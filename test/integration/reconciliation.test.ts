@@ -73,6 +73,17 @@ function lost(w: World, act: () => ZoomWebhookBody): number {
   return delivery?.id ?? -1;
 }
 
+/** Someone registers, and Zoom never delivers the webhook that says so. */
+function registeredUnheard(w: World, webinarId: string, email: string, firstName: string): string {
+  let id = '';
+  lost(w, () => {
+    const { registrant, event } = w.emulator.register(webinarId, { email, first_name: firstName });
+    id = registrant.id;
+    return event;
+  });
+  return id;
+}
+
 /** Past RECONCILE_GRACE since the last event, so that the sweep's observations are later than it. */
 const pastGrace = () => new Promise((resolve) => setTimeout(resolve, 1_200));
 
@@ -148,12 +159,7 @@ test('missed registration, denial and approval reach their workflows; registrati
   const mae = await registered(world, webinar.id, 'mae@example.com', 'pending');
   lost(world, () => world.emulator.deny(webinar.id, joan));
   lost(world, () => world.emulator.approve(webinar.id, mae));
-  let lin = '';
-  lost(world, () => {
-    const { registrant, event } = world.emulator.register(webinar.id, { email: 'lin@example.com', first_name: 'Lin' });
-    lin = registrant.id;
-    return event;
-  });
+  const lin = registeredUnheard(world, webinar.id, 'lin@example.com', 'Lin');
   // Registered years ago, before anything we keep: their workflow may simply have been forgotten.
   const old = world.emulator.addRegistrant(webinar.id, {
     email: 'old@example.com',
@@ -180,6 +186,35 @@ test('missed registration, denial and approval reach their workflows; registrati
   expect((await world.state(webinar.id, joan)).state).toBe('denied');
   expect((await world.state(webinar.id, mae)).state).toBe('approved');
   await expect(world.state(webinar.id, old.id)).rejects.toThrow();
+});
+
+test('where the host approves registrants, a registration and approval Zoom never delivered are both told, in order', async () => {
+  const webinar = world.emulator.addWebinar({ approvalType: 1 });
+  const automatic = world.emulator.addWebinar({ approvalType: 0 });
+  const ida = registeredUnheard(world, webinar.id, 'ida@example.com', 'Ida');
+  lost(world, () => world.emulator.approve(webinar.id, ida));
+  // Registered and still waiting for the host: only the registration was missed.
+  const eva = registeredUnheard(world, webinar.id, 'eva@example.com', 'Eva');
+  // Approved at once where the host lets everyone in: Zoom sends the registration alone.
+  const ola = registeredUnheard(world, automatic.id, 'ola@example.com', 'Ola');
+  await pastGrace();
+
+  const report = await sweep(world, webinar.id, automatic.id);
+  expect(findingsOf(report, webinar.id)).toMatchObject({ listed: 2, missed_registration: 2, errors: [] });
+  expect(findingsOf(report, automatic.id)).toMatchObject({ listed: 1, missed_registration: 1, errors: [] });
+  await eventually(() => world.app.typesAbout(ida).length === 2, { what: "Ida's registration and approval" });
+  expect(world.app.typesAbout(ida)).toEqual(['registrant.created', 'registrant.approved']);
+  expect(await world.state(webinar.id, ida)).toMatchObject({ state: 'approved' });
+  await eventually(() => world.app.typesAbout(eva).length === 1, { what: "Eva's registration" });
+  expect(await world.state(webinar.id, eva)).toMatchObject({ state: 'pending' });
+  await eventually(() => world.app.typesAbout(ola).length === 1, { what: "Ola's registration" });
+  expect(await world.state(automatic.id, ola)).toMatchObject({ state: 'approved' });
+
+  // The next sweep finds all three as Zoom lists them, and tells nobody anything more.
+  expect(findingsOf(await sweep(world, webinar.id), webinar.id)).toMatchObject({ listed: 2, agreeing: 2 });
+  expect(world.app.typesAbout(ida)).toEqual(['registrant.created', 'registrant.approved']);
+  expect(world.app.typesAbout(eva)).toEqual(['registrant.created']);
+  expect(world.app.typesAbout(ola)).toEqual(['registrant.created']);
 });
 
 test('a recurring webinar with registration per occurrence is listed occurrence by occurrence; each registrant counts once', async () => {

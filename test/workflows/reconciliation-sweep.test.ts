@@ -33,7 +33,7 @@ function begin(): { sweep: Sweep; webinar: ZoomEventSweep } {
 test('each listing is read in the three statuses, page by page, then the held registrants', () => {
   const { sweep, webinar } = begin();
   expect(webinar).toMatchObject({ zoomEvent: zoomWebinar('111'), observedAt: NOW - 60_000, phase: 'listings' });
-  sweep.scheduleKnown(webinar, listed('occ1', 'occ2'));
+  sweep.scheduleKnown(webinar, listed('occ1', 'occ2'), 'automatic');
   const read: string[] = [];
   for (let next = sweep.nextPage(webinar); next && webinar.phase === 'listings'; next = sweep.nextPage(webinar)) {
     read.push(`${next.occurrenceId}/${next.status}/${next.pageToken ?? 'first'}`);
@@ -60,7 +60,7 @@ test('each listing is read in the three statuses, page by page, then the held re
 
 test('each registrant counts once, listed or found gone; those listed are not looked for among the held', () => {
   const { sweep, webinar } = begin();
-  sweep.scheduleKnown(webinar, listed(null));
+  sweep.scheduleKnown(webinar, listed(null), 'automatic');
   sweep.pageRead(
     webinar,
     page(
@@ -95,7 +95,7 @@ test('each registrant counts once, listed or found gone; those listed are not lo
 
 test('an expired page token starts the listing again; counted registrants stay counted once', () => {
   const { sweep, webinar } = begin();
-  sweep.scheduleKnown(webinar, listed(null));
+  sweep.scheduleKnown(webinar, listed(null), 'automatic');
   sweep.pageRead(webinar, page([['a', 'agreeing']], 'tok'));
   sweep.pageRead(webinar, { outcome: 'token_expired' });
   expect(sweep.nextPage(webinar)).toMatchObject({ status: 'approved', pageToken: null });
@@ -111,7 +111,7 @@ test('an expired page token starts the listing again; counted registrants stay c
 
 test('a webinar Zoom does not know, or a failure, ends that webinar only: nobody is taken for gone', () => {
   const { sweep, webinar } = begin();
-  sweep.scheduleKnown(webinar, listed(null));
+  sweep.scheduleKnown(webinar, listed(null), 'automatic');
   sweep.pageRead(webinar, { outcome: 'webinar_not_found', reason: 'Zoom does not know webinar 111' });
   expect(webinar).toMatchObject({ phase: 'done', findings: { errors: ['Zoom does not know webinar 111'] } });
   sweep.finishCurrent();
@@ -132,7 +132,7 @@ test('a webinar Zoom does not know, or a failure, ends that webinar only: nobody
 
 test('carried across continue-as-new, a sweep resumes at its page with whom it has seen', () => {
   const { sweep, webinar } = begin();
-  sweep.scheduleKnown(webinar, listed(null));
+  sweep.scheduleKnown(webinar, listed(null), 'automatic');
   sweep.pageRead(webinar, page([['a', 'agreeing']], 'tok'));
   const resumed = Sweep.resume(JSON.parse(JSON.stringify(sweep.carry())) as SweepProgress);
   const same = resumed.current(NOW + 5_000) as ZoomEventSweep;
@@ -151,7 +151,7 @@ test('carried across continue-as-new, a sweep resumes at its page with whom it h
 
 test('what a terminal and the Web UI read of a sweep', () => {
   const { sweep, webinar } = begin();
-  sweep.scheduleKnown(webinar, listed(null));
+  sweep.scheduleKnown(webinar, listed(null), 'automatic');
   sweep.pageRead(
     webinar,
     page([
@@ -175,7 +175,7 @@ test('what a terminal and the Web UI read of a sweep', () => {
 
 test("a terminal's line adds up: the registrants no listing showed are counted beside those listed", () => {
   const { sweep, webinar } = begin();
-  sweep.scheduleKnown(webinar, listed(null));
+  sweep.scheduleKnown(webinar, listed(null), 'automatic');
   const agreeing = ['a', 'b', 'c', 'd', 'e'].map((id): [string, Finding] => [id, 'agreeing']);
   sweep.pageRead(webinar, page([...agreeing, ['f', 'open_case']]));
   sweep.pageRead(webinar, page([]));
@@ -188,7 +188,7 @@ test("a terminal's line adds up: the registrants no listing showed are counted b
   ]);
 
   const { sweep: gone, webinar: nobodyListed } = begin();
-  gone.scheduleKnown(nobodyListed, listed(null));
+  gone.scheduleKnown(nobodyListed, listed(null), 'automatic');
   gone.heldRead(nobodyListed, null, [
     ['g', 'missed_cancellation'],
     ['h', 'ended'],
@@ -198,14 +198,14 @@ test("a terminal's line adds up: the registrants no listing showed are counted b
   );
 
   const { sweep: empty, webinar: nobody } = begin();
-  empty.scheduleKnown(nobody, listed(null));
+  empty.scheduleKnown(nobody, listed(null), 'automatic');
   empty.heldRead(nobody, null, []);
   expect(summariseFindings(empty.report)[0]).toBe('webinar 111: no registrants; nothing found (1 Zoom call)');
 });
 
 test('a schedule with nothing left to list (every occurrence past) goes straight to the held registrants', () => {
   const { sweep, webinar } = begin();
-  sweep.scheduleKnown(webinar, { scope: 'per_occurrence', listings: [], ended: true });
+  sweep.scheduleKnown(webinar, { scope: 'per_occurrence', listings: [], ended: true }, 'automatic');
   expect(sweep.nextPage(webinar)).toBeNull();
   expect(webinar.phase).toBe('held');
   expect(webinar.findings.zoom_calls).toBe(1);

@@ -379,6 +379,7 @@ describe("the sweep's calls", () => {
       timezone: 'UTC',
       registrationUrl: webinar.registrationUrl,
       scope: 'whole',
+      approval: 'automatic',
       sessions: [
         {
           occurrenceId: occurrence!.occurrence_id,
@@ -389,6 +390,9 @@ describe("the sweep's calls", () => {
       ],
     });
     expect(taken).toEqual(['medium', 'medium', 'medium', 'light']);
+    // settings.approval_type 1: the host approves each registrant.
+    const approvedByHost = emulator.addWebinar({ approvalType: 1 });
+    expect(await counted.getZoomEvent(zoomWebinar(approvedByHost.id))).toMatchObject({ approval: 'manual' });
   });
 
   test("a webinar's past occurrences are asked for, and its registration_type read", async () => {

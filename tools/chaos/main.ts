@@ -117,7 +117,13 @@ const MAIL_REFUSED_IN_A_ROW = 3;
 const NOTIFY_FROM = 'Chaos Events <events@chaos.example>';
 /** Our share of the account's Light budget (the emulated Pro plan allows 30 per second). */
 const LIGHT_BUDGET = 10;
-const WEBINAR_ID = '81234567890';
+/**
+ * Two webinars, as hosts set them (Zoom's approval_type): on one registrants are approved at once, on the other the
+ * host approves or denies each (they register pending), so that what the sweep infers for either is judged.
+ */
+const WEBINARS = { automatic: '81234567890', manual: '81234567891' } as const;
+const webinarFor = (story: Story) =>
+  story === 'approved' || story === 'denied' ? WEBINARS.manual : WEBINARS.automatic;
 const FUZZ_SIGNED = { webinarId: 97000000001, registrantId: 'fuzzsigned' };
 const FUZZ_UNSIGNED = { webinarId: 97000000002, registrantId: 'fuzzunsigned' };
 const SECRETS = {
@@ -159,6 +165,7 @@ for (const [signal, code] of [
 interface Person {
   id: string;
   story: Story;
+  webinarId: string;
   email: string;
   firstName: string;
   lastName: string;
@@ -250,7 +257,7 @@ async function main(): Promise<void> {
         // what those would have said, once Zoom's redeliveries are over (17 s at this time scale).
         RECONCILE_INTERVAL: '15s',
         RECONCILE_GRACE: '20s',
-        RECONCILE_WEBINARS: WEBINAR_ID,
+        RECONCILE_WEBINARS: `${WEBINARS.automatic},${WEBINARS.manual}`,
         WORKER_METRICS_ADDRESS: 'off',
         SMTP_URL: smtpUrl,
         NOTIFY_FROM,
@@ -265,7 +272,8 @@ async function main(): Promise<void> {
   );
   await Promise.all([gateway.start(), worker.start()]);
   await zoom.configure({ webhookUrl: `http://127.0.0.1:${gatewayPort}/zoom/webhook`, ...ZOOM_FAULTS });
-  zoom.addWebinar({ id: WEBINAR_ID, topic: 'Chaos' });
+  zoom.addWebinar({ id: WEBINARS.automatic, topic: 'Chaos', approvalType: 0 });
+  zoom.addWebinar({ id: WEBINARS.manual, topic: 'Chaos, approved by the host', approvalType: 1 });
   say(`running: Temporal ${temporal.address}, gateway :${gatewayPort}, worker pid ${worker.pid}`);
 
   // The stream: people register, then do what their story says; the faults land at random moments among them.
@@ -275,9 +283,11 @@ async function main(): Promise<void> {
   for (let i = 0; i < PLAN.registrants; i++) {
     const story = STORIES[i % STORIES.length] as Story;
     const tag = `${SEED.toString(36)}x${i.toString(36)}`;
+    const webinarId = webinarFor(story);
     const person = {
       id: '',
       story,
+      webinarId,
       email: `chaos-${tag}@example.test`,
       firstName: `Chaosfirst${tag}`,
       lastName: `Chaoslast${tag}`,
@@ -288,20 +298,18 @@ async function main(): Promise<void> {
       at: registerAt,
       what: 'register',
       run: () => {
-        const pending = story === 'approved' || story === 'denied';
-        person.id = zoom.register(WEBINAR_ID, {
+        person.id = zoom.register(webinarId, {
           email: person.email,
           first_name: person.firstName,
           last_name: person.lastName,
-          ...(pending ? { status: 'pending' as const } : {}),
         }).registrant.id;
       },
     });
     const act = {
-      'self-cancel': () => zoom.cancelAsRegistrant(WEBINAR_ID, person.id),
-      'admin-cancel': () => zoom.cancelAsAdmin(WEBINAR_ID, person.id),
-      approved: () => zoom.approve(WEBINAR_ID, person.id),
-      denied: () => zoom.deny(WEBINAR_ID, person.id),
+      'self-cancel': () => zoom.cancelAsRegistrant(webinarId, person.id),
+      'admin-cancel': () => zoom.cancelAsAdmin(webinarId, person.id),
+      approved: () => zoom.approve(webinarId, person.id),
+      denied: () => zoom.deny(webinarId, person.id),
       stays: null,
     }[story];
     if (act) steps.push({ at: registerAt + 1_000 + random() * 3_000, what: story, run: () => void act() });
@@ -393,8 +401,11 @@ async function main(): Promise<void> {
   // Every outcome, or the deadline (and past it, the workflows still retrying); then a little longer, for a duplicate
   // that would come late. Meanwhile a missing `created` beside a later callback passes; the judgement after asks the
   // workflow whether it passed it over, and Zoom whether it ever delivered it.
+  const webinarOf = new Map(people.map((p) => [p.id, p.webinarId]));
   const registrantWorkflow = (registrantId: string) =>
-    client.workflow.getHandle(registrantWorkflowId(zoomWebinar(WEBINAR_ID), registrantId));
+    client.workflow.getHandle(
+      registrantWorkflowId(zoomWebinar(webinarOf.get(registrantId) ?? WEBINARS.automatic), registrantId),
+    );
   const verdicts = (createdPassedOver: (registrantId: string) => boolean): Verdict[] =>
     people.map((p) =>
       judge(

@@ -824,8 +824,9 @@ export class ZoomEmulator {
   }
 
   /**
-   * `GET /webinars/{id}`: the webinar, with its occurrences and `settings.registration_type` when it recurs (type
-   * 9); occurrences that have ended only with `show_previous_occurrences=true`, as Zoom does.
+   * `GET /webinars/{id}`: the webinar, with `settings.approval_type`, and its occurrences and
+   * `settings.registration_type` when it recurs (type 9); occurrences that have ended only with
+   * `show_previous_occurrences=true`, as Zoom does.
    */
   private describeWebinar(eventId: string, query: unknown, reply: FastifyReply) {
     const webinar = this.world.events.get(eventId);
@@ -846,12 +847,11 @@ export class ZoomEmulator {
       ...(webinar.kind === 'webinar' || this.current.meetingRegistrationUrl === 'returned'
         ? { registration_url: webinar.registrationUrl }
         : {}),
-      ...(recurring
-        ? {
-            settings: { registration_type: webinar.registrationType },
-            occurrences: shown.map((o) => ({ ...o, duration: SESSION_MINUTES })),
-          }
-        : {}),
+      settings: {
+        approval_type: webinar.approvalType,
+        ...(recurring ? { registration_type: webinar.registrationType } : {}),
+      },
+      ...(recurring ? { occurrences: shown.map((o) => ({ ...o, duration: SESSION_MINUTES })) } : {}),
     });
   }
 

@@ -39,6 +39,8 @@ export interface HostedEvent {
   occurrences: Occurrence[];
   /** A recurring one's `settings.registration_type`: 1 once for all (Zoom's default), 2 each, 3 chosen ones. */
   registrationType: 1 | 2 | 3;
+  /** Zoom's `settings.approval_type`: 0 registrants approved at once, 1 by the host (they register pending). */
+  approvalType: 0 | 1;
   registrants: Map<string, Registrant>;
 }
 
@@ -76,7 +78,7 @@ export function registrantOf(webinar: HostedEvent, r: NewRegistrant): Registrant
     email: r.email,
     first_name: r.first_name,
     ...(r.last_name === undefined ? {} : { last_name: r.last_name }),
-    status: r.status ?? 'approved',
+    status: r.status ?? (webinar.approvalType === 1 ? 'pending' : 'approved'),
     create_time: r.createTime ?? isoSeconds(Date.now()),
     join_url: `https://zoom.us/w/${webinar.id}?tk=${randomBytes(8).toString('hex')}`,
     ...(r.occurrenceIds ? { occurrence_ids: r.occurrenceIds } : {}),
@@ -92,6 +94,7 @@ export interface NewHostedEvent {
   /** Weekly occurrences: a recurring webinar or meeting. */
   occurrences?: number;
   registrationType?: 1 | 2 | 3;
+  approvalType?: 0 | 1;
   /** When it (its first occurrence) starts, epoch ms: a week from now by default; earlier ones have passed. */
   startsAt?: number;
 }
@@ -119,6 +122,7 @@ export class ZoomWorld {
         status: 'available' as const,
       })),
       registrationType: w.registrationType ?? 1,
+      approvalType: w.approvalType ?? 0,
       registrants: new Map(),
     };
     this.events.set(webinar.id, webinar);

@@ -1,6 +1,6 @@
 // The sweep's progress, with no Temporal in it: which webinar, listing and page come next, whom it has seen, and
 // what it found. It is what a run hands to the next at continue-as-new, so a large webinar resumes where it was.
-import { FINDINGS, type Finding } from '../../domain/reconciliation';
+import { FINDINGS, type Approval, type Finding } from '../../domain/reconciliation';
 import type { ListingPage, ListingPageInput, SweepPlan } from '../../activities/reconcile';
 import { zoomEventIdField, type ZoomEvent } from '../../domain/zoom-event';
 import type { ZoomEventSchedule } from '../../domain/occurrences';
@@ -15,6 +15,8 @@ export interface ZoomEventSweep {
   observedAt: number;
   /** Once read: its listings (one per occurrence not ended where registration is per occurrence, else the whole). */
   schedule: ZoomEventSchedule | null;
+  /** Read with the schedule: whether a missed registration Zoom lists as approved was approved by the host. */
+  approval: Approval | null;
   /** Listings (occurrence × status) read so far, and the page of the current one to read next. */
   listing: number;
   pageToken: string | null;
@@ -87,6 +89,7 @@ export class Sweep {
       zoomEvent,
       observedAt: now - plan.graceMs,
       schedule: null,
+      approval: null,
       listing: 0,
       pageToken: null,
       phase: 'listings',
@@ -111,8 +114,9 @@ export class Sweep {
     target.phase = 'done';
   }
 
-  scheduleKnown(target: ZoomEventSweep, schedule: ZoomEventSchedule): void {
+  scheduleKnown(target: ZoomEventSweep, schedule: ZoomEventSchedule, approval: Approval): void {
     target.schedule = schedule;
+    target.approval = approval;
     target.findings.zoom_calls += 1;
     if (!this.nextPage(target)) target.phase = 'held';
   }
@@ -128,6 +132,7 @@ export class Sweep {
       pageToken: target.pageToken,
       observedAt: target.observedAt,
       knownSince: this.knownSince,
+      approval: target.approval ?? 'automatic',
     };
   }
 

@@ -58,7 +58,7 @@ export async function reconciliationWorkflow({ zoomEvents, progress }: Reconcili
         sweep.fail(target, found.reason);
         return true;
       }
-      sweep.scheduleKnown(target, found.schedule);
+      sweep.scheduleKnown(target, found.schedule, found.approval);
     }
     for (let page = sweep.nextPage(target); target.phase === 'listings' && page; page = sweep.nextPage(target)) {
       if (pages >= PAGES_PER_RUN || workflowInfo().continueAsNewSuggested) return false;
