@@ -227,7 +227,9 @@ test("a settled registrant's page: its summary, who cancelled, the evidence and 
   const summary = userMetadata(page, 'summary').locator('body');
   await readsText(summary, `Zoom registrant ${grace.id} of webinar ${webinar.id}`);
   const current = userMetadata(page, 'current-details').locator('body');
-  await readsText(current, 'State: admin_cancelled. Nothing is being settled');
+  await readsText(current, 'State: admin_cancelled. Cancelled by an admin: they may not register again');
+  await readsText(current, 'the lookup: Zoom shows them denied; no approval within FOLLOW_UP_WINDOW');
+  await readsText(current, 'Nothing is being settled');
   await readsText(current, 'completes after 1 hour without one (DEDUP_WINDOW');
 
   // The evidence, as the `state` query answers it in the "Queries" tab (decoded through the codec server).

@@ -253,6 +253,6 @@ export class RegistrantRun {
   private showIdle(): void {
     const { notices, isSettling } = this.registrant;
     if (isSettling) return;
-    setCurrentDetails(currentDetails.idle(this.view.state, this.settings.dedupWindowMs, notices.failedEmails));
+    setCurrentDetails(currentDetails.idle(this.view, this.settings.dedupWindowMs, notices.failedEmails));
   }
 }
