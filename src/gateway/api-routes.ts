@@ -210,11 +210,14 @@ export const registrantRoutes: FastifyPluginCallbackZod<RegistrantRoutesOptions>
       // Signal-with-start, then an update, rather than update-with-start: an update is not durable until a worker
       // accepts it, and the request must be durable (202) while no worker runs.
       await temporal(request.log, () =>
-        signalRegistrant(client, config.TEMPORAL_TASK_QUEUE, p, requestCancellationSignal, {
-          id,
-          by,
-          reason: reason ?? null,
-        }),
+        signalRegistrant(
+          client,
+          config.TEMPORAL_TASK_QUEUE,
+          p,
+          requestCancellationSignal,
+          { id, by, reason: reason ?? null },
+          'settling',
+        ),
       );
       request.log.info({ ...p, cancellationId: id, by }, 'cancellation requested through the API');
       const record = await settledWithin(request.log, p, id, preferredWaitMs(request.headers.prefer));

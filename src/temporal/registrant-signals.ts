@@ -3,7 +3,7 @@
 // The gateway, the reconciliation sweep and the tools all go this way, each call within Temporal's deadline.
 import type { Client } from '@temporalio/client';
 import type { SignalDefinition } from '@temporalio/common';
-import type { RegistrationEvent } from '../domain/registration';
+import { stateAfter, type ListedState, type RegistrationEvent } from '../domain/registration';
 import { describeZoomEvent, type ZoomEvent } from '../domain/zoom-event';
 import { registrantStaticDetails } from '../workflows/registrant/details';
 import { registrationEventSignal } from '../workflows/registrant/messages';
@@ -24,7 +24,8 @@ export interface RegistrantRef {
 
 /**
  * Sends a signal to a registrant's workflow, starting it if it is not running: the one way events and API requests
- * reach a registrant, so that they never race each other.
+ * reach a registrant, so that they never race each other. `listedState` is the state a new run lists once it has
+ * taken `arg`.
  */
 export async function signalRegistrant<Arg>(
   client: Client,
@@ -32,6 +33,7 @@ export async function signalRegistrant<Arg>(
   { zoomEvent, registrantId }: RegistrantRef,
   signal: SignalDefinition<[Arg]>,
   arg: Arg,
+  listedState: ListedState,
 ): Promise<string> {
   const workflowId = registrantWorkflowId(zoomEvent, registrantId);
   await withTemporalDeadline(client, () =>
@@ -44,6 +46,8 @@ export async function signalRegistrant<Arg>(
       typedSearchAttributes: [
         { key: zoomEventIdAttribute(zoomEvent.kind), value: zoomEvent.id },
         { key: searchAttributes.registrantId, value: registrantId },
+        // What the run lists once it has taken `arg` (a start is free, an upsert is billed): it then upserts nothing.
+        { key: searchAttributes.registrationState, value: listedState },
       ],
       staticSummary: `Zoom registrant ${registrantId} of ${describeZoomEvent(zoomEvent)}`,
       staticDetails: registrantStaticDetails(zoomEvent, registrantId),
@@ -54,5 +58,6 @@ export async function signalRegistrant<Arg>(
 
 export function ingestRegistrationEvent(client: Client, taskQueue: string, event: RegistrationEvent): Promise<string> {
   const ref = { zoomEvent: event.zoomEvent, registrantId: event.registrant.id };
-  return signalRegistrant(client, taskQueue, ref, registrationEventSignal, event);
+  const listedState = event.kind === 'cancelled' ? 'settling' : stateAfter(event);
+  return signalRegistrant(client, taskQueue, ref, registrationEventSignal, event, listedState);
 }

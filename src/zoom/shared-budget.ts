@@ -43,6 +43,8 @@ export class SharedZoomBudget implements ZoomBudget {
   private readonly lastStart = perPool(() => 0);
   /** The calls about to leave, in the order they woke: each waits for the one before it. */
   private readonly departures = perPool(() => Promise.resolve());
+  /** When each running activity last beat (see waitUntil). */
+  private readonly lastBeat = new WeakMap<Context, number>();
   /** How long a booking takes to come back: booked moments are at least this far ahead. */
   private roundTripMs = 50;
 
@@ -60,7 +62,7 @@ export class SharedZoomBudget implements ZoomBudget {
       });
       // An activity cancelled meanwhile (its workflow moved on, the worker shuts down) stops waiting at once.
       const booked = await Promise.race([booking, Context.current().cancelled]);
-      // A burst queues calls for a while: the activity says it is alive while it waits for its turn.
+      // A burst queues calls for a while: the activity says it is alive while it waits long for its turn.
       await this.waitUntil(booked);
       if (await this.depart(pool, booked, attempt === MAX_ATTEMPTS)) return;
     }
@@ -93,10 +95,21 @@ export class SharedZoomBudget implements ZoomBudget {
     return this.limits[pool] * HEADROOM;
   }
 
+  /**
+   * A heartbeat is a billed action: an activity beats only before a wait that would leave it silent for longer than
+   * HEARTBEAT_EVERY_MS (well within its heartbeat timeout), so that a worker that dies is still noticed by its silence
+   * while the short waits of calls at an ordinary pace cost nothing.
+   */
   private async waitUntil(at: number): Promise<void> {
+    const context = Context.current();
     for (let wait = at - Date.now(); wait > 0; wait = at - Date.now()) {
-      heartbeat();
-      await sleep(Math.min(wait, HEARTBEAT_EVERY_MS));
+      const nap = Math.min(wait, HEARTBEAT_EVERY_MS);
+      const lastBeat = this.lastBeat.get(context) ?? context.info.currentAttemptScheduledTimestampMs;
+      if (Date.now() + nap - lastBeat > HEARTBEAT_EVERY_MS) {
+        heartbeat();
+        this.lastBeat.set(context, Date.now());
+      }
+      await sleep(nap);
     }
   }
 

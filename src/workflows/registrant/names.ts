@@ -1,6 +1,7 @@
 // What Temporal knows the registrant workflow by (design.md 4.5): its type, id and search attributes. Shared by the
 // gateway, the worker, the workflow and operators' tools; workflow code imports it, so it stays free of side effects.
 import { defineSearchAttributeKey, SearchAttributeType, type SearchAttributeUpdatePair } from '@temporalio/common';
+import type { CancelledBy, ListedState } from '../../domain/registration';
 import { ZOOM_EVENT_KINDS, zoomEventKey, type ZoomEvent, type ZoomEventKind } from '../../domain/zoom-event';
 
 export const REGISTRANT_WORKFLOW_TYPE = 'registrantWorkflow';
@@ -30,4 +31,17 @@ export function zoomEventAttributes(zoomEvent: ZoomEvent): SearchAttributeUpdate
 export function zoomEventIdAttribute(kind: ZoomEventKind) {
   const byKind = { webinar: searchAttributes.zoomWebinarId, meeting: searchAttributes.zoomMeetingId } as const;
   return byKind[kind];
+}
+
+/** What a registrant's search attributes say: its Zoom event, listed state and who cancelled. */
+export function listedAttributes(
+  zoomEvent: ZoomEvent,
+  state: ListedState | null,
+  cancelledBy: CancelledBy | null,
+): SearchAttributeUpdatePair[] {
+  return [
+    ...zoomEventAttributes(zoomEvent),
+    { key: searchAttributes.registrationState, value: state },
+    { key: searchAttributes.cancelledBy, value: cancelledBy },
+  ];
 }

@@ -23,7 +23,7 @@ import { loadSettings, registrantActivities, type RegistrantActivities } from '.
 import { RegistrantNotifier } from './notify';
 import { settleCancellation } from './settle-cancellation';
 import { countCallbackWaiting } from './metrics';
-import { searchAttributes, zoomEventAttributes } from './names';
+import { listedAttributes } from './names';
 import type { RegistrantState } from './state';
 
 export class RegistrantRun {
@@ -42,6 +42,8 @@ export class RegistrantRun {
    * interleave their lookups, follow-up windows and evidence.
    */
   private readonly settling = new Mutex();
+  /** A search-attribute upsert is due at the end of this workflow task (see showState). */
+  private stateShowing = false;
 
   constructor(readonly registrant: RegistrantState) {}
 
@@ -109,12 +111,14 @@ export class RegistrantRun {
     for (;;) {
       this.showIdle();
       const nothingToKeep = () => registrant.heldOnlyRefusals;
+      // An unsettled case (or a notice on its way) keeps the workflow open, and the window starts after it: a timer
+      // started before would be a billed action for nothing.
+      if (registrant.isBusy) await condition(() => !registrant.isBusy || registrant.hasWork);
+      if (registrant.hasWork) return true;
       const arrived = await condition(() => registrant.hasWork || nothingToKeep(), this.settings.dedupWindowMs);
       if (nothingToKeep()) return false;
       if (arrived) return true;
       if (!registrant.isBusy) return false;
-      // An unsettled case (or a notice on its way) keeps the workflow open; the window starts again after it.
-      await condition(() => !registrant.isBusy || registrant.hasWork);
     }
   }
 
@@ -240,13 +244,22 @@ export class RegistrantRun {
     callbacks.delivered(outbound);
   }
 
-  /** The search attributes operators filter on in the Web UI, and the API lists by. */
+  /**
+   * The search attributes operators filter on in the Web UI, and the API lists by. Each upsert is a billable action:
+   * only what differs from what the run already holds is sent (the gateway sets the first ones with the start), and
+   * every change of one workflow task in one upsert, once the task's other microtasks have run.
+   */
   private showState(): void {
-    upsertSearchAttributes([
-      ...zoomEventAttributes(this.registrant.zoomEvent),
-      { key: searchAttributes.registrationState, value: this.registrant.listedState },
-      { key: searchAttributes.cancelledBy, value: this.view.cancelled_by },
-    ]);
+    if (this.stateShowing) return;
+    this.stateShowing = true;
+    void Promise.resolve().then(() => {
+      this.stateShowing = false;
+      const { zoomEvent, listedState } = this.registrant;
+      const held = workflowInfo().typedSearchAttributes;
+      const shown = listedAttributes(zoomEvent, listedState, this.view.cancelled_by);
+      const changed = shown.filter(({ key, value }) => (held.get(key) ?? null) !== value);
+      if (changed.length > 0) upsertSearchAttributes(changed);
+    });
   }
 
   /** The idle details, unless a cancellation is being settled (its own details stand then). */
