@@ -84,3 +84,19 @@ export function stateAfter(event: RegistrationEvent): RegistrationState {
       ? 'approved'
       : 'registered';
 }
+
+/**
+ * What the `RegistrationState` search attribute shows for a registrant in `state`: `settling` while a cancellation
+ * of theirs is undecided, unless it waits for an operator, which `needs_review` already says.
+ */
+export function listedStateOf(state: RegistrationState | null, cancellationUndecided: boolean): ListedState | null {
+  return cancellationUndecided && state !== 'needs_review' ? 'settling' : state;
+}
+
+/**
+ * What a new run lists once it has taken `first`, its first event, so that the gateway can set it with the start:
+ * `listedStateOf` what the run then holds, where a cancellation leaves no state yet and its case undecided.
+ */
+export function stateListedAfter(first: RegistrationEvent): ListedState {
+  return first.kind === 'cancelled' ? 'settling' : stateAfter(first);
+}

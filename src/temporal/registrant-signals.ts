@@ -3,7 +3,7 @@
 // The gateway, the reconciliation sweep and the tools all go this way, each call within Temporal's deadline.
 import type { Client } from '@temporalio/client';
 import type { SignalDefinition } from '@temporalio/common';
-import { stateAfter, type ListedState, type RegistrationEvent } from '../domain/registration';
+import { stateListedAfter, type ListedState, type RegistrationEvent } from '../domain/registration';
 import { describeZoomEvent, type ZoomEvent } from '../domain/zoom-event';
 import { registrantStaticDetails } from '../workflows/registrant/details';
 import { registrationEventSignal } from '../workflows/registrant/messages';
@@ -58,6 +58,5 @@ export async function signalRegistrant<Arg>(
 
 export function ingestRegistrationEvent(client: Client, taskQueue: string, event: RegistrationEvent): Promise<string> {
   const ref = { zoomEvent: event.zoomEvent, registrantId: event.registrant.id };
-  const listedState = event.kind === 'cancelled' ? 'settling' : stateAfter(event);
-  return signalRegistrant(client, taskQueue, ref, registrationEventSignal, event, listedState);
+  return signalRegistrant(client, taskQueue, ref, registrationEventSignal, event, stateListedAfter(event));
 }

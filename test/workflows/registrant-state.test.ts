@@ -2,7 +2,7 @@
 // own writes, stale verdicts and the app's requests. The workflow only adds I/O around these transitions.
 import { decideCancellation } from '../../src/domain/decision';
 import type { Evidence } from '../../src/domain/evidence';
-import type { RegistrationKind } from '../../src/domain/registration';
+import { stateListedAfter, type RegistrationKind } from '../../src/domain/registration';
 import { zoomMeeting, zoomWebinar } from '../../src/domain/zoom-event';
 import { RegistrantState } from '../../src/workflows/registrant/state';
 import { applyAll, event, fresh, R, W } from '../helpers/registrant-events';
@@ -231,6 +231,21 @@ describe('what operators list by (RegistrationState)', () => {
     if (current) state.enter(current, 1);
     if (settling) state.settlements.queue();
     expect(state.listedState).toBe(listed);
+  });
+
+  test.each([
+    ['created', event('created', 1)],
+    ['created pending', event('created', 1, { registrantStatus: 'pending' })],
+    ['approved', event('approved', 1)],
+    ['denied', event('denied', 1)],
+    ['cancelled', event('cancelled', 1)],
+  ])('a new run lists, after its first event (%s), what the gateway started it with', (_what, first) => {
+    const state = fresh();
+    const to = state.take(first);
+    if (to) state.enter(to, first.eventTs);
+    // As RegistrantRun.applyCancellation does: a cancellation that is no echo of ours is queued to be settled.
+    if (first.kind === 'cancelled' && state.echoes.absorb(first) === 'settle') state.settlements.queue();
+    expect(state.listedState).toBe(stateListedAfter(first));
   });
 
   test('once the outcome is decided it is listed, even while the app is still being told', () => {

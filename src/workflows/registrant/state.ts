@@ -5,6 +5,7 @@ import { alreadyCancelled, blocksCancellation, type Refusal } from '../../domain
 import type { Evidence } from '../../domain/evidence';
 import {
   cancelledByOf,
+  listedStateOf,
   stateAfter,
   type ListedState,
   type Registrant,
@@ -165,11 +166,11 @@ export class RegistrantState {
   }
 
   /**
-   * The `RegistrationState` search attribute: `settling` while a cancellation's outcome is undecided (and no
-   * operator is needed), then the state it settled on, even while the app is still being told.
+   * The `RegistrationState` search attribute: a case lists the state it was decided on, even while the app is still
+   * being told.
    */
   get listedState(): ListedState | null {
-    return this.settlements.undecided > 0 && this.facts.state !== 'needs_review' ? 'settling' : this.facts.state;
+    return listedStateOf(this.facts.state, this.settlements.undecided > 0);
   }
 
   /** Only the app's requests ever reached this run, all refused: it knows no registrant, so it ends. */
