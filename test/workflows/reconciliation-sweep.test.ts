@@ -130,13 +130,18 @@ test('a webinar Zoom does not know, or a failure, ends that webinar only: nobody
   });
 });
 
-test('carried across continue-as-new, a sweep resumes at its page with whom it has seen', () => {
+test('carried across continue-as-new, a sweep resumes at its page with whom it has seen and how the host approves', () => {
   const { sweep, webinar } = begin();
-  sweep.scheduleKnown(webinar, listed(null), 'automatic');
+  sweep.scheduleKnown(webinar, listed(null), 'manual');
   sweep.pageRead(webinar, page([['a', 'agreeing']], 'tok'));
   const resumed = Sweep.resume(JSON.parse(JSON.stringify(sweep.carry())) as SweepProgress);
   const same = resumed.current(NOW + 5_000) as ZoomEventSweep;
-  expect(resumed.nextPage(same)).toMatchObject({ zoomEvent: zoomWebinar('111'), status: 'approved', pageToken: 'tok' });
+  expect(resumed.nextPage(same)).toMatchObject({
+    zoomEvent: zoomWebinar('111'),
+    status: 'approved',
+    pageToken: 'tok',
+    approval: 'manual',
+  });
   expect(same.observedAt).toBe(NOW - 60_000);
   resumed.pageRead(
     same,

@@ -45,9 +45,9 @@ export function describeSweep(report: SweepReport, current: ZoomEventSweep | nul
 function whereIn(target: ZoomEventSweep): string {
   const name = `${target.zoomEvent.kind} **${target.zoomEvent.id}**`;
   if (target.phase === 'held') return `Sweeping ${name}: looking for registrants no listing showed`;
-  if (target.phase === 'done' || !target.schedule) return `Sweeping ${name}`;
+  if (target.phase === 'done' || !target.known) return `Sweeping ${name}`;
   const status = LISTED_STATUSES[target.listing % LISTED_STATUSES.length];
-  const occurrence = target.schedule.listings[Math.floor(target.listing / LISTED_STATUSES.length)];
+  const occurrence = target.known.schedule.listings[Math.floor(target.listing / LISTED_STATUSES.length)];
   return `Sweeping ${name}: its ${status} listing${occurrence ? ` of occurrence ${occurrence}` : ''}`;
 }
 

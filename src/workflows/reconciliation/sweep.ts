@@ -13,10 +13,8 @@ export interface ZoomEventSweep {
   zoomEvent: ZoomEvent;
   /** What the events it hands over say happened by: when it began, less RECONCILE_GRACE. */
   observedAt: number;
-  /** Once read: its listings (one per occurrence not ended where registration is per occurrence, else the whole). */
-  schedule: ZoomEventSchedule | null;
-  /** Read with the schedule: whether a missed registration Zoom lists as approved was approved by the host. */
-  approval: Approval | null;
+  /** Null until the webinar is read. */
+  known: KnownZoomEvent | null;
   /** Listings (occurrence × status) read so far, and the page of the current one to read next. */
   listing: number;
   pageToken: string | null;
@@ -26,6 +24,14 @@ export interface ZoomEventSweep {
   /** Registrants counted so far (each once, whatever its occurrences and statuses). */
   seen: string[];
   findings: ZoomEventFindings;
+}
+
+/** What one read of the webinar tells the sweep. */
+export interface KnownZoomEvent {
+  /** Its listings: one per occurrence not ended where registration is per occurrence, else the whole. */
+  schedule: ZoomEventSchedule;
+  /** Whether a missed registration Zoom lists as approved was approved by the host. */
+  approval: Approval;
 }
 
 export interface SweepProgress {
@@ -88,8 +94,7 @@ export class Sweep {
     this.progress.current = {
       zoomEvent,
       observedAt: now - plan.graceMs,
-      schedule: null,
-      approval: null,
+      known: null,
       listing: 0,
       pageToken: null,
       phase: 'listings',
@@ -115,15 +120,16 @@ export class Sweep {
   }
 
   scheduleKnown(target: ZoomEventSweep, schedule: ZoomEventSchedule, approval: Approval): void {
-    target.schedule = schedule;
-    target.approval = approval;
+    target.known = { schedule, approval };
     target.findings.zoom_calls += 1;
     if (!this.nextPage(target)) target.phase = 'held';
   }
 
   /** The next page to read, or null once every listing has been read to its end. */
   nextPage(target: ZoomEventSweep): ListingPageInput | null {
-    const occurrence = target.schedule?.listings[Math.floor(target.listing / LISTED_STATUSES.length)];
+    if (!target.known) return null;
+    const { schedule, approval } = target.known;
+    const occurrence = schedule.listings[Math.floor(target.listing / LISTED_STATUSES.length)];
     if (occurrence === undefined) return null;
     return {
       zoomEvent: target.zoomEvent,
@@ -132,7 +138,7 @@ export class Sweep {
       pageToken: target.pageToken,
       observedAt: target.observedAt,
       knownSince: this.knownSince,
-      approval: target.approval ?? 'automatic',
+      approval,
     };
   }
 

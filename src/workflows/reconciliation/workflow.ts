@@ -52,7 +52,7 @@ export async function reconciliationWorkflow({ zoomEvents, progress }: Reconcili
 
   /** Reads one webinar to its end; false when this run should hand over to the next first. */
   async function sweepTarget(target: ZoomEventSweep): Promise<boolean> {
-    if (!target.schedule) {
+    if (!target.known) {
       const found = await zoomEventSchedule(target.zoomEvent);
       if (!found.found) {
         sweep.fail(target, found.reason);
@@ -69,7 +69,8 @@ export async function reconciliationWorkflow({ zoomEvents, progress }: Reconcili
     while (target.phase === 'held') {
       const held = await heldRegistrantsPage({ zoomEvent: target.zoomEvent, cursor: target.heldCursor });
       const gone = sweep.unseen(held.registrantIds);
-      const { zoomEvent, observedAt, schedule } = target;
+      const { zoomEvent, observedAt, known } = target;
+      const schedule = known?.schedule ?? null;
       const found =
         gone.length > 0
           ? await deliverMissedCancellations({ zoomEvent, registrantIds: gone, observedAt, schedule })
