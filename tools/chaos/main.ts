@@ -401,34 +401,22 @@ async function main(): Promise<void> {
   // Every outcome, or the deadline (and past it, the workflows still retrying); then a little longer, for a duplicate
   // that would come late. Meanwhile a missing `created` beside a later callback passes; the judgement after asks the
   // workflow whether it passed it over, and Zoom whether it ever delivered it.
-  const webinarOf = new Map(people.map((p) => [p.id, p.webinarId]));
-  const registrantWorkflow = (registrantId: string) =>
-    client.workflow.getHandle(
-      registrantWorkflowId(zoomWebinar(webinarOf.get(registrantId) ?? WEBINARS.automatic), registrantId),
-    );
-  const verdicts = (createdPassedOver: (registrantId: string) => boolean): Verdict[] =>
-    people.map((p) =>
-      judge(
-        p.id,
-        p.story,
-        app.deliveries.filter((d) => d.callback.data.registrant.id === p.id),
-        { createdPassedOver: createdPassedOver(p.id) },
-      ),
+  const registrantWorkflow = (p: Person) =>
+    client.workflow.getHandle(registrantWorkflowId(zoomWebinar(p.webinarId), p.id));
+  const verdictOf = (p: Person, createdPassedOver: boolean): Verdict =>
+    judge(
+      p.id,
+      p.story,
+      app.deliveries.filter((d) => d.callback.data.registrant.id === p.id),
+      { createdPassedOver },
     );
   const emailsDue = (p: Person) =>
     new Set(mail.to(p.email).map((e) => e.messageId)).size < expectedEmails(p.story).length;
   const waitedForRetries = await waitForOutcomes({
-    unsettled: () => [
-      ...new Set([
-        ...verdicts(() => true)
-          .filter((v) => !settled(v))
-          .map((v) => v.registrantId),
-        ...people.filter(emailsDue).map((p) => p.id),
-      ]),
-    ],
-    stillRetrying: async (ids) => {
-      for (const id of ids) {
-        const described = await registrantWorkflow(id)
+    unsettled: () => people.filter((p) => !settled(verdictOf(p, true)) || emailsDue(p)),
+    stillRetrying: async (unsettled) => {
+      for (const p of unsettled) {
+        const described = await registrantWorkflow(p)
           .describe()
           .catch(() => null);
         if ((described?.raw.pendingActivities?.length ?? 0) > 0) return true;
@@ -442,11 +430,11 @@ async function main(): Promise<void> {
   await sleep(3_000);
   // Whether a missing created was passed over on purpose: the workflow says so in its state (`not_told`).
   const notTold = new Set<string>();
-  for (const v of verdicts(() => true).filter((x) => x.createdSuperseded)) {
-    const view = await registrantWorkflow(v.registrantId)
+  for (const p of people.filter((x) => verdictOf(x, true).createdSuperseded)) {
+    const view = await registrantWorkflow(p)
       .query(stateQuery)
       .catch(() => null);
-    if (view?.not_told.some((e) => e.type === 'registrant.created')) notTold.add(v.registrantId);
+    if (view?.not_told.some((e) => e.type === 'registrant.created')) notTold.add(p.id);
   }
   // Or Zoom gave up on the created (every copy of it failed): the app heard of the registrant from the later event.
   const createdNeverDelivered = new Set(
@@ -459,7 +447,7 @@ async function main(): Promise<void> {
         return created.length > 0 && created.every((d) => d.state === 'failed');
       }),
   );
-  const judged = verdicts((id) => notTold.has(id) || createdNeverDelivered.has(id));
+  const judged = people.map((p) => verdictOf(p, notTold.has(p.id) || createdNeverDelivered.has(p.id)));
   // Each registrant's emails against the Message-IDs its workflow recorded (asked only of those with a story that
   // emails or an email taken), and any email to nobody in the run; before the bad input, whose signed bodies may
   // settle outcomes of their own.
@@ -468,7 +456,7 @@ async function main(): Promise<void> {
     const taken = mail.to(p.email).map((e) => e.messageId);
     const view =
       taken.length > 0 || expectedEmails(p.story).length > 0
-        ? await registrantWorkflow(p.id)
+        ? await registrantWorkflow(p)
             .query(stateQuery)
             .catch(() => null)
         : null;

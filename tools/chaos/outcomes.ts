@@ -162,11 +162,11 @@ export function judgeEmails(
 export const emailsSettled = (v: EmailVerdict) =>
   v.lost.length === 0 && v.duplicated.length === 0 && v.wrong.length === 0;
 
-export interface OutcomeWait {
+export interface OutcomeWait<Registrant> {
   /** The registrants whose outcomes are not all in yet. */
-  unsettled: () => string[];
+  unsettled: () => Registrant[];
   /** Whether any of these registrants' workflows is still retrying an activity: its outcome may yet come. */
-  stillRetrying: (registrantIds: string[]) => Promise<boolean>;
+  stillRetrying: (registrants: Registrant[]) => Promise<boolean>;
   deadline: number;
   /** How long past the deadline to wait for workflows still retrying. */
   graceMs: number;
@@ -179,14 +179,14 @@ export interface OutcomeWait {
  * retrying (up to the grace); what is missing then is lost. Returns how many registrants were waited for past the
  * deadline.
  */
-export async function waitForOutcomes({
+export async function waitForOutcomes<Registrant>({
   unsettled,
   stillRetrying,
   deadline,
   graceMs,
   now = Date.now,
   pause = () => new Promise((resolve) => setTimeout(resolve, 500)),
-}: OutcomeWait): Promise<number> {
+}: OutcomeWait<Registrant>): Promise<number> {
   let waitedFor = 0;
   for (let missing = unsettled(); missing.length > 0; missing = unsettled()) {
     if (now() >= deadline) {
