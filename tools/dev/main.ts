@@ -46,6 +46,7 @@ import { portsInUse } from './ports';
 import { startTemporalDevServer } from './temporal-server';
 import { zoomWebinar } from '../../src/domain/zoom-event';
 import { buildSeatApp } from '../../examples/seat-app/src/app';
+import { DEFAULT_SEAT_CAPACITY } from '../../examples/seat-app/src/config';
 import { SeatStore } from '../../examples/seat-app/src/store';
 
 const DEV = {
@@ -239,7 +240,7 @@ async function main(): Promise<void> {
   // Another app (APP_CALLBACK_URL) refuses nothing of ours.
   let joanIsRefused = !appUrlGiven;
   if (!appUrlGiven) {
-    const store = await SeatStore.open('memory', () => 100);
+    const store = await SeatStore.open('memory', () => DEFAULT_SEAT_CAPACITY);
     const seatApp = buildSeatApp({
       store,
       callbackSecret: env.APP_CALLBACK_SECRET ?? '',

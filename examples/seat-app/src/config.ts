@@ -16,6 +16,9 @@ const capacities = z
       ),
   );
 
+/** SEAT_APP_CAPACITY's default, which `npm run dev` gives too: it runs the seat app in-process, without this config. */
+export const DEFAULT_SEAT_CAPACITY = 100;
+
 export const seatAppConfigSchema = z.object({
   // Beside `npm run dev`, whose processes take 3000 to 3002 (and 1025, 1080, 7233, 8233, 8888, 9090, 9464).
   SEAT_APP_PORT: z.coerce.number().int().min(0).max(65535).default(3003),
@@ -31,7 +34,7 @@ export const seatAppConfigSchema = z.object({
   /** A directory the database lives in (kept across restarts), or `memory` (gone when the app stops). */
   SEAT_APP_DATABASE: z.string().min(1).default('memory'),
   /** Seats per webinar or meeting, unless SEAT_APP_CAPACITIES says otherwise for one. */
-  SEAT_APP_CAPACITY: z.coerce.number().int().min(0).default(100),
+  SEAT_APP_CAPACITY: z.coerce.number().int().min(0).default(DEFAULT_SEAT_CAPACITY),
   SEAT_APP_CAPACITIES: capacities.optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
