@@ -64,8 +64,10 @@ export async function startBaseline(options: {
   app: { url: string; secret: string };
   webhookSecret: string;
   followUpWindowMs: number;
+  /** Zoom calls a second, held as Temporal offers it (the task queue's rate limit); none: as they come. */
+  zoomCallsPerSecond?: number;
 }): Promise<BaselineWorld> {
-  const { address, client, taskQueue, zoom, app, webhookSecret, followUpWindowMs } = options;
+  const { address, client, taskQueue, zoom, app, webhookSecret, followUpWindowMs, zoomCallsPerSecond } = options;
   const zoomClient = new ZoomClient({ apiBaseUrl: zoom.apiBaseUrl, tokenUrl: zoom.tokenUrl, ...zoom.credentials });
   const connection = await NativeConnection.connect({ address });
   const worker = await Worker.create({
@@ -74,6 +76,7 @@ export async function startBaseline(options: {
     taskQueue,
     workflowsPath: require.resolve('./cost-baseline-workflow'),
     activities: baselineActivities(zoomClient, new AppNotifier(app)),
+    maxTaskQueueActivitiesPerSecond: zoomCallsPerSecond,
   });
   const running = worker.run();
   const input = (zoomEvent: ZoomEvent, registrantId: string): BaselineInput => ({

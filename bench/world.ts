@@ -40,7 +40,9 @@ export const SECRET = 'bench-webhook-secret';
 export const API_TOKEN = 'bench-api-token';
 export const CREDENTIALS = { accountId: 'bench', clientId: 'bench', clientSecret: 'bench' };
 export const SETTLE_OFFERED_RATE = 50;
-const FOLLOW_UP_WINDOW = '2s';
+export const FOLLOW_UP_WINDOW_MS = 2_000;
+/** Zoom's Light limit the settle phase's workers and its baseline are held to: the product's default. */
+export const LIGHT_RATE_LIMIT = 15;
 
 export function workerEnv(bench: Bench, taskQueue: string, zoom: ZoomEmulator) {
   return emulatorWorkerEnv(
@@ -49,7 +51,8 @@ export function workerEnv(bench: Bench, taskQueue: string, zoom: ZoomEmulator) {
     {
       TEMPORAL_ADDRESS: bench.address,
       TEMPORAL_TASK_QUEUE: taskQueue,
-      FOLLOW_UP_WINDOW,
+      FOLLOW_UP_WINDOW: `${FOLLOW_UP_WINDOW_MS}ms`,
+      ZOOM_LIGHT_RATE_LIMIT: String(LIGHT_RATE_LIMIT),
       // No sweep runs in the middle of a measurement.
       RECONCILE_INTERVAL: 'off',
     },

@@ -10,7 +10,7 @@ import { AppNotifier } from './app-callbacks/notifier';
 import { zoomRateLimits, type WorkerConfig } from './config';
 import type { WorkerTemporal } from './temporal/connection';
 import { zoomApiTaskQueue } from './workflows/topology';
-import type { ZoomBudget } from './zoom/budget';
+import type { ZoomBudget, ZoomRateCategory } from './zoom/budget';
 import { ZoomClient } from './zoom/client';
 import { ZoomCapture } from './zoom/capture';
 import { logger } from './logger';
@@ -77,7 +77,11 @@ export async function createRegistrationWorkers({
     });
   const zoom = zoomClient(budget);
   // The sweep's Medium calls (its listings) take turns from its own share, never from the per-webhook writes'.
-  const sweepZoom = zoomClient({ take: (category) => budget.take(category === 'medium' ? 'reconcile' : category) });
+  const sweepPool = (category: ZoomRateCategory) => (category === 'medium' ? 'reconcile' : category);
+  const sweepZoom = zoomClient({
+    take: (category) => budget.take(sweepPool(category)),
+    bookAhead: (categories) => budget.bookAhead(categories.map(sweepPool)),
+  });
   const notifier = new AppNotifier(
     config.APP_CALLBACK_URL && config.APP_CALLBACK_SECRET
       ? { url: config.APP_CALLBACK_URL, secret: config.APP_CALLBACK_SECRET }

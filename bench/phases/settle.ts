@@ -7,13 +7,20 @@ import type { Client } from '@temporalio/client';
 import { NativeConnection, Worker } from '@temporalio/worker';
 import axios from 'axios';
 import { WORKER_PROCESS } from '../../src/workers';
+import { zoomWebinar } from '../../src/domain/zoom-event';
+import { ZoomClient } from '../../src/zoom/client';
+import { registrantWorkflowId } from '../../src/workflows/registrant/names';
+import { temporal } from '@temporalio/proto';
 import { ZoomEmulator } from '../../tools/sandbox/emulator';
 import { emptyWorkflow } from '../empty-workflow';
 import { percentile } from '../load';
 import { AS_IT_COMES, startGateway, startWorker, type Launch } from '../processes';
+import { startBaseline, type BaselineWorld } from '../cost-baseline';
 import {
   API_TOKEN,
   CREDENTIALS,
+  FOLLOW_UP_WINDOW_MS,
+  LIGHT_RATE_LIMIT,
   ratePerSecond,
   SECRET,
   SETTLE_OFFERED_RATE,
@@ -22,7 +29,11 @@ import {
   type Bench,
 } from '../world';
 
+type HistoryEvent = temporal.api.history.v1.IHistoryEvent;
+const { EventType } = temporal.api.enums.v1;
+
 const SETTLE_IN_FLIGHT = 150;
+const API_ZOOM_LATENCIES_MS = [0, 100];
 
 export async function benchSettling(bench: Bench) {
   const { address, client, app, plan, progress, record } = bench;
@@ -39,8 +50,12 @@ export async function benchSettling(bench: Bench) {
     throw err;
   });
 
-  /** Cancels the registrants of a new webinar as `by` would in Zoom, one after another; settles per second. */
-  const settle = async (by: 'registrant' | 'admin', alive: () => void) => {
+  /**
+   * Cancels the registrants of a new webinar as `by` would in Zoom, one after another, with Zoom's webhooks sent to
+   * `webhookUrl` (our gateway's by default); settles per second.
+   */
+  const settle = async (by: 'registrant' | 'admin', alive: () => void, webhookUrl = gatewayWebhook) => {
+    await zoom.configure({ webhookUrl, webhookSecret: SECRET });
     const webinar = zoom.addWebinar();
     const people = Array.from({ length: plan.settleCount }, (_, i) =>
       zoom.addRegistrant(webinar.id, { email: `${by}${i}@example.com`, first_name: 'Bench' }),
@@ -88,12 +103,28 @@ export async function benchSettling(bench: Bench) {
     }
   };
 
+  const gatewayWebhook = `${gateway.url}/zoom/webhook`;
+  // Issue 25's baseline: the same external work (the lookup, the follow-up window, the callback) and nothing else,
+  // held to the same Light limit by what Temporal offers (the task queue's rate limit; each lookup is one activity).
+  let minimal: BaselineWorld | null = null;
   try {
-    await zoom.configure({ webhookUrl: `${gateway.url}/zoom/webhook`, webhookSecret: SECRET });
+    minimal = await startBaseline({
+      address,
+      client,
+      taskQueue: 'bench-settle-baseline',
+      zoom,
+      app: { url: bench.appUrl, secret: app.secret },
+      webhookSecret: SECRET,
+      followUpWindowMs: FOLLOW_UP_WINDOW_MS,
+      zoomCallsPerSecond: LIGHT_RATE_LIMIT,
+    });
+    const minimalWebhook = minimal.webhookUrl;
     await withWorker(WORKER_PROCESS, {}, async (alive) => {
       for (const by of ['registrant', 'admin'] as const) {
         const { perSecond, zoomCallsEach } = await settle(by, alive);
         const empty = await emptyWorkflowsPerSecond(address, client, plan.settleCount);
+        const least = await settle(by, alive, minimalWebhook);
+        record(`cancellations by ${by} settled`, perSecond, '/s', 'minimal workflow, same Zoom limit', least.perSecond);
         record(`cancellations by ${by} settled`, perSecond, '/s', 'empty workflows', empty);
         record(`Zoom calls per cancellation by ${by}`, zoomCallsEach, '', 'one lookup', 1);
       }
@@ -117,6 +148,7 @@ export async function benchSettling(bench: Bench) {
     );
   } finally {
     app.onCallback = () => {};
+    await minimal?.stop();
     await gateway.stop();
     await zoom.stop();
   }
@@ -156,44 +188,131 @@ export async function stopEmptyWorker(): Promise<void> {
   await emptyWorker.connection.close();
 }
 
-/** POST .../cancellations answered 200 (a workflow, a Zoom GET and DELETE, settled) against GET of a registrant. */
+/**
+ * Issue 25, item 3: POST .../cancellations answered (a workflow; Zoom's GET, DELETE and read-back; settled), beside
+ * the Zoom DELETE alone, sent straight to the emulator, with the emulator answering at once and at 100 ms.
+ */
 async function benchApiCancellation(bench: Bench, zoom: ZoomEmulator, gatewayUrl: string, alive: () => void) {
   const { plan, progress, record } = bench;
-  const webinar = zoom.addWebinar();
-  const people = Array.from({ length: plan.apiRounds + 1 }, (_, i) =>
-    zoom.addRegistrant(webinar.id, { email: `api${i}@example.com`, first_name: 'Bench' }),
-  );
   const headers = { authorization: `Bearer ${API_TOKEN}` };
-  const url = (i: number) => `${gatewayUrl}/api/v1/webinars/${webinar.id}/registrants/${people[i]?.id}`;
-  const timeEach = async (label: string, call: (i: number) => Promise<unknown>) => {
-    const bar = progress.bar(label, plan.apiRounds);
+  const direct = new ZoomClient({ ...CREDENTIALS, apiBaseUrl: zoom.apiBaseUrl, tokenUrl: zoom.tokenUrl });
+  /** Each call's duration, and when it was sent and answered (epoch ms, to set beside the histories' times). */
+  const timeEach = async (label: string, rounds: number, call: (i: number) => Promise<unknown>) => {
+    const bar = progress.bar(label, rounds);
     const samples: number[] = [];
-    for (let i = 0; i < plan.apiRounds; i += 1) {
+    const spans: { sent: number; answered: number }[] = [];
+    for (let i = 0; i < rounds; i += 1) {
       alive();
-      const started = performance.now();
+      const [started, sent] = [performance.now(), Date.now()];
       await call(i);
       samples.push(performance.now() - started);
+      spans.push({ sent, answered: Date.now() });
       bar.update(i + 1);
     }
     bar.stop();
-    return samples;
+    return { samples, spans };
   };
-  const cancel = (i: number) => axios.post(`${url(i)}/cancellations`, { by: 'registrant' }, { headers });
-  await cancel(plan.apiRounds); // warms up the path (first OAuth token): not measured
-  const cancellations = await timeEach('API cancellations, one at a time', cancel);
-  const reads = await timeEach('API reads, one at a time', (i) => axios.get(url(i), { headers }));
-  record(
-    'API cancellation answered, p50',
-    percentile(cancellations, 0.5),
-    'ms',
-    'GET a registrant',
-    percentile(reads, 0.5),
+  const steps: Record<string, string[]> = {};
+  for (const latencyMs of API_ZOOM_LATENCIES_MS) {
+    await zoom.configure({ latencyMs });
+    const webinar = zoom.addWebinar();
+    const registrants = (count: number, who: string) =>
+      Array.from(
+        { length: count },
+        (_, i) => zoom.addRegistrant(webinar.id, { email: `${who}${i}@example.com`, first_name: 'Bench' }).id,
+      );
+    const viaApi = registrants(plan.apiRounds + 1, 'api');
+    const inZoom = registrants(plan.apiRounds + 1, 'zoom');
+    const cancel = (i: number) =>
+      axios.post(
+        `${gatewayUrl}/api/v1/webinars/${webinar.id}/registrants/${viaApi[i]}/cancellations`,
+        { by: 'registrant' },
+        { headers },
+      );
+    const remove = (i: number) => direct.deleteRegistrant(zoomWebinar(webinar.id), inZoom[i]!, null);
+    // The first of each warms its path (the OAuth token, the budget workflow): not measured.
+    await cancel(plan.apiRounds);
+    await remove(plan.apiRounds);
+    const api = await timeEach(`API cancellations, Zoom at ${latencyMs} ms`, plan.apiRounds, cancel);
+    const { samples: deleted } = await timeEach(`Zoom DELETEs, Zoom at ${latencyMs} ms`, plan.apiRounds, remove);
+    const answered = api.samples;
+    const histories = await Promise.all(
+      viaApi.slice(0, plan.apiRounds).map(async (id) => {
+        const handle = bench.client.workflow.getHandle(registrantWorkflowId(zoomWebinar(webinar.id), id));
+        return (await handle.fetchHistory()).events ?? [];
+      }),
+    );
+    const timed = histories.map((events, i) => stepsOf(events, api.spans[i]!));
+    steps[`Zoom at ${latencyMs} ms`] = API_STEPS.map(
+      (step, k) =>
+        `${percentile(
+          timed.map((t) => t[k]!),
+          0.5,
+        ).toFixed(0)} ms`,
+    );
+    for (const [name, p] of [
+      ['p50', 0.5],
+      ['p99', 0.99],
+    ] as const) {
+      const [ours, zoomOwn] = [percentile(answered, p), percentile(deleted, p)];
+      record(`API cancellation answered, ${name}, Zoom at ${latencyMs} ms`, ours, 'ms', 'Zoom DELETE alone', zoomOwn);
+      record(
+        `API cancellation beyond Zoom's DELETE, ${name}, Zoom at ${latencyMs} ms`,
+        ours - zoomOwn,
+        'ms',
+        'issue 25 target',
+        name === 'p50' ? 30 : 100,
+      );
+    }
+  }
+  await zoom.configure({ latencyMs: 0 });
+  const columns = Object.keys(steps);
+  bench.detail(
+    'Where an API cancellation spends its time',
+    [
+      'Medians of each step, one cancellation at a time, from the histories of the cancellations timed above (the',
+      "server's event times) and the bench's own clock for the request: each cancellation's steps add up to its",
+      "answer's time, their medians only roughly to the median answer.",
+      '',
+      `| step | ${columns.join(' | ')} |`,
+      `| --- | ${columns.map(() => '---:').join(' | ')} |`,
+      ...API_STEPS.map((step, k) => `| ${step} | ${columns.map((c) => steps[c]![k]).join(' | ')} |`),
+    ],
+    steps,
   );
-  record(
-    'API cancellation answered, p99',
-    percentile(cancellations, 0.99),
-    'ms',
-    'GET a registrant',
-    percentile(reads, 0.99),
-  );
+}
+
+const API_STEPS = [
+  'the gateway, to the signal-with-start',
+  "the first workflow task: its wait for a worker, the settings' local activity",
+  'cancelInZoom waits for a worker',
+  "cancelInZoom runs: its booking, Zoom's GET, write and read-back",
+  'the workflow task that settles and answers the update',
+  "the update's answer, back to the app",
+];
+
+/** How long each of API_STEPS took, in ms, for one API cancellation: its history and when it was sent and answered. */
+function stepsOf(events: HistoryEvent[], { sent, answered }: { sent: number; answered: number }): number[] {
+  const at = (e: HistoryEvent | undefined) => {
+    if (!e?.eventTime) throw new Error('an API cancellation history lacks an event it always has');
+    return Number(e.eventTime.seconds) * 1000 + (e.eventTime.nanos ?? 0) / 1e6;
+  };
+  const scheduled = events.find((e) => e.activityTaskScheduledEventAttributes?.activityType?.name === 'cancelInZoom');
+  const by = (type: temporal.api.enums.v1.EventType, pick: (e: HistoryEvent) => boolean = () => true) =>
+    events.find((e) => e.eventType === type && pick(e));
+  const ofActivity = (e: HistoryEvent) =>
+    String(
+      e.activityTaskStartedEventAttributes?.scheduledEventId ??
+        e.activityTaskCompletedEventAttributes?.scheduledEventId,
+    ) === String(scheduled?.eventId);
+  const moments = [
+    sent,
+    at(events[0]),
+    at(by(EventType.EVENT_TYPE_WORKFLOW_TASK_COMPLETED)),
+    at(by(EventType.EVENT_TYPE_ACTIVITY_TASK_STARTED, ofActivity)),
+    at(by(EventType.EVENT_TYPE_ACTIVITY_TASK_COMPLETED, ofActivity)),
+    at(by(EventType.EVENT_TYPE_WORKFLOW_EXECUTION_UPDATE_COMPLETED)),
+    answered,
+  ];
+  return moments.slice(1).map((moment, i) => moment - moments[i]!);
 }

@@ -3,7 +3,7 @@
 // side effects and Node built-ins.
 import type { EmailKind } from '../domain/notices';
 
-/** Zoom API activities run on their own queue so that the server can rate-limit them across all workers. */
+/** Zoom API activities run on their own queue, with slots of their own: they mostly wait their turn in the budget. */
 export function zoomApiTaskQueue(taskQueue: string): string {
   return `${taskQueue}-zoom-api`;
 }

@@ -18,4 +18,9 @@ export type ZoomRateLimits = Record<ZoomBudgetPool, number>;
 export interface ZoomBudget {
   /** Resolves when a call of this category may start without going over the budget. */
   take(category: ZoomRateCategory): Promise<void>;
+  /**
+   * Books at once the turns of the calls the running activity is about to make, one per call, in the order it makes
+   * them: its `take`s then use them instead of booking each on its own (one round trip and one action, not several).
+   */
+  bookAhead(categories: ZoomRateCategory[]): Promise<void>;
 }

@@ -127,6 +127,11 @@ export class ZoomClient {
     this.http = axios.create({ timeout: options.timeoutMs ?? 10_000, validateStatus: () => true });
   }
 
+  /** The budget's turns for the calls the running activity is about to make, in one booking (ZoomBudget.bookAhead). */
+  async bookAhead(categories: ZoomRateCategory[]): Promise<void> {
+    await this.options.budget?.bookAhead(categories);
+  }
+
   /**
    * `GET .../registrants/{id}` (Light). A registrant's calls are given the registrant's occurrence and pass it on
    * only where registration is per occurrence (occurrenceFor).

@@ -4,6 +4,7 @@
 import { WithStartWorkflowOperation, type Client } from '@temporalio/client';
 import { Context, heartbeat, sleep } from '@temporalio/activity';
 import { ZOOM_BUDGET_POOLS, type ZoomBudget, type ZoomBudgetPool, type ZoomRateLimits } from './budget';
+import { LATE_MS } from '../workflows/zoom-budget/book';
 import {
   MAX_CALLS_PER_BOOKING,
   ZOOM_BUDGET_WORKFLOW_TYPE,
@@ -13,17 +14,6 @@ import {
 import type { zoomBudgetWorkflow } from '../workflows/zoom-budget/workflow';
 
 const HEARTBEAT_EVERY_MS = 5_000;
-/**
- * Calls leave on their moment but reach Zoom with jitter (a busy event loop, the network), and Zoom counts them on
- * arrival: booking at 90 % of the limit keeps two late calls from landing in the same second as the next ones.
- */
-const HEADROOM = 0.9;
-/**
- * How late a call may leave after its booked moment: the headroom's share of a second. Calls booked at 90 % of the
- * limit and leaving within 100 ms of their moments never put more than the limit into any second (of the moments in
- * 1.1 s, 0.9 × limit × 1.1 + 1, at most the limit).
- */
-const LATE_MS = 1000 * (1 - HEADROOM);
 /** Bookings per call before it leaves however late. */
 const MAX_ATTEMPTS = 5;
 const BOOKING_DEADLINE_MS = 10_000;
@@ -40,12 +30,15 @@ function perPool<T>(initial: () => T): Record<ZoomBudgetPool, T> {
 export class SharedZoomBudget implements ZoomBudget {
   private readonly waiting = perPool((): Waiting[] => []);
   private readonly booking = perPool(() => false);
-  private readonly lastStart = perPool(() => 0);
-  /** The calls about to leave, in the order they woke: each waits for the one before it. */
-  private readonly departures = perPool(() => Promise.resolve());
+  /** The turns each running activity booked ahead (bookAhead), per pool, in the order its calls use them. */
+  private readonly bookedAhead = new WeakMap<Context, Record<ZoomBudgetPool, number[]>>();
   /** When each running activity last beat (see waitUntil). */
   private readonly lastBeat = new WeakMap<Context, number>();
-  /** How long a booking takes to come back: booked moments are at least this far ahead. */
+  /**
+   * How long a booking takes to come back. Its answer takes about half of it to reach the worker, so moments are
+   * booked that far ahead: a call is not already late when it hears of its moment. (Calls heard of late would leave
+   * late while the calls booked behind them leave on time, and the two could meet in one second of Zoom's count.)
+   */
   private roundTripMs = 50;
 
   constructor(
@@ -55,44 +48,44 @@ export class SharedZoomBudget implements ZoomBudget {
   ) {}
 
   async take(pool: ZoomBudgetPool): Promise<void> {
+    const context = Context.current();
+    const ahead = this.bookedAhead.get(context)?.[pool];
+    for (let at = ahead?.shift(); at !== undefined; at = ahead?.shift()) {
+      await this.waitUntil(at);
+      // A turn booked ahead lapses if the calls before it took too long (Zoom slow to answer): then it books anew.
+      if (Date.now() - at <= LATE_MS) return;
+    }
     for (let attempt = 1; ; attempt += 1) {
-      const booking = new Promise<number>((resolve, reject) => {
-        this.waiting[pool].push({ resolve, reject });
-        void this.bookQueued(pool);
-      });
       // An activity cancelled meanwhile (its workflow moved on, the worker shuts down) stops waiting at once.
-      const booked = await Promise.race([booking, Context.current().cancelled]);
+      const [booked] = await Promise.race([Promise.all(this.queue(pool, 1)), context.cancelled]);
       // A burst queues calls for a while: the activity says it is alive while it waits long for its turn.
-      await this.waitUntil(booked);
-      if (await this.depart(pool, booked, attempt === MAX_ATTEMPTS)) return;
+      await this.waitUntil(booked!);
+      // A call that would leave later than the budget allows books again instead: it would share its second of
+      // Zoom's count with calls that other workers send on time. The last attempt leaves however late (at worst Zoom
+      // answers 429, which the client retries).
+      if (Date.now() - booked! <= LATE_MS || attempt === MAX_ATTEMPTS) return;
     }
   }
 
-  /**
-   * A busy process wakes late, and then every overdue call wakes at once: they leave one at a time, each at least
-   * the spacing after the one before actually left, so that they never bunch up. A call that would leave later than
-   * the headroom allows books again instead: it would share its second with calls that other workers send on time.
-   * The last attempt leaves however late (at worst Zoom answers 429, which the client retries).
-   */
-  private async depart(pool: ZoomBudgetPool, booked: number, anyway: boolean): Promise<boolean> {
-    const spacing = 1000 / this.pace(pool);
-    const turn = this.departures[pool].then(async () => {
-      await this.waitUntil(this.lastStart[pool] + spacing);
-      if (Date.now() - booked > LATE_MS && !anyway) return false;
-      this.lastStart[pool] = Date.now();
-      return true;
+  async bookAhead(pools: ZoomBudgetPool[]): Promise<void> {
+    const context = Context.current();
+    const ahead = perPool((): number[] => []);
+    const turns = ZOOM_BUDGET_POOLS.map(async (pool) => {
+      const count = pools.filter((p) => p === pool).length;
+      if (count > 0) ahead[pool].push(...(await Promise.all(this.queue(pool, count))));
     });
-    // A call cancelled while it waits gives its place to the next one.
-    this.departures[pool] = turn.then(
-      () => undefined,
-      () => undefined,
-    );
-    return turn;
+    await Promise.race([Promise.all(turns), context.cancelled]);
+    this.bookedAhead.set(context, ahead);
   }
 
-  /** Calls per second this worker books and spaces: the limit, less the headroom. */
-  private pace(pool: ZoomBudgetPool): number {
-    return this.limits[pool] * HEADROOM;
+  /** Queues `count` calls of a pool for the next booking, all in one. */
+  private queue(pool: ZoomBudgetPool, count: number): Promise<number>[] {
+    const turns = Array.from(
+      { length: count },
+      () => new Promise<number>((resolve, reject) => this.waiting[pool].push({ resolve, reject })),
+    );
+    void this.bookQueued(pool);
+    return turns;
   }
 
   /**
@@ -139,7 +132,7 @@ export class SharedZoomBudget implements ZoomBudget {
     // holding up every call queued behind it on this worker.
     const moments = await this.client.withDeadline(sent + BOOKING_DEADLINE_MS, () =>
       this.client.workflow.executeUpdateWithStart(bookZoomCallsUpdate, {
-        args: [{ category: pool, limit: this.pace(pool), count, leadMs: this.roundTripMs }],
+        args: [{ category: pool, limit: this.limits[pool], count, leadMs: this.roundTripMs / 2 }],
         startWorkflowOperation: new WithStartWorkflowOperation<typeof zoomBudgetWorkflow>(ZOOM_BUDGET_WORKFLOW_TYPE, {
           workflowId: zoomBudgetWorkflowId(this.taskQueue),
           taskQueue: this.taskQueue,

@@ -353,7 +353,7 @@ describe("the sweep's calls", () => {
       apiBaseUrl: emulator.apiBaseUrl,
       tokenUrl: emulator.tokenUrl,
       ...credentials,
-      budget: { take: (category) => Promise.resolve(void taken.push(category)) },
+      budget: { take: (category) => Promise.resolve(void taken.push(category)), bookAhead: () => Promise.resolve() },
     });
     const webinar = emulator.addWebinar({ occurrences: 1 });
     for (let i = 0; i < 3; i++) emulator.addRegistrant(webinar.id, { email: `p${i}@example.com`, first_name: 'P' });

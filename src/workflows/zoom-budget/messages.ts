@@ -1,6 +1,7 @@
 // How workers talk to the Zoom API budget workflow, defined once for the workflow and the activities' side.
 import { defineUpdate } from '@temporalio/workflow';
 import type { ZoomBudgetPool } from '../../zoom/budget';
+import type { Booked } from './book';
 
 export const ZOOM_BUDGET_WORKFLOW_TYPE = 'zoomBudgetWorkflow';
 
@@ -9,13 +10,13 @@ export const zoomBudgetWorkflowId = (taskQueue: string) => `zoom-api-budget/${ta
 export interface BookingRequest {
   /** The pool booked: a Zoom rate-limit category, or the sweep's share of Medium. */
   category: ZoomBudgetPool;
-  /** Calls per second to book in this pool: the asking worker's configured limit, less its headroom. */
+  /** Calls per second Zoom allows this pool, as the asking worker is configured. */
   limit: number;
   /** How many calls to book at once: a worker books together the calls that queued while it waited. */
   count: number;
   /**
    * How long the answer takes to reach the worker (its last booking's round trip): no moment is booked sooner, so
-   * that a call never learns of its moment after it has passed and then bunches up with the next ones.
+   * that a call does not learn of its moment after it has passed and leave too late.
    */
   leadMs: number;
 }
@@ -27,6 +28,6 @@ export const bookZoomCallsUpdate = defineUpdate<number[], [BookingRequest]>('boo
 export const MAX_CALLS_PER_BOOKING = 1_000;
 
 export interface ZoomBudgetInput {
-  /** The next free moment of each pool, carried across continue-as-new. */
-  nextFree?: Partial<Record<ZoomBudgetPool, number>>;
+  /** The last moments booked in each pool (book.ts), carried across continue-as-new. */
+  booked?: Booked;
 }

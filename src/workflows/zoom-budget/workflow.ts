@@ -1,6 +1,6 @@
 // The Zoom API budget, one per task queue, shared by every worker: each Zoom call books the next free moment of its
-// category, spaced 1/limit seconds apart, so that no second ever holds more calls than the limit, however many
-// workers ask and however bursty the demand. Temporal's task-queue rate limit only bounds the mean (it lets bursts
+// category (book.ts), so that no second ever holds more calls than the limit, however many workers ask and however
+// bursty the demand. Temporal's task-queue rate limit only bounds the mean (it lets bursts
 // of twice the limit through), and worker-side limits multiply with the number of workers.
 import { allHandlersFinished, condition, continueAsNew, setHandler, workflowInfo } from '@temporalio/workflow';
 import { bookMoments } from './book';
@@ -9,13 +9,13 @@ import { bookZoomCallsUpdate, MAX_CALLS_PER_BOOKING, type ZoomBudgetInput } from
 // Temporal limits the updates of one run (2,000 by default) and its history: start afresh well before either.
 const BOOKINGS_PER_RUN = 500;
 
-export async function zoomBudgetWorkflow({ nextFree = {} }: ZoomBudgetInput = {}): Promise<void> {
+export async function zoomBudgetWorkflow({ booked = {} }: ZoomBudgetInput = {}): Promise<void> {
   let bookings = 0;
   setHandler(
     bookZoomCallsUpdate,
     (request) => {
       bookings += 1;
-      return bookMoments(nextFree, request, Date.now());
+      return bookMoments(booked, request, Date.now());
     },
     {
       validator: ({ limit, count }) => {
@@ -30,5 +30,5 @@ export async function zoomBudgetWorkflow({ nextFree = {} }: ZoomBudgetInput = {}
   );
   await condition(() => bookings >= BOOKINGS_PER_RUN || workflowInfo().continueAsNewSuggested);
   await condition(allHandlersFinished);
-  await continueAsNew<typeof zoomBudgetWorkflow>({ nextFree });
+  await continueAsNew<typeof zoomBudgetWorkflow>({ booked });
 }
