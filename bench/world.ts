@@ -1,6 +1,7 @@
 // What every phase of `npm run bench` runs in and shares: the dev server and its client, the stand-in app, the plan
 // (quick or full), where figures go, and how a phase starts a worker against a Zoom emulator and waits on it.
 import type { Client } from '@temporalio/client';
+import { workerConfigSchema } from '../src/config';
 import type { AppReceiver } from '../tools/dev/app-receiver';
 import { eventually } from '../tools/eventually';
 import { ZoomEmulator } from '../tools/sandbox/emulator';
@@ -42,7 +43,7 @@ export const CREDENTIALS = { accountId: 'bench', clientId: 'bench', clientSecret
 export const SETTLE_OFFERED_RATE = 50;
 export const FOLLOW_UP_WINDOW_MS = 2_000;
 /** Zoom's Light limit the settle phase's workers and its baseline are held to: the product's default. */
-export const LIGHT_RATE_LIMIT = 15;
+export const LIGHT_RATE_LIMIT = workerConfigSchema.shape.ZOOM_LIGHT_RATE_LIMIT.parse(undefined);
 
 export function workerEnv(bench: Bench, taskQueue: string, zoom: ZoomEmulator) {
   return emulatorWorkerEnv(

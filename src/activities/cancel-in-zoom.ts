@@ -31,8 +31,12 @@ export async function cancelInZoom(zoom: ZoomClient, input: CancelInZoomInput): 
   const retrying = Context.current().info.attempt > 1;
   return withZoomRefusals<CancelInZoomResult>(
     async () => {
-      // The read, the write (a DELETE is Light, a PUT Medium) and the read-back, booked in one go: the app waits.
-      await zoom.bookAhead(['light', by === 'registrant' ? 'light' : 'medium', 'light']);
+      // The read, the write and the read-back, booked in one go: the app waits.
+      await zoom.bookAhead([
+        'getRegistrant',
+        by === 'registrant' ? 'deleteRegistrant' : 'updateRegistrantStatus',
+        'getRegistrant',
+      ]);
       const found = await zoom.getRegistrant(zoomEvent, registrantId, occurrenceId);
       if (!found.found) {
         if (retrying && by === 'registrant' && found.missing === 'registrant')

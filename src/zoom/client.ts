@@ -110,6 +110,19 @@ export function parseRetryAfter(header: string | undefined, nowMs: number): numb
   return Number.isNaN(at) ? null : Math.max(0, at - nowMs);
 }
 
+/**
+ * The rate-limit category each of this client's API calls counts against (zoom-platform.md 6): the one place that
+ * says it, for the budget's turns and for the calls booked ahead.
+ */
+export const ZOOM_CALL_CATEGORIES = {
+  getRegistrant: 'light',
+  listRegistrants: 'medium',
+  getZoomEvent: 'light',
+  deleteRegistrant: 'light',
+  updateRegistrantStatus: 'medium',
+} as const satisfies Record<string, ZoomRateCategory>;
+export type ZoomClientCall = keyof typeof ZOOM_CALL_CATEGORIES;
+
 const DESCRIPTION_KEPT_MS = 60 * 60_000;
 
 // Renew this long before expiry, as Zoom's own SDK does.
@@ -128,12 +141,12 @@ export class ZoomClient {
   }
 
   /** The budget's turns for the calls the running activity is about to make, in one booking (ZoomBudget.bookAhead). */
-  async bookAhead(categories: ZoomRateCategory[]): Promise<void> {
-    await this.options.budget?.bookAhead(categories);
+  async bookAhead(calls: ZoomClientCall[]): Promise<void> {
+    await this.options.budget?.bookAhead(calls.map((call) => ZOOM_CALL_CATEGORIES[call]));
   }
 
   /**
-   * `GET .../registrants/{id}` (Light). A registrant's calls are given the registrant's occurrence and pass it on
+   * `GET .../registrants/{id}`. A registrant's calls are given the registrant's occurrence and pass it on
    * only where registration is per occurrence (occurrenceFor).
    */
   async getRegistrant(
@@ -141,7 +154,7 @@ export class ZoomClient {
     registrantId: string,
     occurrenceId: string | null = null,
   ): Promise<RegistrantLookup> {
-    const response = await this.call('light', {
+    const response = await this.call('getRegistrant', {
       method: 'GET',
       url: `${zoomEventPath(zoomEvent)}/registrants/${encodeURIComponent(registrantId)}`,
       // A meeting's GET of one registrant takes no occurrence_id (zoom-meetings.md M5): its record is the series'.
@@ -151,9 +164,9 @@ export class ZoomClient {
     return { found: true, registrant: readable(zoomRegistrantSchema, response.data, 'a registrant') };
   }
 
-  /** `GET /webinars/{id}/registrants` (or `/meetings/…`): one page of the registrants in one status (Medium). */
+  /** `GET /webinars/{id}/registrants` (or `/meetings/…`): one page of the registrants in one status. */
   async listRegistrants(zoomEvent: ZoomEvent, query: RegistrantPageQuery): Promise<RegistrantPage> {
-    const response = await this.call('medium', {
+    const response = await this.call('listRegistrants', {
       method: 'GET',
       url: `${zoomEventPath(zoomEvent)}/registrants`,
       params: {
@@ -169,11 +182,11 @@ export class ZoomClient {
   }
 
   /**
-   * `GET /webinars/{id}` or `/meetings/{id}` (Light): its sessions, past occurrences included (Zoom leaves them out unless asked), and
+   * `GET /webinars/{id}` or `/meetings/{id}`: its sessions, past occurrences included (Zoom leaves them out unless asked), and
    * whether registration is per occurrence.
    */
   async getZoomEvent(zoomEvent: ZoomEvent): Promise<ZoomEventLookup> {
-    const response = await this.call('light', {
+    const response = await this.call('getZoomEvent', {
       method: 'GET',
       url: zoomEventPath(zoomEvent),
       params: { show_previous_occurrences: true },
@@ -242,7 +255,7 @@ export class ZoomClient {
     registrantId: string,
     occurrenceId: string | null = null,
   ): Promise<RegistrantWrite> {
-    return this.write(zoomEvent, 'light', {
+    return this.write(zoomEvent, 'deleteRegistrant', {
       method: 'DELETE',
       url: `${zoomEventPath(zoomEvent)}/registrants/${encodeURIComponent(registrantId)}`,
       params: await this.occurrenceQuery(zoomEvent, occurrenceId),
@@ -256,7 +269,7 @@ export class ZoomClient {
     action: 'approve' | 'deny' | 'cancel',
     occurrenceId: string | null = null,
   ): Promise<RegistrantWrite> {
-    return this.write(zoomEvent, 'medium', {
+    return this.write(zoomEvent, 'updateRegistrantStatus', {
       method: 'PUT',
       url: `${zoomEventPath(zoomEvent)}/registrants/status`,
       params: await this.occurrenceQuery(zoomEvent, occurrenceId),
@@ -266,15 +279,16 @@ export class ZoomClient {
 
   private async write(
     zoomEvent: ZoomEvent,
-    category: ZoomRateCategory,
+    call: 'deleteRegistrant' | 'updateRegistrantStatus',
     config: AxiosRequestConfig,
   ): Promise<RegistrantWrite> {
-    const response = await this.call(category, config);
+    const response = await this.call(call, config);
     return response.status >= 200 && response.status < 300 ? { found: true } : missingOrThrow(zoomEvent, response);
   }
 
   /** Sends an API request (see authorised), following a meeting that became a webinar. */
-  private async call(category: ZoomRateCategory, config: AxiosRequestConfig): Promise<AxiosResponse> {
+  private async call(call: ZoomClientCall, config: AxiosRequestConfig): Promise<AxiosResponse> {
+    const category = ZOOM_CALL_CATEGORIES[call];
     const response = await this.authorised(category, config);
     // A meeting the host converted to a webinar keeps its id, and Zoom's meeting routes then answer 400/3000
     // "Cannot access meeting info" (zoom-meetings.md, "What differs" 3): ask where it is now, before any event says so.

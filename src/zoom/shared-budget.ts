@@ -50,20 +50,13 @@ export class SharedZoomBudget implements ZoomBudget {
   async take(pool: ZoomBudgetPool): Promise<void> {
     const context = Context.current();
     const ahead = this.bookedAhead.get(context)?.[pool];
-    for (let at = ahead?.shift(); at !== undefined; at = ahead?.shift()) {
-      await this.waitUntil(at);
-      // A turn booked ahead lapses if the calls before it took too long (Zoom slow to answer): then it books anew.
-      if (Date.now() - at <= LATE_MS) return;
-    }
+    // A turn booked ahead lapses if the calls before it took too long (Zoom slow to answer): then it books anew.
+    for (let at = ahead?.shift(); at !== undefined; at = ahead?.shift()) if (await this.onTime(at)) return;
     for (let attempt = 1; ; attempt += 1) {
       // An activity cancelled meanwhile (its workflow moved on, the worker shuts down) stops waiting at once.
-      const [booked] = await Promise.race([Promise.all(this.queue(pool, 1)), context.cancelled]);
-      // A burst queues calls for a while: the activity says it is alive while it waits long for its turn.
-      await this.waitUntil(booked!);
-      // A call that would leave later than the budget allows books again instead: it would share its second of
-      // Zoom's count with calls that other workers send on time. The last attempt leaves however late (at worst Zoom
-      // answers 429, which the client retries).
-      if (Date.now() - booked! <= LATE_MS || attempt === MAX_ATTEMPTS) return;
+      const [at] = await Promise.race([this.queue(pool, 1), context.cancelled]);
+      // The last attempt leaves however late (at worst Zoom answers 429, which the client retries).
+      if ((await this.onTime(at as number)) || attempt === MAX_ATTEMPTS) return;
     }
   }
 
@@ -72,20 +65,30 @@ export class SharedZoomBudget implements ZoomBudget {
     const ahead = perPool((): number[] => []);
     const turns = ZOOM_BUDGET_POOLS.map(async (pool) => {
       const count = pools.filter((p) => p === pool).length;
-      if (count > 0) ahead[pool].push(...(await Promise.all(this.queue(pool, count))));
+      if (count > 0) ahead[pool].push(...(await this.queue(pool, count)));
     });
     await Promise.race([Promise.all(turns), context.cancelled]);
     this.bookedAhead.set(context, ahead);
   }
 
-  /** Queues `count` calls of a pool for the next booking, all in one. */
-  private queue(pool: ZoomBudgetPool, count: number): Promise<number>[] {
+  /**
+   * Waits for a booked moment; false if it came too late to leave: a call that left later than the budget allows
+   * would share its second of Zoom's count with calls that other workers send on time, so it books again instead.
+   */
+  private async onTime(at: number): Promise<boolean> {
+    // A burst queues calls for a while: the activity says it is alive while it waits long for its turn.
+    await this.waitUntil(at);
+    return Date.now() - at <= LATE_MS;
+  }
+
+  /** Queues `count` calls of a pool for the next booking, all in one: their moments, in order. */
+  private queue(pool: ZoomBudgetPool, count: number): Promise<number[]> {
     const turns = Array.from(
       { length: count },
       () => new Promise<number>((resolve, reject) => this.waiting[pool].push({ resolve, reject })),
     );
     void this.bookQueued(pool);
-    return turns;
+    return Promise.all(turns);
   }
 
   /**
