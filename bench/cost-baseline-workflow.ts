@@ -5,7 +5,15 @@
 // (after an API cancellation, once Zoom's echo of our write has arrived, with no timer in case it never does). A lower
 // bound for any design on Temporal doing the same work, which is what ours is compared with.
 // Workflow code: types only from outside, no I/O.
-import { condition, defineSignal, defineUpdate, proxyActivities, setHandler, workflowInfo } from '@temporalio/workflow';
+import {
+  condition,
+  defineSignal,
+  defineUpdate,
+  proxyActivities,
+  proxyLocalActivities,
+  setHandler,
+  workflowInfo,
+} from '@temporalio/workflow';
 import type { AppCallback, CancellationOutcome, Outbound } from '../src/domain/callbacks';
 import type { Evidence, LookupEvidence } from '../src/domain/evidence';
 import type { CancelledBy, Registrant, RegistrationEvent } from '../src/domain/registration';
@@ -25,7 +33,7 @@ export const baselineRequestSignal = defineSignal<[{ by: CancelledBy }]>('baseli
 export const baselineResolveUpdate = defineUpdate<void, [CancelledBy]>('baselineResolve');
 
 // The same retries ours has for the same calls; none is expected in the bench.
-const { lookupRegistrant, cancelInZoom, notifyApp } = proxyActivities<BaselineActivities>({
+const { lookupRegistrant, cancelInZoom, deleteInZoom, notifyApp } = proxyActivities<BaselineActivities>({
   startToCloseTimeout: '30 seconds',
   retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute' },
 });
@@ -104,4 +112,32 @@ export async function baselineRegistrantWorkflow({
     await condition(() => asked.verdict !== null);
     return cancelled(asked.verdict ?? 'admin', 'unknown', lookup);
   }
+}
+
+/** How the answer's one Zoom call runs: as an activity (a task of its own) or a local activity (in the workflow task). */
+export type AnswerCall = 'activity' | 'local activity';
+
+/** Issue 25, item 3's least: the app's cancellation answered once Zoom's DELETE is done, and nothing else. */
+export const baselineAnswerUpdate = defineUpdate<
+  void,
+  [{ zoomEvent: ZoomEvent; registrantId: string; call: AnswerCall }]
+>('baselineAnswer');
+
+const { deleteInZoom: deleteLocally } = proxyLocalActivities<BaselineActivities>({
+  startToCloseTimeout: '30 seconds',
+});
+
+/**
+ * The fastest answer a design on Temporal can give an API cancellation that waits for Zoom's write: an
+ * update-with-start whose handler makes the DELETE and answers when it returns. No read before the write, no
+ * read-back, no callback. As a local activity, the whole answer is one workflow task; as an activity, two (one to
+ * schedule it, one to complete the update) and the activity's own task between them.
+ */
+export async function baselineAnswerWorkflow(): Promise<void> {
+  let answered = false;
+  setHandler(baselineAnswerUpdate, async ({ call, ...target }) => {
+    await (call === 'local activity' ? deleteLocally(target) : deleteInZoom(target));
+    answered = true;
+  });
+  await condition(() => answered);
 }

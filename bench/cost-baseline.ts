@@ -1,7 +1,7 @@
 // The minimal baseline's outside half (see cost-baseline-workflow.ts): its activities, which make the same Zoom calls
 // and callbacks as ours with the same clients, a webhook endpoint that hands each verified event over by
 // signal-with-start as our gateway does, and a worker in the bench process, as the empty workflows' baseline runs.
-import type { Client } from '@temporalio/client';
+import { WithStartWorkflowOperation, type Client } from '@temporalio/client';
 import { NativeConnection, Worker } from '@temporalio/worker';
 import Fastify from 'fastify';
 import { AppNotifier } from '../src/app-callbacks/notifier';
@@ -13,9 +13,12 @@ import { SIGNATURE_HEADER, TIMESTAMP_HEADER, urlValidationAnswer, verifyZoomSign
 import { registrationEventSchema } from '../src/zoom/webhook';
 import type { ZoomEmulator } from '../tools/sandbox/emulator';
 import {
+  baselineAnswerUpdate,
+  baselineAnswerWorkflow,
   baselineEventSignal,
   baselineRegistrantWorkflow,
   baselineRequestSignal,
+  type AnswerCall,
   type BaselineInput,
 } from './cost-baseline-workflow';
 
@@ -39,6 +42,11 @@ export function baselineActivities(zoom: ZoomClient, app: AppNotifier) {
       else await zoom.updateRegistrantStatus(zoomEvent, registrantId, status === 'pending' ? 'deny' : 'cancel');
       return { id: registrantId, email, first_name, last_name: last_name ?? '' };
     },
+    /** Item 3's least: the write alone. */
+    async deleteInZoom({ zoomEvent, registrantId }: { zoomEvent: ZoomEvent; registrantId: string }) {
+      const deleted = await zoom.deleteRegistrant(zoomEvent, registrantId);
+      if (!deleted.found) throw new Error(`the baseline cannot delete ${registrantId}: ${deleted.message}`);
+    },
     notifyApp: (outbound: Outbound) => app.notify(outbound),
   };
 }
@@ -52,6 +60,8 @@ export interface BaselineWorld {
   webhookUrl: string;
   /** The app's cancellation through the baseline's API: signal-with-start, then the workflow's result. */
   cancelThroughApi(zoomEvent: ZoomEvent, registrantId: string, by: CancelledBy): Promise<void>;
+  /** Item 3's least: an update-with-start answered once Zoom's DELETE is done (baselineAnswerWorkflow). */
+  cancelAnswered(zoomEvent: ZoomEvent, registrantId: string, call: AnswerCall): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -127,6 +137,15 @@ export async function startBaseline(options: {
       // Waiting for a result is a long poll of the history: not an action.
       await handle.result();
     },
+    cancelAnswered: (zoomEvent, registrantId, call) =>
+      client.workflow.executeUpdateWithStart(baselineAnswerUpdate, {
+        args: [{ zoomEvent, registrantId, call }],
+        startWorkflowOperation: new WithStartWorkflowOperation(baselineAnswerWorkflow, {
+          workflowId: `cost-baseline-answer/${zoomEventKey(zoomEvent)}/${registrantId}`,
+          taskQueue,
+          workflowIdConflictPolicy: 'FAIL',
+        }),
+      }),
     async stop() {
       await server.close();
       worker.shutdown();

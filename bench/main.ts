@@ -7,6 +7,7 @@ import { cpus, totalmem } from 'node:os';
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { parseArgs } from 'node:util';
 import { Client, Connection } from '@temporalio/client';
 import { DefaultLogger, Runtime } from '@temporalio/worker';
@@ -140,43 +141,68 @@ async function main(): Promise<void> {
     metricsUrl: `http://127.0.0.1:${metricsPort}/metrics`,
     detail: (title, lines, data) => details.push({ title, lines, data }),
   };
+  const name = !ALL_PHASES ? 'bench-partial' : QUICK ? 'bench-quick' : 'bench';
   try {
-    for (const [name, phase] of Object.entries(PHASES)) {
-      if (args.phase.includes(name)) await phase(bench);
+    for (const [phaseName, phase] of Object.entries(PHASES)) {
+      if (!args.phase.includes(phaseName)) continue;
+      await phase(bench);
+      // After every phase, so that a run stopped later keeps what it measured.
+      await writeResults(name, started);
     }
   } finally {
-    await stopEmptyWorker();
-    await app.stop();
-    await connection.close();
-    await temporal.stop();
+    // Each step bounded: a run whose results are written must not hang on its way out.
+    await stopWithin("the empty workflows' worker", stopEmptyWorker());
+    await stopWithin('the stand-in app', app.stop());
+    await stopWithin('the client connection', connection.close());
+    await stopWithin('the dev server', temporal.stop());
     progress.close();
   }
-
-  const date = new Date().toISOString().slice(0, 10);
-  const machine = {
-    cpus: cpus().length,
-    cpuModel: cpus()[0]?.model.trim() ?? 'unknown',
-    memoryGiB: Math.round(totalmem() / 2 ** 30),
-    node: process.versions.node,
-  };
-  const name = !ALL_PHASES ? 'bench-partial' : QUICK ? 'bench-quick' : 'bench';
-  await mkdir(RESULTS, { recursive: true });
-  const table = markdown(date, machine);
-  await writeFile(path.join(RESULTS, `${name}.md`), table);
-  await writeFile(
-    path.join(RESULTS, `${name}.json`),
-    `${JSON.stringify({ date, quick: QUICK, machine, figures, ackLatency: ackPoints, details }, null, 2)}\n`,
-  );
-  if (ackPoints.length > 0) {
-    await plotAckLatency(ackPoints, path.join(RESULTS, `${name}-ack-latency.png`), `Webhook acknowledgement, ${date}`);
-  }
-  process.stdout.write(`\n${table}\n`);
+  process.stdout.write(`\n${markdown(new Date().toISOString().slice(0, 10), machine())}\n`);
   process.stdout.write(
     `results: bench/results/${name}.{md,json}${ackPoints.length > 0 ? `, ${name}-ack-latency.png` : ''} (${((performance.now() - started) / 1000).toFixed(0)} s)\n`,
   );
 }
 
-main().catch((err: unknown) => {
-  process.stderr.write(`bench failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
-  process.exit(1);
-});
+function machine() {
+  return {
+    cpus: cpus().length,
+    cpuModel: cpus()[0]?.model.trim() ?? 'unknown',
+    memoryGiB: Math.round(totalmem() / 2 ** 30),
+    node: process.versions.node,
+  };
+}
+
+async function writeResults(name: string, started: number): Promise<void> {
+  const date = new Date().toISOString().slice(0, 10);
+  await mkdir(RESULTS, { recursive: true });
+  await writeFile(path.join(RESULTS, `${name}.md`), markdown(date, machine()));
+  await writeFile(
+    path.join(RESULTS, `${name}.json`),
+    `${JSON.stringify({ date, quick: QUICK, machine: machine(), figures, ackLatency: ackPoints, details }, null, 2)}\n`,
+  );
+  if (ackPoints.length > 0) {
+    await plotAckLatency(ackPoints, path.join(RESULTS, `${name}-ack-latency.png`), `Webhook acknowledgement, ${date}`);
+  }
+  process.stderr.write(
+    `results so far: bench/results/${name}.md (${((performance.now() - started) / 1000).toFixed(0)} s)\n`,
+  );
+}
+
+const STOP_WITHIN_MS = 60_000;
+
+/** Waits for a stop, but says so and goes on if it takes longer than STOP_WITHIN_MS. */
+async function stopWithin(what: string, stopping: Promise<unknown>): Promise<void> {
+  const late = Symbol('late');
+  const failed = (err: unknown) => process.stderr.write(`bench: stopping ${what} failed: ${String(err)}\n`);
+  const outcome = await Promise.race([stopping.catch(failed), sleep(STOP_WITHIN_MS, late)]);
+  if (outcome === late) process.stderr.write(`bench: ${what} did not stop in ${STOP_WITHIN_MS / 1000} s; going on\n`);
+}
+
+// Exits once the results are written, even if something stopped late (stopWithin) still holds the event loop.
+main().then(
+  () => process.exit(0),
+  (err: unknown) => {
+    process.stderr.write(`bench failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+    process.exit(1);
+  },
+);

@@ -2,6 +2,7 @@
 // gateway ingests it, and read once every one has applied its event (they stay open, waiting out DEDUP_WINDOW).
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Client } from '@temporalio/client';
+import { temporal } from '@temporalio/proto';
 import { ingestUntilAccepted } from './ingest';
 import { startWorker, type Launch } from './processes';
 import type { Progress } from './progress';
@@ -86,6 +87,30 @@ export async function measureWorkerMemory({
   } finally {
     bar.stop();
     await worker.stop();
+    await terminateAll(client, `ZoomWebinarId = "${webinarId}"`);
   }
   return figures;
+}
+
+/**
+ * Ends the workflows the measurement left open (they would wait out DEDUP_WINDOW), in one batch operation on the
+ * server, and waits for it: thousands of them open would keep the dev server busy under the phases that follow.
+ */
+async function terminateAll(client: Client, visibilityQuery: string): Promise<void> {
+  const { workflowService } = client.connection;
+  const { namespace } = client.options;
+  const jobId = `bench-memory-cleanup-${Date.now()}`;
+  await workflowService.startBatchOperation({
+    namespace,
+    jobId,
+    visibilityQuery,
+    reason: 'npm run bench: the memory phase is over',
+    terminationOperation: { identity: 'npm run bench' },
+  });
+  const { BATCH_OPERATION_STATE_RUNNING } = temporal.api.enums.v1.BatchOperationState;
+  const deadline = Date.now() + 600_000;
+  while ((await workflowService.describeBatchOperation({ namespace, jobId })).state === BATCH_OPERATION_STATE_RUNNING) {
+    if (Date.now() > deadline) throw new Error(`the batch that ends the memory phase's workflows ran for 10 minutes`);
+    await sleep(1_000);
+  }
 }
