@@ -13,11 +13,13 @@ import {
   proxyLocalActivities,
   setHandler,
   workflowInfo,
+  type ActivityOptions,
 } from '@temporalio/workflow';
 import type { AppCallback, CancellationOutcome, Outbound } from '../src/domain/callbacks';
 import type { Evidence, LookupEvidence } from '../src/domain/evidence';
 import type { CancelledBy, Registrant, RegistrationEvent } from '../src/domain/registration';
 import type { ZoomEvent } from '../src/domain/zoom-event';
+import { zoomApiTaskQueue } from '../src/workflows/topology';
 import type { BaselineActivities } from './cost-baseline';
 
 export interface BaselineInput {
@@ -32,17 +34,23 @@ export const baselineRequestSignal = defineSignal<[{ by: CancelledBy }]>('baseli
 /** An operator's verdict on a case the evidence does not settle. */
 export const baselineResolveUpdate = defineUpdate<void, [CancelledBy]>('baselineResolve');
 
-// The same retries ours has for the same calls; none is expected in the bench.
-const { lookupRegistrant, cancelInZoom, deleteInZoom, notifyApp } = proxyActivities<BaselineActivities>({
+// The same retries ours has for the same calls; none is expected in the bench. Zoom's calls on a queue of their own,
+// as ours are, so that a rate limit on it holds Zoom's calls and nothing else.
+const retried: ActivityOptions = {
   startToCloseTimeout: '30 seconds',
   retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute' },
-});
+};
+const { notifyApp } = proxyActivities<BaselineActivities>(retried);
+/** Called in a workflow, which knows its task queue. */
+const zoomActivities = () =>
+  proxyActivities<BaselineActivities>({ ...retried, taskQueue: zoomApiTaskQueue(workflowInfo().taskQueue) });
 
 export async function baselineRegistrantWorkflow({
   zoomEvent,
   registrantId,
   followUpWindowMs,
 }: BaselineInput): Promise<void> {
+  const { lookupRegistrant, cancelInZoom } = zoomActivities();
   const events: RegistrationEvent[] = [];
   const asked: { request: { by: CancelledBy } | null; verdict: CancelledBy | null } = { request: null, verdict: null };
   setHandler(baselineEventSignal, (event) => void events.push(event));
@@ -134,6 +142,7 @@ const { deleteInZoom: deleteLocally } = proxyLocalActivities<BaselineActivities>
  * schedule it, one to complete the update) and the activity's own task between them.
  */
 export async function baselineAnswerWorkflow(): Promise<void> {
+  const { deleteInZoom } = zoomActivities();
   let answered = false;
   setHandler(baselineAnswerUpdate, async ({ call, ...target }) => {
     await (call === 'local activity' ? deleteLocally(target) : deleteInZoom(target));
