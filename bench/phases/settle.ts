@@ -10,6 +10,7 @@ import { WORKER_PROCESS } from '../../src/workers';
 import { zoomWebinar } from '../../src/domain/zoom-event';
 import { ZoomClient } from '../../src/zoom/client';
 import { registrantWorkflowId } from '../../src/workflows/registrant/names';
+import { windowOf } from '../../src/workflows/zoom-budget/book';
 import { temporal } from '@temporalio/proto';
 import { ZoomEmulator } from '../../tools/sandbox/emulator';
 import { emptyWorkflow } from '../empty-workflow';
@@ -35,6 +36,8 @@ const { EventType } = temporal.api.enums.v1;
 
 const SETTLE_IN_FLIGHT = 150;
 const API_ZOOM_LATENCIES_MS = [0, 100];
+/** An API cancellation's three Light calls within the budget's pace at LIGHT_RATE_LIMIT (see windowOf). */
+const API_ROUND_SPACING_MS = (3 * windowOf(LIGHT_RATE_LIMIT).ms) / windowOf(LIGHT_RATE_LIMIT).calls;
 
 export async function benchSettling(bench: Bench) {
   const { address, client, app, plan, progress, record } = bench;
@@ -227,14 +230,21 @@ async function timeApiCancellations(
   const { plan, progress, record } = bench;
   const headers = { authorization: `Bearer ${API_TOKEN}` };
   const direct = new ZoomClient({ ...CREDENTIALS, apiBaseUrl: zoom.apiBaseUrl, tokenUrl: zoom.tokenUrl });
-  /** Each call's duration, and when it was sent and answered (epoch ms, to set beside the histories' times). */
+  /**
+   * Each call's duration, and when it was sent and answered (epoch ms, to set beside the histories' times). One at a
+   * time, each at least API_ROUND_SPACING_MS after the one before: sent back to back, our cancellations' three Zoom
+   * calls would ask for more than the Light budget lets through, and what would be timed is the budget holding them.
+   */
   const timeEach = async (label: string, rounds: number, call: (i: number) => Promise<unknown>) => {
     const bar = progress.bar(label, rounds);
     const samples: number[] = [];
     const spans: { sent: number; answered: number }[] = [];
+    let next = performance.now();
     for (let i = 0; i < rounds; i += 1) {
       alive();
+      await sleep(next - performance.now());
       const [started, sent] = [performance.now(), Date.now()];
+      next = started + API_ROUND_SPACING_MS;
       await call(i);
       samples.push(performance.now() - started);
       spans.push({ sent, answered: Date.now() });
@@ -316,9 +326,10 @@ async function timeApiCancellations(
   bench.detail(
     'Where an API cancellation spends its time',
     [
-      'Medians of each step, one cancellation at a time, from the histories of the cancellations timed above (the',
-      "server's event times) and the bench's own clock for the request: each cancellation's steps add up to its",
-      "answer's time, their medians only roughly to the median answer.",
+      `Medians of each step, one cancellation at a time and ${API_ROUND_SPACING_MS} ms apart at the least (within the`,
+      "Light budget), from the histories of the cancellations timed above (the server's event times) and the bench's",
+      "own clock for the request: each cancellation's steps add up to its answer's time, their medians only roughly",
+      'to the median answer.',
       '',
       `| step | ${columns.join(' | ')} |`,
       `| --- | ${columns.map(() => '---:').join(' | ')} |`,
