@@ -1,10 +1,11 @@
-// The cost phase's minimal baseline (issue 25): a registrant workflow that does the same external work as ours and
+// Issue 25's minimal baseline (the cost and settle phases): a registrant workflow that does the same external work as ours and
 // nothing else. Each Zoom webhook arrives by signal-with-start; a cancellation is looked up in Zoom once; a denied
 // registrant waits out the follow-up window on one timer; the app is told each outcome by one callback. No search
 // attributes, no settings read, no shared Zoom budget, no de-duplication window: it ends once its outcome is told
-// (after an API cancellation, once Zoom's echo of our write has arrived, with no timer in case it never does). A lower
-// bound for any design on Temporal doing the same work, which is what ours is compared with.
-// Workflow code: types only from outside, no I/O.
+// (after an API cancellation, once Zoom's echo of our write has arrived, with no timer in case it never does). The least
+// we could write on Temporal doing the same work, which is what ours is compared with.
+// Workflow code: no I/O, and from outside only types and the task queues' names (topology.ts, which has no side
+// effects). Below it, the settle phase's least answer to an API cancellation (baselineAnswerWorkflow).
 import {
   condition,
   defineSignal,
@@ -136,7 +137,7 @@ const { deleteInZoom: deleteLocally } = proxyLocalActivities<BaselineActivities>
 });
 
 /**
- * The fastest answer a design on Temporal can give an API cancellation that waits for Zoom's write: an
+ * The fastest answer we could write on Temporal for an API cancellation that waits for Zoom's write: an
  * update-with-start whose handler makes the DELETE and answers when it returns. No read before the write, no
  * read-back, no callback. As a local activity, the whole answer is one workflow task; as an activity, two (one to
  * schedule it, one to complete the update) and the activity's own task between them.

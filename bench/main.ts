@@ -86,12 +86,24 @@ const progress = stderrProgress();
 
 const round = (n: number) => (Number.isFinite(n) ? Number(n.toPrecision(3)) : NaN);
 
-function markdown(date: string, machine: Record<string, string | number>): string {
+/** Which of the phases asked for have been measured, and in how long: results are written after each. */
+interface RunSoFar {
+  measured: string[];
+  seconds: number;
+}
+
+function markdown(date: string, machine: Record<string, string | number>, run: RunSoFar): string {
+  const unfinished = args.phase.filter((p) => !run.measured.includes(p));
   const lines = [
     `# npm run bench${process.argv.length > 2 ? ` -- ${process.argv.slice(2).join(' ')}` : ''}, ${date}`,
     '',
     `${machine.cpus} × ${machine.cpuModel}, ${machine.memoryGiB} GiB, Node ${machine.node}. Every figure beside its`,
     'baseline from the same run; the ratio is ours / baseline.',
+    '',
+    `Phases measured: ${run.measured.join(', ')}, in ${run.seconds.toFixed(0)} s.` +
+      (unfinished.length > 0
+        ? ` **Unfinished**: ${unfinished.join(', ')} not measured (the run stopped or goes on).`
+        : ''),
     '',
     '| figure | ours | baseline | baseline value | ratio |',
     '| --- | ---: | --- | ---: | ---: |',
@@ -142,24 +154,27 @@ async function main(): Promise<void> {
     detail: (title, lines, data) => details.push({ title, lines, data }),
   };
   const name = !ALL_PHASES ? 'bench-partial' : QUICK ? 'bench-quick' : 'bench';
+  const measured: string[] = [];
+  let table = '';
   try {
     for (const [phaseName, phase] of Object.entries(PHASES)) {
       if (!args.phase.includes(phaseName)) continue;
       await phase(bench);
-      // After every phase, so that a run stopped later keeps what it measured.
-      await writeResults(name, started);
+      measured.push(phaseName);
+      // After every phase, so that a run stopped later keeps what it measured, marked as unfinished.
+      table = await writeResults(name, { measured, seconds: (performance.now() - started) / 1000 });
     }
   } finally {
     // Each step bounded: a run whose results are written must not hang on its way out.
     await stopWithin("the empty workflows' worker", stopEmptyWorker());
     await stopWithin('the stand-in app', app.stop());
     await stopWithin('the client connection', connection.close());
-    await stopWithin('the dev server', temporal.stop());
+    if (!(await stopWithin('the dev server', temporal.stop()))) await temporal.kill();
     progress.close();
   }
-  process.stdout.write(`\n${markdown(new Date().toISOString().slice(0, 10), machine())}\n`);
+  process.stdout.write(`\n${table}\n`);
   process.stdout.write(
-    `results: bench/results/${name}.{md,json}${ackPoints.length > 0 ? `, ${name}-ack-latency.png` : ''} (${((performance.now() - started) / 1000).toFixed(0)} s)\n`,
+    `results: bench/results/${name}.{md,json}${ackPoints.length > 0 ? `, ${name}-ack-latency.png` : ''}\n`,
   );
 }
 
@@ -172,30 +187,33 @@ function machine() {
   };
 }
 
-async function writeResults(name: string, started: number): Promise<void> {
+/** Writes the results so far; returns their Markdown. */
+async function writeResults(name: string, run: RunSoFar): Promise<string> {
   const date = new Date().toISOString().slice(0, 10);
+  const table = markdown(date, machine(), run);
   await mkdir(RESULTS, { recursive: true });
-  await writeFile(path.join(RESULTS, `${name}.md`), markdown(date, machine()));
+  await writeFile(path.join(RESULTS, `${name}.md`), table);
   await writeFile(
     path.join(RESULTS, `${name}.json`),
-    `${JSON.stringify({ date, quick: QUICK, machine: machine(), figures, ackLatency: ackPoints, details }, null, 2)}\n`,
+    `${JSON.stringify({ date, quick: QUICK, machine: machine(), run, figures, ackLatency: ackPoints, details }, null, 2)}\n`,
   );
   if (ackPoints.length > 0) {
     await plotAckLatency(ackPoints, path.join(RESULTS, `${name}-ack-latency.png`), `Webhook acknowledgement, ${date}`);
   }
-  process.stderr.write(
-    `results so far: bench/results/${name}.md (${((performance.now() - started) / 1000).toFixed(0)} s)\n`,
-  );
+  process.stderr.write(`results so far: bench/results/${name}.md (${run.seconds.toFixed(0)} s)\n`);
+  return table;
 }
 
 const STOP_WITHIN_MS = 60_000;
 
-/** Waits for a stop, but says so and goes on if it takes longer than STOP_WITHIN_MS. */
-async function stopWithin(what: string, stopping: Promise<unknown>): Promise<void> {
+/** Waits for a stop, but says so and goes on if it takes longer than STOP_WITHIN_MS; true if it stopped in time. */
+async function stopWithin(what: string, stopping: Promise<unknown>): Promise<boolean> {
   const late = Symbol('late');
   const failed = (err: unknown) => process.stderr.write(`bench: stopping ${what} failed: ${String(err)}\n`);
   const outcome = await Promise.race([stopping.catch(failed), sleep(STOP_WITHIN_MS, late)]);
-  if (outcome === late) process.stderr.write(`bench: ${what} did not stop in ${STOP_WITHIN_MS / 1000} s; going on\n`);
+  if (outcome !== late) return true;
+  process.stderr.write(`bench: ${what} did not stop in ${STOP_WITHIN_MS / 1000} s; going on\n`);
+  return false;
 }
 
 // Exits once the results are written, even if something stopped late (stopWithin) still holds the event loop.

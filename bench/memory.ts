@@ -87,8 +87,9 @@ export async function measureWorkerMemory({
   } finally {
     bar.stop();
     await worker.stop();
-    await terminateAll(client, `ZoomWebinarId = "${webinarId}"`);
   }
+  // Only after a measurement that succeeded: one that failed ends the bench, and its dev server with it.
+  await terminateAll(client, `ZoomWebinarId = "${webinarId}"`);
   return figures;
 }
 

@@ -1,6 +1,6 @@
-// Zoom limits API calls per account, per rate-limit category (zoom-platform.md 6): a registrant GET and DELETE are
-// Light, the registrant list and PUT status Medium, and each category is a budget of its own. The client asks the
-// budget for a turn before every call; the worker's budget is shared by all workers (see zoom-budget workflow).
+// Zoom limits API calls per account, per rate-limit category (zoom-platform.md 6; which call is in which:
+// ZOOM_CALL_CATEGORIES in client.ts), and each category is a budget of its own. The client asks the budget for a turn
+// before every call; the worker's budget is shared by all workers (see zoom-budget workflow).
 
 export const ZOOM_RATE_CATEGORIES = ['light', 'medium'] as const;
 export type ZoomRateCategory = (typeof ZOOM_RATE_CATEGORIES)[number];

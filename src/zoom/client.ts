@@ -114,7 +114,7 @@ export function parseRetryAfter(header: string | undefined, nowMs: number): numb
  * The rate-limit category each of this client's API calls counts against (zoom-platform.md 6): the one place that
  * says it, for the budget's turns and for the calls booked ahead.
  */
-export const ZOOM_CALL_CATEGORIES = {
+const ZOOM_CALL_CATEGORIES = {
   getRegistrant: 'light',
   listRegistrants: 'medium',
   getZoomEvent: 'light',

@@ -54,9 +54,9 @@ export class SharedZoomBudget implements ZoomBudget {
     for (let at = ahead?.shift(); at !== undefined; at = ahead?.shift()) if (await this.onTime(at)) return;
     for (let attempt = 1; ; attempt += 1) {
       // An activity cancelled meanwhile (its workflow moved on, the worker shuts down) stops waiting at once.
-      const [at] = await Promise.race([this.queue(pool, 1), context.cancelled]);
+      const [at = Date.now()] = await Promise.race([this.queue(pool, 1), context.cancelled]);
       // The last attempt leaves however late (at worst Zoom answers 429, which the client retries).
-      if ((await this.onTime(at as number)) || attempt === MAX_ATTEMPTS) return;
+      if ((await this.onTime(at)) || attempt === MAX_ATTEMPTS) return;
     }
   }
 
