@@ -123,8 +123,12 @@ export async function baselineRegistrantWorkflow({
   }
 }
 
-/** How the answer's one Zoom call runs: as an activity (a task of its own) or a local activity (in the workflow task). */
-export type AnswerCall = 'activity' | 'local activity';
+/**
+ * How the least answer is asked for and its one Zoom call runs: by update-with-start, the call an activity (a task of
+ * its own) or a local activity (in the workflow task); or, as our gateway asks, a durable request (signal-with-start)
+ * then an update that waits for it, the call a local activity.
+ */
+export type AnswerCall = 'activity' | 'local activity' | 'durable request';
 
 /** Issue 25, item 3's least: the app's cancellation answered once Zoom's DELETE is done, and nothing else. */
 export const baselineAnswerUpdate = defineUpdate<
@@ -146,8 +150,34 @@ export async function baselineAnswerWorkflow(): Promise<void> {
   const { deleteInZoom } = zoomActivities();
   let answered = false;
   setHandler(baselineAnswerUpdate, async ({ call, ...target }) => {
-    await (call === 'local activity' ? deleteLocally(target) : deleteInZoom(target));
+    await (call === 'activity' ? deleteInZoom(target) : deleteLocally(target));
     answered = true;
   });
+  await condition(() => answered);
+}
+
+/** The durable request's half of the least answer: what the app asked, recorded before any worker runs. */
+export const baselineAnswerRequestSignal =
+  defineSignal<[{ zoomEvent: ZoomEvent; registrantId: string }]>('baselineAnswerRequest');
+/** The durable request's other half: answers once the request's DELETE is done. */
+export const baselineAnsweredUpdate = defineUpdate<void>('baselineAnswered');
+
+/**
+ * The least answer that keeps the product's contract: the request is durable before a worker takes it (signal-with-
+ * start, so that the API can answer 202 while none runs), and the app waits on an update. The update reaches the
+ * server while the first workflow task makes the DELETE, so it is answered in a second task.
+ */
+export async function baselineDurableAnswerWorkflow(): Promise<void> {
+  let request: { zoomEvent: ZoomEvent; registrantId: string } | null = null;
+  let [deleted, answered] = [false, false];
+  setHandler(baselineAnswerRequestSignal, (asked) => void (request = asked));
+  setHandler(baselineAnsweredUpdate, async () => {
+    await condition(() => deleted);
+    answered = true;
+  });
+  await condition(() => request !== null);
+  await deleteLocally(request!);
+  deleted = true;
+  // The update may come after the DELETE: the run stays open to answer it, as ours stays open for its window.
   await condition(() => answered);
 }

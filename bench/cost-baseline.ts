@@ -1,7 +1,9 @@
 // The minimal baseline's outside half (see cost-baseline-workflow.ts): its activities, which make the same Zoom calls
 // and callbacks as ours with the same clients, a webhook endpoint that hands each verified event over by
-// signal-with-start as our gateway does, and its workers in the bench process, as the empty workflows' baseline runs.
-import { WithStartWorkflowOperation, type Client } from '@temporalio/client';
+// signal-with-start as our gateway does, and its workers. Those run in a node process of their own
+// (bench/baseline-process.ts), as ours do, so that neither the bench's clients nor its clock share their event loop.
+import { spawn } from 'node:child_process';
+import { Client, Connection, WithStartWorkflowOperation } from '@temporalio/client';
 import { NativeConnection, Worker } from '@temporalio/worker';
 import Fastify from 'fastify';
 import { AppNotifier } from '../src/app-callbacks/notifier';
@@ -9,13 +11,16 @@ import type { Outbound } from '../src/domain/callbacks';
 import type { CancelledBy, Registrant } from '../src/domain/registration';
 import { zoomEventKey, type ZoomEvent } from '../src/domain/zoom-event';
 import { ZoomClient } from '../src/zoom/client';
+import type { ZoomEmulator } from '../tools/sandbox/emulator';
 import { zoomApiTaskQueue } from '../src/workflows/topology';
 import { SIGNATURE_HEADER, TIMESTAMP_HEADER, urlValidationAnswer, verifyZoomSignature } from '../src/zoom/signature';
 import { registrationEventSchema } from '../src/zoom/webhook';
-import type { ZoomEmulator } from '../tools/sandbox/emulator';
 import {
+  baselineAnswerRequestSignal,
   baselineAnswerUpdate,
   baselineAnswerWorkflow,
+  baselineAnsweredUpdate,
+  baselineDurableAnswerWorkflow,
   baselineEventSignal,
   baselineRegistrantWorkflow,
   baselineRequestSignal,
@@ -53,6 +58,12 @@ export function baselineActivities(zoom: ZoomClient, app: AppNotifier) {
 }
 export type BaselineActivities = ReturnType<typeof baselineActivities>;
 
+const baselineInput = (zoomEvent: ZoomEvent, registrantId: string, followUpWindowMs: number): BaselineInput => ({
+  zoomEvent,
+  registrantId,
+  followUpWindowMs,
+});
+
 export const baselineWorkflowId = (zoomEvent: ZoomEvent, registrantId: string) =>
   `cost-baseline/${zoomEventKey(zoomEvent)}/${registrantId}`;
 
@@ -61,28 +72,101 @@ export interface BaselineWorld {
   webhookUrl: string;
   /** The app's cancellation through the baseline's API: signal-with-start, then the workflow's result. */
   cancelThroughApi(zoomEvent: ZoomEvent, registrantId: string, by: CancelledBy): Promise<void>;
-  /** Item 3's least: an update-with-start answered once Zoom's DELETE is done (baselineAnswerWorkflow). */
+  /** Item 3's least: answered once Zoom's DELETE is done (baselineAnswerWorkflow, baselineDurableAnswerWorkflow). */
   cancelAnswered(zoomEvent: ZoomEvent, registrantId: string, call: AnswerCall): Promise<void>;
   stop(): Promise<void>;
 }
 
-/** Starts the baseline's worker and webhook endpoint in this process, against `zoom` and the bench's app. */
-export async function startBaseline(options: {
+/** What the baseline's process is started with (as JSON in BENCH_BASELINE). */
+export interface BaselineOptions {
   address: string;
-  client: Client;
+  namespace: string;
   taskQueue: string;
-  zoom: ZoomEmulator;
+  zoom: { apiBaseUrl: string; tokenUrl: string; accountId: string; clientId: string; clientSecret: string };
   app: { url: string; secret: string };
   webhookSecret: string;
   followUpWindowMs: number;
   /** Zoom calls a second, held as Temporal offers it (the task queue's rate limit); none: as they come. */
   zoomCallsPerSecond?: number;
-}): Promise<BaselineWorld> {
-  const { address, client, taskQueue, zoom, app, webhookSecret, followUpWindowMs, zoomCallsPerSecond } = options;
-  const zoomClient = new ZoomClient({ apiBaseUrl: zoom.apiBaseUrl, tokenUrl: zoom.tokenUrl, ...zoom.credentials });
+}
+
+const BASELINE_PROCESS = require.resolve('./baseline-process');
+
+/**
+ * Starts the baseline's workers and webhook endpoint in a process of their own; the bench's client asks them for
+ * the API's cancellations, as the app asks our gateway.
+ */
+export async function startBaseline(
+  client: Client,
+  options: Omit<BaselineOptions, 'namespace' | 'zoom'> & { zoom: ZoomEmulator },
+): Promise<BaselineWorld> {
+  const { taskQueue, followUpWindowMs, zoom } = options;
+  const given: BaselineOptions = {
+    ...options,
+    namespace: client.options.namespace,
+    zoom: { apiBaseUrl: zoom.apiBaseUrl, tokenUrl: zoom.tokenUrl, ...zoom.credentials },
+  };
+  const child = spawn(process.execPath, ['--import', 'tsx', BASELINE_PROCESS], {
+    env: { ...process.env, BENCH_BASELINE: JSON.stringify(given) },
+    // Its logs as the bench's; its webhook URL, once its workers run, by message.
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  });
+  const webhookUrl = await new Promise<string>((resolve, reject) => {
+    child.once('message', (url) => resolve(url as string));
+    child.once('exit', (code, signal) => reject(new Error(`the baseline's process ended: ${code ?? signal}`)));
+  });
+  const input = (zoomEvent: ZoomEvent, registrantId: string) =>
+    baselineInput(zoomEvent, registrantId, followUpWindowMs);
+  return {
+    webhookUrl,
+    async cancelThroughApi(zoomEvent, registrantId, by) {
+      const handle = await client.workflow.signalWithStart(baselineRegistrantWorkflow, {
+        workflowId: baselineWorkflowId(zoomEvent, registrantId),
+        taskQueue,
+        args: [input(zoomEvent, registrantId)],
+        signal: baselineRequestSignal,
+        signalArgs: [{ by }],
+      });
+      // Waiting for a result is a long poll of the history: not an action.
+      await handle.result();
+    },
+    async cancelAnswered(zoomEvent, registrantId, call) {
+      const workflowId = `cost-baseline-answer/${zoomEventKey(zoomEvent)}/${registrantId}`;
+      if (call !== 'durable request') {
+        return client.workflow.executeUpdateWithStart(baselineAnswerUpdate, {
+          args: [{ zoomEvent, registrantId, call }],
+          startWorkflowOperation: new WithStartWorkflowOperation(baselineAnswerWorkflow, {
+            workflowId,
+            taskQueue,
+            workflowIdConflictPolicy: 'FAIL',
+          }),
+        });
+      }
+      const handle = await client.workflow.signalWithStart(baselineDurableAnswerWorkflow, {
+        workflowId,
+        taskQueue,
+        signal: baselineAnswerRequestSignal,
+        signalArgs: [{ zoomEvent, registrantId }],
+      });
+      return handle.executeUpdate(baselineAnsweredUpdate);
+    },
+    async stop() {
+      if (child.exitCode !== null || child.signalCode !== null) return;
+      const exited = new Promise((resolve) => child.once('exit', resolve));
+      child.kill('SIGTERM');
+      await exited;
+    },
+  };
+}
+
+/** In the baseline's process: its workers and webhook endpoint, until `stop`. */
+export async function serveBaseline(options: BaselineOptions): Promise<{ webhookUrl: string; stop(): Promise<void> }> {
+  const { address, namespace, taskQueue, zoom, app, webhookSecret, followUpWindowMs, zoomCallsPerSecond } = options;
+  const zoomClient = new ZoomClient(zoom);
   const connection = await NativeConnection.connect({ address });
+  const client = new Client({ connection: await Connection.connect({ address }), namespace });
   const activities = baselineActivities(zoomClient, new AppNotifier(app));
-  const common = { connection, namespace: client.options.namespace };
+  const common = { connection, namespace };
   // Two workers, as ours: the workflows and the app's callbacks, and Zoom's calls on their own queue, which the rate
   // limit holds (a limit on one queue for both would count the callbacks against Zoom's budget too).
   const workers = await Promise.all([
@@ -102,11 +186,8 @@ export async function startBaseline(options: {
     }),
   ]);
   const running = Promise.all(workers.map((w) => w.run()));
-  const input = (zoomEvent: ZoomEvent, registrantId: string): BaselineInput => ({
-    zoomEvent,
-    registrantId,
-    followUpWindowMs,
-  });
+  const input = (zoomEvent: ZoomEvent, registrantId: string) =>
+    baselineInput(zoomEvent, registrantId, followUpWindowMs);
 
   // Our gateway's path, and nothing else: verify, parse, signal-with-start, answer.
   const server = Fastify();
@@ -136,34 +217,14 @@ export async function startBaseline(options: {
     return { status: 'accepted' };
   });
   const origin = await server.listen({ port: 0, host: '127.0.0.1' });
-
   return {
     webhookUrl: `${origin}/zoom/webhook`,
-    async cancelThroughApi(zoomEvent, registrantId, by) {
-      const handle = await client.workflow.signalWithStart(baselineRegistrantWorkflow, {
-        workflowId: baselineWorkflowId(zoomEvent, registrantId),
-        taskQueue,
-        args: [input(zoomEvent, registrantId)],
-        signal: baselineRequestSignal,
-        signalArgs: [{ by }],
-      });
-      // Waiting for a result is a long poll of the history: not an action.
-      await handle.result();
-    },
-    cancelAnswered: (zoomEvent, registrantId, call) =>
-      client.workflow.executeUpdateWithStart(baselineAnswerUpdate, {
-        args: [{ zoomEvent, registrantId, call }],
-        startWorkflowOperation: new WithStartWorkflowOperation(baselineAnswerWorkflow, {
-          workflowId: `cost-baseline-answer/${zoomEventKey(zoomEvent)}/${registrantId}`,
-          taskQueue,
-          workflowIdConflictPolicy: 'FAIL',
-        }),
-      }),
     async stop() {
       await server.close();
       workers.forEach((w) => w.shutdown());
       await running;
       await connection.close();
+      await client.connection.close();
     },
   };
 }

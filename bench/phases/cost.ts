@@ -212,9 +212,8 @@ export async function benchCost(bench: Bench) {
     });
     stops.unshift(() => worker.stop());
     processes.push(worker);
-    const baseline = await startBaseline({
+    const baseline = await startBaseline(client, {
       address,
-      client,
       taskQueue: BASELINE_TASK_QUEUE,
       zoom: baseZoom,
       app: { url: appUrl, secret: app.secret },
