@@ -11,10 +11,10 @@ import type { Outbound } from '../src/domain/callbacks';
 import type { CancelledBy, Registrant } from '../src/domain/registration';
 import { zoomEventKey, type ZoomEvent } from '../src/domain/zoom-event';
 import { ZoomClient } from '../src/zoom/client';
-import type { ZoomEmulator } from '../tools/sandbox/emulator';
 import { zoomApiTaskQueue } from '../src/workflows/topology';
 import { SIGNATURE_HEADER, TIMESTAMP_HEADER, urlValidationAnswer, verifyZoomSignature } from '../src/zoom/signature';
 import { registrationEventSchema } from '../src/zoom/webhook';
+import type { ZoomEmulator } from '../tools/sandbox/emulator';
 import {
   baselineAnswerRequestSignal,
   baselineAnswerUpdate,

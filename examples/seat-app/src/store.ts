@@ -198,51 +198,51 @@ export class SeatStore {
   }
 
   async events(): Promise<ZoomEventRow[]> {
-    const { rows } = await this.db.query<SeatsHeld>(`${EVENTS} group by e.zoom_id order by e.zoom_id`);
+    const rows = await this.rows<SeatsHeld>(`${EVENTS} group by e.zoom_id order by e.zoom_id`);
     return rows.map((row) => ({ ...row, capacity: this.capacityOf(row.zoom_id) }));
   }
 
   async event(zoomId: string): Promise<ZoomEventRow | null> {
-    const { rows } = await this.db.query<SeatsHeld>(`${EVENTS} where e.zoom_id = $1 group by e.zoom_id`, [zoomId]);
-    return rows[0] ? { ...rows[0], capacity: this.capacityOf(zoomId) } : null;
+    const [row] = await this.rows<SeatsHeld>(`${EVENTS} where e.zoom_id = $1 group by e.zoom_id`, zoomId);
+    return row ? { ...row, capacity: this.capacityOf(zoomId) } : null;
   }
 
-  async registrants(zoomId: string): Promise<RegistrantRow[]> {
-    return (
-      await this.db.query<RegistrantRow>(
-        'select * from registrants where zoom_id = $1 order by last_name, first_name, registrant_id',
-        [zoomId],
-      )
-    ).rows;
+  registrants(zoomId: string): Promise<RegistrantRow[]> {
+    return this.rows(
+      'select * from registrants where zoom_id = $1 order by last_name, first_name, registrant_id',
+      zoomId,
+    );
   }
 
   async registrant(zoomId: string, registrantId: string): Promise<RegistrantRow | null> {
-    const { rows } = await this.db.query<RegistrantRow>(
+    const [row] = await this.rows<RegistrantRow>(
       'select * from registrants where zoom_id = $1 and registrant_id = $2',
-      [zoomId, registrantId],
+      zoomId,
+      registrantId,
     );
-    return rows[0] ?? null;
+    return row ?? null;
   }
 
   /** The cancellations asked for on the page, newest first. */
-  async cancellations(zoomId: string): Promise<CancellationRequestRow[]> {
-    return (
-      await this.db.query<CancellationRequestRow>(
-        'select * from cancellation_requests where zoom_id = $1 order by requested_at desc, idempotency_key',
-        [zoomId],
-      )
-    ).rows;
+  cancellations(zoomId: string): Promise<CancellationRequestRow[]> {
+    return this.rows(
+      'select * from cancellation_requests where zoom_id = $1 order by requested_at desc, idempotency_key',
+      zoomId,
+    );
   }
 
   /** The callbacks received about a registrant, in the order they arrived. */
-  async callbacksAbout(zoomId: string, registrantId: string): Promise<AppliedCallbackRow[]> {
-    return (
-      await this.db.query<AppliedCallbackRow>(
-        `select webhook_id, type, applied from applied_callbacks where zoom_id = $1 and registrant_id = $2
-         order by received_at, webhook_id`,
-        [zoomId, registrantId],
-      )
-    ).rows;
+  callbacksAbout(zoomId: string, registrantId: string): Promise<AppliedCallbackRow[]> {
+    return this.rows(
+      `select webhook_id, type, applied from applied_callbacks where zoom_id = $1 and registrant_id = $2
+       order by received_at, webhook_id`,
+      zoomId,
+      registrantId,
+    );
+  }
+
+  private async rows<Row>(sql: string, ...params: string[]): Promise<Row[]> {
+    return (await this.db.query<Row>(sql, params)).rows;
   }
 
   /** Writes the registrant's new state unless the app already has a later one; says whether it did. */
