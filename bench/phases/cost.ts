@@ -498,7 +498,7 @@ export async function benchCost(bench: Bench) {
         const spent = (m: Costed) => {
           const metric = metricCategories(m.metric);
           const counts = sum(m.registrant.categories);
-          if (m.budget.events > 0) add(counts, 'Zoom budget bookings (update-with-start)', total(m.budget.categories));
+          if (m.budget.events > 0) add(counts, 'Zoom budget bookings', total(m.budget.categories));
           for (const kind of OUTSIDE_HISTORY) if (metric.has(kind)) add(counts, kind, metric.get(kind) ?? 0);
           return counts;
         };
