@@ -1,11 +1,12 @@
-// Issue 25's minimal baseline (the cost and settle phases): a registrant workflow that does the same external work as ours and
-// nothing else. Each Zoom webhook arrives by signal-with-start; a cancellation is looked up in Zoom once; a denied
-// registrant waits out the follow-up window on one timer; the app is told each outcome by one callback. No search
-// attributes, no settings read, no shared Zoom budget, no de-duplication window: it ends once its outcome is told
-// (after an API cancellation, once Zoom's echo of our write has arrived, with no timer in case it never does). The least
-// we could write on Temporal doing the same work, which is what ours is compared with.
+// Issue 25's minimal baseline (the cost and settle phases): a registrant workflow that does the same external work as
+// ours and nothing else. Each Zoom webhook arrives by signal-with-start; a cancellation is looked up in Zoom once; a
+// denied registrant waits out the follow-up window on one timer; the app is told each outcome by one callback. No
+// search attributes, no settings read, no shared Zoom budget, no de-duplication window: it ends once its outcome is
+// told (after an API cancellation, once Zoom's echo of our write has arrived, with no timer in case it never does). The
+// least we could write on Temporal doing the same work, which is what ours is compared with.
 // Workflow code: no I/O, and from outside only types and the task queues' names (topology.ts, which has no side
-// effects). Below it, the settle phase's least answer to an API cancellation (baselineAnswerWorkflow).
+// effects). Below it, the settle phase's least answers to an API cancellation (baselineAnswerWorkflow,
+// baselineDurableAnswerWorkflow).
 import {
   condition,
   defineSignal,

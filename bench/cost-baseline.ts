@@ -115,15 +115,13 @@ export async function startBaseline(
     child.once('message', (url) => resolve(url as string));
     child.once('exit', (code, signal) => reject(new Error(`the baseline's process ended: ${code ?? signal}`)));
   });
-  const input = (zoomEvent: ZoomEvent, registrantId: string) =>
-    baselineInput(zoomEvent, registrantId, followUpWindowMs);
   return {
     webhookUrl,
     async cancelThroughApi(zoomEvent, registrantId, by) {
       const handle = await client.workflow.signalWithStart(baselineRegistrantWorkflow, {
         workflowId: baselineWorkflowId(zoomEvent, registrantId),
         taskQueue,
-        args: [input(zoomEvent, registrantId)],
+        args: [baselineInput(zoomEvent, registrantId, followUpWindowMs)],
         signal: baselineRequestSignal,
         signalArgs: [{ by }],
       });
@@ -186,8 +184,6 @@ export async function serveBaseline(options: BaselineOptions): Promise<{ webhook
     }),
   ]);
   const running = Promise.all(workers.map((w) => w.run()));
-  const input = (zoomEvent: ZoomEvent, registrantId: string) =>
-    baselineInput(zoomEvent, registrantId, followUpWindowMs);
 
   // Our gateway's path, and nothing else: verify, parse, signal-with-start, answer.
   const server = Fastify();
@@ -210,7 +206,7 @@ export async function serveBaseline(options: BaselineOptions): Promise<{ webhook
     await client.workflow.signalWithStart(baselineRegistrantWorkflow, {
       workflowId: baselineWorkflowId(event.zoomEvent, event.registrant.id),
       taskQueue,
-      args: [input(event.zoomEvent, event.registrant.id)],
+      args: [baselineInput(event.zoomEvent, event.registrant.id, followUpWindowMs)],
       signal: baselineEventSignal,
       signalArgs: [event],
     });
