@@ -136,6 +136,7 @@ export async function reconcileListingPage(deps: ReconcileDeps, input: ListingPa
       await handOver(client, deps.taskQueue, {
         event,
         eventTs,
+        observedAt,
         zoomEvent,
         occurrenceId,
         registrant,
@@ -194,6 +195,7 @@ export async function deliverMissedCancellations(
     await handOver(client, deps.taskQueue, {
       event: { kind: missed, registrantStatus: null },
       eventTs: input.observedAt,
+      observedAt: input.observedAt,
       zoomEvent: input.zoomEvent,
       occurrenceId: view.occurrence_id,
       registrant: view.registrant,
@@ -208,6 +210,8 @@ interface Handover {
   event: MissedEvent;
   /** The same on every retry of the page, so that a repeat is a duplicate to the workflow. */
   eventTs: number;
+  /** When the sweep looked: the events of one look share it. */
+  observedAt: number;
   zoomEvent: ZoomEvent;
   occurrenceId: string | null;
   registrant: Registrant;
@@ -226,7 +230,7 @@ async function handOver(client: Client, taskQueue: string, h: Handover): Promise
     registrantStatus: h.event.registrantStatus,
     operator: null,
     operatorId: null,
-    observed: { source: 'reconciliation', zoom: h.zoom, held: h.held },
+    observed: { source: 'reconciliation', zoom: h.zoom, held: h.held, at: h.observedAt },
   };
   await ingestRegistrationEvent(client, taskQueue, event);
   heartbeat();

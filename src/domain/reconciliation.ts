@@ -116,8 +116,8 @@ export function couldHaveKnown(createdAt: number | null, knownSince: number): bo
 export interface AppliedEvent {
   kind: RegistrationKind;
   eventTs: number;
-  /** Inferred by the sweep (see Observation). */
-  observed?: true;
+  /** Inferred by the sweep: when it looked (Observation.at). */
+  observedAt?: number;
 }
 
 /**
@@ -125,6 +125,8 @@ export interface AppliedEvent {
  * stands for something Zoom did before the sweep looked: it is stale once an event from after that was applied, and
  * moot once what we hold agrees with Zoom's listing (the webhook came after all, or a case is open). A webhook for
  * what an inferred event already applied (the same kind, nothing else between them) is the same fact told twice.
+ * Another event inferred in the same look is not between them: a look that found a registration and its approval
+ * orders the two a millisecond apart, yet both happened before it, and their webhooks may come on either side.
  */
 export function redundancy(
   event: RegistrationEvent,
@@ -139,7 +141,9 @@ export function redundancy(
   const between = (ts: number, a: number, b: number) => ts > Math.min(a, b) && ts < Math.max(a, b);
   const inferredAlready = applied.some(
     (o) =>
-      o.observed && o.kind === kind && !applied.some((e) => e.kind !== kind && between(e.eventTs, o.eventTs, eventTs)),
+      o.observedAt !== undefined &&
+      o.kind === kind &&
+      !applied.some((e) => e.kind !== kind && e.observedAt !== o.observedAt && between(e.eventTs, o.eventTs, eventTs)),
   );
   return inferredAlready ? 'the sweep applied it already' : null;
 }

@@ -46,6 +46,11 @@ export interface Observation {
   source: 'reconciliation';
   zoom: ZoomListing;
   held: ListedState | null;
+  /**
+   * When the sweep looked (epoch ms, less RECONCILE_GRACE). The events of one look share it: each stands for what
+   * Zoom had done by then, and their order among themselves is the sweep's, not Zoom's (see `redundancy`).
+   */
+  at: number;
 }
 
 /** One Zoom registration webhook, normalised: what the gateway signals and what the workflow applies. */

@@ -113,10 +113,15 @@ describe('redundancy', () => {
       registrantStatus: null,
       operator: null,
       operatorId: null,
-      ...(zoom ? { observed: { source: 'reconciliation', zoom, held } } : {}),
+      ...(zoom ? { observed: { source: 'reconciliation', zoom, held, at: eventTs } } : {}),
     }) satisfies RegistrationEvent;
-  const applied = (...events: Array<[RegistrationKind, number, boolean?]>): AppliedEvent[] =>
-    events.map(([kind, eventTs, observed]) => ({ kind, eventTs, ...(observed ? { observed: true as const } : {}) }));
+  /** Applied events: kind, event_ts and, for an inferred one, when its sweep looked. */
+  const applied = (...events: Array<[RegistrationKind, number, number?]>): AppliedEvent[] =>
+    events.map(([kind, eventTs, observedAt]) => ({
+      kind,
+      eventTs,
+      ...(observedAt === undefined ? {} : { observedAt }),
+    }));
 
   test.each<[string, RegistrationEvent, AppliedEvent[], ListedState | null, string | null]>([
     [
@@ -150,21 +155,42 @@ describe('redundancy', () => {
     [
       'the late webhook of a cancel the sweep applied',
       ev('cancelled', 30),
-      applied(['created', 10], ['cancelled', 50, true]),
+      applied(['created', 10], ['cancelled', 50, 50]),
       'self_cancelled',
       'the sweep applied it already',
     ],
     [
       'the late webhook of a registration the sweep applied',
       ev('created', 5),
-      applied(['created', 50, true]),
+      applied(['created', 50, 50]),
       'approved',
       'the sweep applied it already',
     ],
     [
       'a cancel with an approval between it and the inferred one: a cancel of its own',
       ev('cancelled', 30),
-      applied(['created', 10], ['approved', 40], ['cancelled', 50, true]),
+      applied(['created', 10], ['approved', 40], ['cancelled', 50, 50]),
+      'self_cancelled',
+      null,
+    ],
+    [
+      'the late webhook of an approval the sweep found with its registration, in one look',
+      ev('approved', 20),
+      applied(['created', 49, 50], ['approved', 50, 50]),
+      'approved',
+      'the sweep applied it already',
+    ],
+    [
+      'the late webhook of a registration made after the look that found it approved',
+      ev('created', 70),
+      applied(['created', 49, 50], ['approved', 50, 50]),
+      'approved',
+      'the sweep applied it already',
+    ],
+    [
+      'a registration with a cancellation another look found between it and the inferred one: a registration of its own',
+      ev('created', 90),
+      applied(['created', 10, 10], ['cancelled', 50, 50]),
       'self_cancelled',
       null,
     ],

@@ -217,6 +217,45 @@ test('where the host approves registrants, a registration and approval Zoom neve
   expect(world.app.typesAbout(ola)).toEqual(['registrant.created']);
 });
 
+test('where the host approves, the late webhooks of a registration and approval the sweep told are passed over, whether they happened before it looked or since', async () => {
+  const webinar = world.emulator.addWebinar({ approvalType: 1 });
+  /** Someone registers and is approved, and Zoom delivers neither webhook (yet). */
+  const approvedUnheard = (email: string) => {
+    let id = '';
+    const deliveries = [
+      lost(world, () => {
+        const { registrant, event } = world.emulator.register(webinar.id, { email, first_name: 'X' });
+        id = registrant.id;
+        return event;
+      }),
+      lost(world, () => world.emulator.approve(webinar.id, id)),
+    ];
+    return { id, deliveries };
+  };
+  const before = approvedUnheard('before@example.com');
+  await pastGrace();
+  // Within RECONCILE_GRACE of the sweep: its events say "by then", earlier than these two happened.
+  const since = approvedUnheard('since@example.com');
+  const sinceRegisteredAt = world.emulator.deliveries.find((d) => d.id === since.deliveries[0])?.event_ts ?? 0;
+
+  expect(findingsOf(await sweep(world, webinar.id), webinar.id)).toMatchObject({ listed: 2, missed_registration: 2 });
+  const told = ['registrant.created', 'registrant.approved'];
+  for (const { id } of [before, since]) {
+    await eventually(() => world.app.typesAbout(id).length === 2, { what: `${id}'s registration and approval` });
+  }
+  expect(world.app.about(since.id)[0]?.data.event_ts).toBeLessThan(sinceRegisteredAt);
+
+  // Zoom's webhooks arrive after all: the same two facts, each passed over.
+  for (const { id, deliveries } of [before, since]) {
+    for (const delivery of deliveries) expect(world.emulator.redeliver(delivery)).toBe(true);
+    await eventually(async () => (await world.state(webinar.id, id)).duplicates_ignored === 2, {
+      what: `${id}'s late webhooks passed over`,
+    });
+    expect(world.app.typesAbout(id)).toEqual(told);
+    expect(await world.state(webinar.id, id)).toMatchObject({ state: 'approved' });
+  }
+});
+
 test('a recurring webinar with registration per occurrence is listed occurrence by occurrence; each registrant counts once', async () => {
   const webinar = world.emulator.addWebinar({ occurrences: 2, registrationType: 3 });
   const [first, second] = webinar.occurrences.map((o) => o.occurrence_id);

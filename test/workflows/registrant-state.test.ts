@@ -347,7 +347,11 @@ describe('callbacks the app refused', () => {
 
 describe("the sweep's inferred events", () => {
   const observed = (kind: RegistrationKind, eventTs: number, zoom: 'absent' | 'denied' | 'approved', held = null) =>
-    event(kind, eventTs, { operator: null, operatorId: null, observed: { source: 'reconciliation', zoom, held } });
+    event(kind, eventTs, {
+      operator: null,
+      operatorId: null,
+      observed: { source: 'reconciliation', zoom, held, at: eventTs },
+    });
 
   /** Takes the next event as the workflow does: passed over, or applied. */
   function next(state: RegistrantState): string {
@@ -386,7 +390,7 @@ describe("the sweep's inferred events", () => {
     const cancel = event('cancelled', 50, {
       operator: null,
       operatorId: null,
-      observed: { source: 'reconciliation', zoom: 'absent', held: 'approved' },
+      observed: { source: 'reconciliation', zoom: 'absent', held: 'approved', at: 50 },
     });
     expect(state.receive(cancel)).toBe('queued');
     expect(next(state)).toBe('applied cancelled@50');

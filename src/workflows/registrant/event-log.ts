@@ -65,7 +65,8 @@ export class EventLog {
 
   /** Recorded once its callback went out, so that a reinstatement is always told after the approval. */
   markApplied(event: RegistrationEvent): void {
-    this.applied.push({ kind: event.kind, eventTs: event.eventTs, ...(event.observed ? { observed: true } : {}) });
+    const { kind, eventTs, observed } = event;
+    this.applied.push({ kind, eventTs, ...(observed ? { observedAt: observed.at } : {}) });
   }
 
   /** Counts applied events: a settlement waits for it to change. */

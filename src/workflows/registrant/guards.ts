@@ -37,7 +37,8 @@ function isObservation(value: unknown): value is Observation {
     observed !== null &&
     observed.source === 'reconciliation' &&
     ZOOM_LISTINGS.includes(observed.zoom as ZoomListing) &&
-    (observed.held === null || LISTED_STATES.includes(observed.held as ListedState))
+    (observed.held === null || LISTED_STATES.includes(observed.held as ListedState)) &&
+    typeof observed.at === 'number'
   );
 }
 
