@@ -5,6 +5,7 @@ import { WithStartWorkflowOperation, WorkflowNotFoundError, type Client } from '
 import { Context, heartbeat, sleep } from '@temporalio/activity';
 import { ZOOM_BUDGET_POOLS, type ZoomBudget, type ZoomBudgetPool, type ZoomRateLimits } from './budget';
 import { LATE_MS } from '../workflows/zoom-budget/book';
+import { BookingLead } from './booking-lead';
 import {
   MAX_CALLS_PER_BOOKING,
   ZOOM_BUDGET_WORKFLOW_TYPE,
@@ -34,12 +35,8 @@ export class SharedZoomBudget implements ZoomBudget {
   private readonly bookedAhead = new WeakMap<Context, Record<ZoomBudgetPool, number[]>>();
   /** When each running activity last beat (see waitUntil). */
   private readonly lastBeat = new WeakMap<Context, number>();
-  /**
-   * How long a booking takes to come back. Its answer takes about half of it to reach the worker, so moments are
-   * booked that far ahead: a call is not already late when it hears of its moment. (Calls heard of late would leave
-   * late while the calls booked behind them leave on time, and the two could meet in one second of Zoom's count.)
-   */
-  private roundTripMs = 50;
+  /** How far ahead of its asking a call's moment is booked: about as long as the answer takes to come back. */
+  private readonly lead = new BookingLead();
   /** Whether the last booking found the budget workflow running: the next one is then a plain update. */
   private budgetRuns = false;
 
@@ -133,7 +130,7 @@ export class SharedZoomBudget implements ZoomBudget {
 
   private async book(pool: ZoomBudgetPool, count: number): Promise<number[]> {
     const sent = Date.now();
-    const request = { category: pool, limit: this.limits[pool], count, leadMs: this.roundTripMs / 2 };
+    const request = { category: pool, limit: this.limits[pool], count, leadMs: this.lead.ms };
     // A booking that does not come back in time fails its calls' activities (Temporal retries them) instead of
     // holding up every call queued behind it on this worker.
     const moments = await this.client.withDeadline(sent + BOOKING_DEADLINE_MS, async () => {
@@ -163,8 +160,7 @@ export class SharedZoomBudget implements ZoomBudget {
       this.budgetRuns = true;
       return booked;
     });
-    // A moving average, so that one slow answer does not delay every call after it.
-    this.roundTripMs = 0.7 * this.roundTripMs + 0.3 * (Date.now() - sent);
+    this.lead.record(Date.now() - sent);
     return moments;
   }
 
