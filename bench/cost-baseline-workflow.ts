@@ -6,7 +6,7 @@
 // least we could write on Temporal doing the same work, which is what ours is compared with.
 // Workflow code: no I/O, and from outside only types and the task queues' names (topology.ts, which has no side
 // effects). Below it, the settle phase's least answers to an API cancellation (baselineAnswerWorkflow,
-// baselineDurableAnswerWorkflow).
+// baselineDurableAnswerWorkflow), and the shared Zoom budget's workflow, which one of them books in.
 import {
   condition,
   defineSignal,
@@ -42,7 +42,7 @@ const retried: ActivityOptions = {
   startToCloseTimeout: '30 seconds',
   retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute' },
 };
-const { notifyApp } = proxyActivities<BaselineActivities>(retried);
+const { notifyApp, deleteInZoom: deleteAsTask, deleteBookedInZoom } = proxyActivities<BaselineActivities>(retried);
 /** Called in a workflow, which knows its task queue. */
 const zoomActivities = () =>
   proxyActivities<BaselineActivities>({ ...retried, taskQueue: zoomApiTaskQueue(workflowInfo().taskQueue) });
@@ -125,11 +125,13 @@ export async function baselineRegistrantWorkflow({
 }
 
 /**
- * How the least answer is asked for and its one Zoom call runs: by update-with-start, the call an activity (a task of
- * its own) or a local activity (in the workflow task); or, as our gateway asks, a durable request (signal-with-start)
- * then an update that waits for it, the call a local activity.
+ * How the least answer is asked for and its one Zoom call runs. By update-with-start: the DELETE in an activity (a task
+ * of its own, on Zoom's queue) or in a local activity (in the workflow task). Or as our gateway asks, a durable request
+ * (signal-with-start) then an update that waits for it: the DELETE in a local activity, in an activity on the
+ * workflow's own queue, or in one that first books its call in the shared Zoom budget, as ours does.
  */
-export type AnswerCall = 'activity' | 'local activity' | 'durable request';
+export type AnswerCall = 'activity' | 'local activity' | DurableCall;
+export type DurableCall = 'durable request' | 'durable request, activity' | 'durable request, booked activity';
 
 /** Issue 25, item 3's least: the app's cancellation answered once Zoom's DELETE is done, and nothing else. */
 export const baselineAnswerUpdate = defineUpdate<
@@ -159,17 +161,23 @@ export async function baselineAnswerWorkflow(): Promise<void> {
 
 /** The durable request's half of the least answer: what the app asked, recorded before any worker runs. */
 export const baselineAnswerRequestSignal =
-  defineSignal<[{ zoomEvent: ZoomEvent; registrantId: string }]>('baselineAnswerRequest');
+  defineSignal<[{ zoomEvent: ZoomEvent; registrantId: string; call: DurableCall }]>('baselineAnswerRequest');
 /** The durable request's other half: answers once the request's DELETE is done. */
 export const baselineAnsweredUpdate = defineUpdate<void>('baselineAnswered');
+
+const DELETES: Record<DurableCall, (target: { zoomEvent: ZoomEvent; registrantId: string }) => Promise<void>> = {
+  'durable request': deleteLocally,
+  'durable request, activity': deleteAsTask,
+  'durable request, booked activity': deleteBookedInZoom,
+};
 
 /**
  * The least answer that keeps the product's contract: the request is durable before a worker takes it (signal-with-
  * start, so that the API can answer 202 while none runs), and the app waits on an update. The update reaches the
- * server while the first workflow task makes the DELETE, so it is answered in a second task.
+ * server while the first workflow task makes the DELETE (or schedules it), so it is answered in a later task.
  */
 export async function baselineDurableAnswerWorkflow(): Promise<void> {
-  let request: { zoomEvent: ZoomEvent; registrantId: string } | null = null;
+  let request: { zoomEvent: ZoomEvent; registrantId: string; call: DurableCall } | null = null;
   let [deleted, answered] = [false, false];
   setHandler(baselineAnswerRequestSignal, (asked) => void (request = asked));
   setHandler(baselineAnsweredUpdate, async () => {
@@ -177,8 +185,11 @@ export async function baselineDurableAnswerWorkflow(): Promise<void> {
     answered = true;
   });
   await condition(() => request !== null);
-  await deleteLocally(request!);
+  const { call, ...target } = request!;
+  await DELETES[call](target);
   deleted = true;
   // The update may come after the DELETE: the run stays open to answer it, as ours stays open for its window.
   await condition(() => answered);
 }
+
+export { zoomBudgetWorkflow } from '../src/workflows/zoom-budget/workflow';

@@ -6,11 +6,14 @@ import { spawn } from 'node:child_process';
 import { Client, Connection, WithStartWorkflowOperation } from '@temporalio/client';
 import { NativeConnection, Worker } from '@temporalio/worker';
 import Fastify from 'fastify';
+import { z } from 'zod';
 import { AppNotifier } from '../src/app-callbacks/notifier';
 import type { Outbound } from '../src/domain/callbacks';
 import type { CancelledBy, Registrant } from '../src/domain/registration';
 import { zoomEventKey, type ZoomEvent } from '../src/domain/zoom-event';
+import { workerConfigSchema, zoomRateLimits } from '../src/config';
 import { ZoomClient } from '../src/zoom/client';
+import { SharedZoomBudget } from '../src/zoom/shared-budget';
 import { zoomApiTaskQueue } from '../src/workflows/topology';
 import { SIGNATURE_HEADER, TIMESTAMP_HEADER, urlValidationAnswer, verifyZoomSignature } from '../src/zoom/signature';
 import { registrationEventSchema } from '../src/zoom/webhook';
@@ -31,7 +34,15 @@ import {
 /** What the lookup saw: removed, denied, or something no rule settles (the webinar gone). */
 export type BaselineLookup = 'not_found' | 'denied' | 'approved' | 'pending' | 'all' | 'webinar_not_found';
 
-export function baselineActivities(zoom: ZoomClient, app: AppNotifier) {
+/** `booked`: the same client, its calls booked in the shared Zoom budget as ours are. */
+export function baselineActivities(zoom: ZoomClient, app: AppNotifier, booked: ZoomClient) {
+  const deleteWith = async (
+    client: ZoomClient,
+    { zoomEvent, registrantId }: { zoomEvent: ZoomEvent; registrantId: string },
+  ) => {
+    const deleted = await client.deleteRegistrant(zoomEvent, registrantId);
+    if (!deleted.found) throw new Error(`the baseline cannot delete ${registrantId}: ${deleted.message}`);
+  };
   return {
     async lookupRegistrant({ zoomEvent, registrantId }: { zoomEvent: ZoomEvent; registrantId: string }) {
       const found = await zoom.getRegistrant(zoomEvent, registrantId);
@@ -49,10 +60,9 @@ export function baselineActivities(zoom: ZoomClient, app: AppNotifier) {
       return { id: registrantId, email, first_name, last_name: last_name ?? '' };
     },
     /** Item 3's least: the write alone. */
-    async deleteInZoom({ zoomEvent, registrantId }: { zoomEvent: ZoomEvent; registrantId: string }) {
-      const deleted = await zoom.deleteRegistrant(zoomEvent, registrantId);
-      if (!deleted.found) throw new Error(`the baseline cannot delete ${registrantId}: ${deleted.message}`);
-    },
+    deleteInZoom: (target: { zoomEvent: ZoomEvent; registrantId: string }) => deleteWith(zoom, target),
+    /** The write alone, once the shared Zoom budget has given it a moment. */
+    deleteBookedInZoom: (target: { zoomEvent: ZoomEvent; registrantId: string }) => deleteWith(booked, target),
     notifyApp: (outbound: Outbound) => app.notify(outbound),
   };
 }
@@ -91,6 +101,12 @@ export interface BaselineOptions {
 }
 
 const BASELINE_PROCESS = require.resolve('./baseline-process');
+/** The worker's Zoom limits at the product's defaults (its schema has refinements, which `pick` refuses). */
+const { ZOOM_LIGHT_RATE_LIMIT, ZOOM_MEDIUM_RATE_LIMIT, ZOOM_API_RATE_LIMIT, ZOOM_RECONCILE_RATE_LIMIT } =
+  workerConfigSchema.shape;
+const RATE_DEFAULTS = z
+  .object({ ZOOM_LIGHT_RATE_LIMIT, ZOOM_MEDIUM_RATE_LIMIT, ZOOM_API_RATE_LIMIT, ZOOM_RECONCILE_RATE_LIMIT })
+  .parse({});
 
 /**
  * Starts the baseline's workers and webhook endpoint in a process of their own; the bench's client asks them for
@@ -130,7 +146,7 @@ export async function startBaseline(
     },
     async cancelAnswered(zoomEvent, registrantId, call) {
       const workflowId = `cost-baseline-answer/${zoomEventKey(zoomEvent)}/${registrantId}`;
-      if (call !== 'durable request') {
+      if (call === 'activity' || call === 'local activity') {
         return client.workflow.executeUpdateWithStart(baselineAnswerUpdate, {
           args: [{ zoomEvent, registrantId, call }],
           startWorkflowOperation: new WithStartWorkflowOperation(baselineAnswerWorkflow, {
@@ -144,7 +160,7 @@ export async function startBaseline(
         workflowId,
         taskQueue,
         signal: baselineAnswerRequestSignal,
-        signalArgs: [{ zoomEvent, registrantId }],
+        signalArgs: [{ zoomEvent, registrantId, call }],
       });
       return handle.executeUpdate(baselineAnsweredUpdate);
     },
@@ -160,10 +176,15 @@ export async function startBaseline(
 /** In the baseline's process: its workers and webhook endpoint, until `stop`. */
 export async function serveBaseline(options: BaselineOptions): Promise<{ webhookUrl: string; stop(): Promise<void> }> {
   const { address, namespace, taskQueue, zoom, app, webhookSecret, followUpWindowMs, zoomCallsPerSecond } = options;
-  const zoomClient = new ZoomClient(zoom);
   const connection = await NativeConnection.connect({ address });
   const client = new Client({ connection: await Connection.connect({ address }), namespace });
-  const activities = baselineActivities(zoomClient, new AppNotifier(app));
+  // Our worker's budget at the product's default limits, on the baseline's own task queue.
+  const budget = new SharedZoomBudget(client, taskQueue, zoomRateLimits(RATE_DEFAULTS));
+  const activities = baselineActivities(
+    new ZoomClient(zoom),
+    new AppNotifier(app),
+    new ZoomClient({ ...zoom, budget }),
+  );
   const common = { connection, namespace };
   // Two workers, as ours: the workflows and the app's callbacks, and Zoom's calls on their own queue, which the rate
   // limit holds (a limit on one queue for both would count the callbacks against Zoom's budget too).

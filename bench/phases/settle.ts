@@ -220,11 +220,19 @@ async function benchApiCancellation(bench: Bench, zoom: ZoomEmulator, gatewayUrl
   }
 }
 
-/** The fastest answers we could write on Temporal (bench/cost-baseline-workflow.ts, baselineAnswerWorkflow). */
+/**
+ * The fastest answers we could write on Temporal (bench/cost-baseline-workflow.ts, baselineAnswerWorkflow and
+ * baselineDurableAnswerWorkflow).
+ */
 const LEAST_ANSWERS: Array<[AnswerCall, string]> = [
   ['activity', 'least answer: update-with-start, the DELETE in an activity'],
   ['local activity', 'least answer: update-with-start, the DELETE in a local activity'],
   ['durable request', 'least answer: signal-with-start then an update, the DELETE in a local activity'],
+  ['durable request, activity', 'least answer: signal-with-start then an update, the DELETE in an activity'],
+  [
+    'durable request, booked activity',
+    'least answer: signal-with-start then an update, the DELETE in an activity booked in the shared budget',
+  ],
 ];
 
 async function timeApiCancellations(
@@ -274,7 +282,7 @@ async function timeApiCancellations(
     const viaApi = registrants(plan.apiRounds + 1, 'api');
     const inZoom = registrants(plan.apiRounds + 1, 'zoom');
     const viaLeast = LEAST_ANSWERS.map(
-      ([call]) => [call, registrants(plan.apiRounds + 1, call.replace(' ', '-'))] as const,
+      ([call]) => [call, registrants(plan.apiRounds + 1, call.replace(/\W+/g, '-'))] as const,
     );
     const cancel = (i: number) =>
       axios.post(
