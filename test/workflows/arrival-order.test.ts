@@ -2,6 +2,7 @@
 // arrive in, however often each is redelivered, and whenever the workflow gets round to applying what has arrived,
 // the registrant ends in the same state and a cancellation is decided the same way. Each run draws a cancellation,
 // a few other events around it, the redeliveries, one arrival order and the moments the workflow applies its inbox.
+// Then the same for what one look of the sweep found (a registration and its approval) beside their late webhooks.
 import fc from 'fast-check';
 import { decideCancellation } from '../../src/domain/decision';
 import { lookupEvidenceSchema, type LookupEvidence } from '../../src/domain/evidence';
@@ -90,6 +91,60 @@ test('the outcome does not depend on arrival order, redeliveries or when the inb
         // Each redelivery is counted once as a duplicate, never applied twice.
         const distinct = new Set(order.map((o) => o.index)).size;
         expect(drawn.duplicates).toBe(order.length - distinct);
+      },
+    ),
+    { numRuns: 2_000 },
+  );
+});
+
+test('a registration and approval one look of the sweep found, and their late webhooks on either side of the look: neither told twice, in any order', () => {
+  const look = 1_000;
+  const observed = { source: 'reconciliation' as const, zoom: 'approved' as const, held: null, at: look };
+  const bySweep = { observed, operator: null, operatorId: null };
+  fc.assert(
+    fc.property(
+      // The webhooks' event_ts, the registration's before the approval's; either may be before or after the look.
+      fc
+        .uniqueArray(fc.integer({ min: 1, max: 2 * look }), { minLength: 2, maxLength: 2 })
+        .filter((ts) => !ts.includes(look) && !ts.includes(look - 1))
+        .map((ts) => ts.sort((a, b) => a - b)),
+      fc.array(fc.record({ index: fc.nat({ max: 3 }), applyAfter: fc.boolean() }), { maxLength: 12 }),
+      ([createdTs, approvedTs], order) => {
+        const events = [
+          event('created', look - 1, { ...bySweep, registrantStatus: 'pending' }),
+          event('approved', look, bySweep),
+          event('created', createdTs!, { registrantStatus: 'pending' }),
+          event('approved', approvedTs!),
+        ];
+        const state = fresh();
+        // What the app is told, as the workflow tells it: an applied event older than what the app has stays untold.
+        const told: Array<{ kind: string; eventTs: number }> = [];
+        const applyWaiting = () => {
+          for (let next = state.events.next(); next; next = state.events.next()) {
+            if (state.passOver(next)) continue;
+            const to = state.take(next);
+            if (to) state.enter(to, next.eventTs);
+            const { kind, eventTs } = next;
+            if (!told.some((t) => t.eventTs > eventTs)) told.push({ kind, eventTs });
+            state.events.markApplied(next);
+          }
+        };
+        const seen = new Set<number>();
+        for (const { index, applyAfter } of order) {
+          // The sweep signals its two in order: the approval never arrives before the registration.
+          for (const i of index === 1 && !seen.has(0) ? [0, 1] : [index]) {
+            state.receive(events[i]);
+            seen.add(i);
+          }
+          if (applyAfter) applyWaiting();
+        }
+        events.forEach((e, i) => seen.has(i) || state.receive(e));
+        applyWaiting();
+        const kinds = told.map((t) => t.kind);
+        // The created goes untold only where the approval was told first, which carries the registrant.
+        expect(kinds.filter((k) => k === 'approved')).toEqual(['approved']);
+        expect(kinds.filter((k) => k === 'created').length).toBeLessThanOrEqual(1);
+        expect(state.view.state).toBe('approved');
       },
     ),
     { numRuns: 2_000 },
