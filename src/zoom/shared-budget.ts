@@ -5,7 +5,6 @@ import { WithStartWorkflowOperation, WorkflowNotFoundError, type Client } from '
 import { Context, heartbeat, sleep } from '@temporalio/activity';
 import { ZOOM_BUDGET_POOLS, type ZoomBudget, type ZoomBudgetPool, type ZoomRateLimits } from './budget';
 import { LATE_MS } from '../workflows/zoom-budget/book';
-import { BookingLead } from './booking-lead';
 import {
   MAX_CALLS_PER_BOOKING,
   ZOOM_BUDGET_WORKFLOW_TYPE,
@@ -35,8 +34,12 @@ export class SharedZoomBudget implements ZoomBudget {
   private readonly bookedAhead = new WeakMap<Context, Record<ZoomBudgetPool, number[]>>();
   /** When each running activity last beat (see waitUntil). */
   private readonly lastBeat = new WeakMap<Context, number>();
-  /** How far ahead of its asking a call's moment is booked: about as long as the answer takes to come back. */
-  private readonly lead = new BookingLead();
+  /**
+   * How long a booking takes to come back. Its answer takes about half of it to reach the worker, so moments are
+   * booked that far ahead: a call is not already late when it hears of its moment. (Calls heard of late would leave
+   * late while the calls booked behind them leave on time, and the two could meet in one second of Zoom's count.)
+   */
+  private roundTripMs = 50;
   /** Whether the last booking found the budget workflow running: the next one is then a plain update. */
   private budgetRuns = false;
 
@@ -130,7 +133,7 @@ export class SharedZoomBudget implements ZoomBudget {
 
   private async book(pool: ZoomBudgetPool, count: number): Promise<number[]> {
     const sent = Date.now();
-    const request = { category: pool, limit: this.limits[pool], count, leadMs: this.lead.ms };
+    const request = { category: pool, limit: this.limits[pool], count, leadMs: this.roundTripMs / 2 };
     // A booking that does not come back in time fails its calls' activities (Temporal retries them) instead of
     // holding up every call queued behind it on this worker.
     const moments = await this.client.withDeadline(sent + BOOKING_DEADLINE_MS, async () => {
@@ -160,7 +163,8 @@ export class SharedZoomBudget implements ZoomBudget {
       this.budgetRuns = true;
       return booked;
     });
-    this.lead.record(Date.now() - sent);
+    // A moving average, so that one slow answer does not delay every call after it.
+    this.roundTripMs = 0.7 * this.roundTripMs + 0.3 * (Date.now() - sent);
     return moments;
   }
 
