@@ -21,6 +21,7 @@ import type { AppCallback, CancellationOutcome, Outbound } from '../src/domain/c
 import type { Evidence, LookupEvidence } from '../src/domain/evidence';
 import type { CancelledBy, Registrant, RegistrationEvent } from '../src/domain/registration';
 import type { ZoomEvent } from '../src/domain/zoom-event';
+import type { RegistrantRef } from '../src/temporal/registrant-signals';
 import { zoomApiTaskQueue } from '../src/workflows/topology';
 import type { BaselineActivities } from './cost-baseline';
 
@@ -134,10 +135,7 @@ export type AnswerCall = 'activity' | 'local activity' | DurableCall;
 export type DurableCall = 'durable request' | 'durable request, activity' | 'durable request, booked activity';
 
 /** Issue 25, item 3's least: the app's cancellation answered once Zoom's DELETE is done, and nothing else. */
-export const baselineAnswerUpdate = defineUpdate<
-  void,
-  [{ zoomEvent: ZoomEvent; registrantId: string; call: AnswerCall }]
->('baselineAnswer');
+export const baselineAnswerUpdate = defineUpdate<void, [RegistrantRef & { call: AnswerCall }]>('baselineAnswer');
 
 const { deleteInZoom: deleteLocally } = proxyLocalActivities<BaselineActivities>({
   startToCloseTimeout: '30 seconds',
@@ -161,11 +159,11 @@ export async function baselineAnswerWorkflow(): Promise<void> {
 
 /** The durable request's half of the least answer: what the app asked, recorded before any worker runs. */
 export const baselineAnswerRequestSignal =
-  defineSignal<[{ zoomEvent: ZoomEvent; registrantId: string; call: DurableCall }]>('baselineAnswerRequest');
+  defineSignal<[RegistrantRef & { call: DurableCall }]>('baselineAnswerRequest');
 /** The durable request's other half: answers once the request's DELETE is done. */
 export const baselineAnsweredUpdate = defineUpdate<void>('baselineAnswered');
 
-const DELETES: Record<DurableCall, (target: { zoomEvent: ZoomEvent; registrantId: string }) => Promise<void>> = {
+const DELETES: Record<DurableCall, (target: RegistrantRef) => Promise<void>> = {
   'durable request': deleteLocally,
   'durable request, activity': deleteAsTask,
   'durable request, booked activity': deleteBookedInZoom,
@@ -177,7 +175,7 @@ const DELETES: Record<DurableCall, (target: { zoomEvent: ZoomEvent; registrantId
  * server while the first workflow task makes the DELETE (or schedules it), so it is answered in a later task.
  */
 export async function baselineDurableAnswerWorkflow(): Promise<void> {
-  let request: { zoomEvent: ZoomEvent; registrantId: string; call: DurableCall } | null = null;
+  let request: (RegistrantRef & { call: DurableCall }) | null = null;
   let [deleted, answered] = [false, false];
   setHandler(baselineAnswerRequestSignal, (asked) => void (request = asked));
   setHandler(baselineAnsweredUpdate, async () => {

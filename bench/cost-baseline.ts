@@ -12,6 +12,7 @@ import type { Outbound } from '../src/domain/callbacks';
 import type { CancelledBy, Registrant } from '../src/domain/registration';
 import { zoomEventKey, type ZoomEvent } from '../src/domain/zoom-event';
 import { workerConfigSchema, zoomRateLimits } from '../src/config';
+import type { RegistrantRef } from '../src/temporal/registrant-signals';
 import { ZoomClient } from '../src/zoom/client';
 import { SharedZoomBudget } from '../src/zoom/shared-budget';
 import { zoomApiTaskQueue } from '../src/workflows/topology';
@@ -36,21 +37,18 @@ export type BaselineLookup = 'not_found' | 'denied' | 'approved' | 'pending' | '
 
 /** `booked`: the same client, its calls booked in the shared Zoom budget as ours are. */
 export function baselineActivities(zoom: ZoomClient, app: AppNotifier, booked: ZoomClient) {
-  const deleteWith = async (
-    client: ZoomClient,
-    { zoomEvent, registrantId }: { zoomEvent: ZoomEvent; registrantId: string },
-  ) => {
+  const deleteWith = async (client: ZoomClient, { zoomEvent, registrantId }: RegistrantRef) => {
     const deleted = await client.deleteRegistrant(zoomEvent, registrantId);
     if (!deleted.found) throw new Error(`the baseline cannot delete ${registrantId}: ${deleted.message}`);
   };
   return {
-    async lookupRegistrant({ zoomEvent, registrantId }: { zoomEvent: ZoomEvent; registrantId: string }) {
+    async lookupRegistrant({ zoomEvent, registrantId }: RegistrantRef) {
       const found = await zoom.getRegistrant(zoomEvent, registrantId);
       if (found.found) return found.registrant.status as BaselineLookup;
       return found.missing === 'registrant' ? 'not_found' : 'webinar_not_found';
     },
     /** Our write's least: read the registrant (a pending one is denied, not cancelled), then write once. */
-    async cancelInZoom(input: { zoomEvent: ZoomEvent; registrantId: string; by: CancelledBy }): Promise<Registrant> {
+    async cancelInZoom(input: RegistrantRef & { by: CancelledBy }): Promise<Registrant> {
       const { zoomEvent, registrantId, by } = input;
       const found = await zoom.getRegistrant(zoomEvent, registrantId);
       if (!found.found) throw new Error(`the baseline cannot cancel ${registrantId}: ${found.message}`);
@@ -60,9 +58,9 @@ export function baselineActivities(zoom: ZoomClient, app: AppNotifier, booked: Z
       return { id: registrantId, email, first_name, last_name: last_name ?? '' };
     },
     /** Item 3's least: the write alone. */
-    deleteInZoom: (target: { zoomEvent: ZoomEvent; registrantId: string }) => deleteWith(zoom, target),
+    deleteInZoom: (target: RegistrantRef) => deleteWith(zoom, target),
     /** The write alone, once the shared Zoom budget has given it a moment. */
-    deleteBookedInZoom: (target: { zoomEvent: ZoomEvent; registrantId: string }) => deleteWith(booked, target),
+    deleteBookedInZoom: (target: RegistrantRef) => deleteWith(booked, target),
     notifyApp: (outbound: Outbound) => app.notify(outbound),
   };
 }
